@@ -1,0 +1,18 @@
+namespace Fireline.Linux;
+
+/// <summary>What a kernel operation acted on; decides which typed exception an errno becomes.</summary>
+public enum KernelObjectKind
+{
+    Other,
+    Link,
+    Address,
+    Route,
+    Neighbour,
+    Namespace,
+    TrafficControl,
+    Sysctl,
+    Conntrack,
+    TunTap,
+    Nftables,
+    NamespaceId,
+}

@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using Fireline.Linux.Interop;
+
+namespace Fireline.Linux.Namespaces;
+
+/// <summary>
+/// A dedicated OS thread that enters a network namespace, runs one piece of work, and returns to the
+/// namespace it started in. Thread-pool threads never switch namespaces, so nothing else can run in the wrong
+/// one. Workers are pooled; one that cannot get back home is retired, never reused.
+/// </summary>
+internal sealed class NamespaceWorker
+{
+    private static readonly System.Collections.Concurrent.ConcurrentBag<NamespaceWorker> Idle = [];
+    private readonly SemaphoreSlim _start = new(0);
+    private readonly ManualResetEventSlim _done = new();
+    private SafeFd _home = null!;
+    private SafeFd? _target;
+    private Action? _work;
+    private Exception? _error;
+    private bool _broken;
+
+    private NamespaceWorker()
+    {
+        using var ready = new ManualResetEventSlim();
+        var thread = new Thread(() => Loop(ready)) { IsBackground = true, Name = "fireline-netns" };
+        thread.Start();
+        ready.Wait();
+        if (_error is not null)
+        {
+            throw _error;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a worker thread inside the namespace <paramref name="target"/> refers to
+    /// (or in the process's own one when null, for work that unshares a new namespace itself). Blocks until done;
+    /// rethrows what the work threw.
+    /// </summary>
+    public static void Run(SafeFd? target, Action work)
+    {
+        if (!Idle.TryTake(out var worker))
+        {
+            worker = new NamespaceWorker();
+        }
+
+        worker._target = target;
+        worker._work = work;
+        worker._error = null;
+        worker._done.Reset();
+        worker._start.Release();
+        worker._done.Wait();
+        var error = worker._error;
+        worker._target = null;
+        worker._work = null;
+        if (!worker._broken)
+        {
+            Idle.Add(worker);
+        }
+
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    private void Loop(ManualResetEventSlim ready)
+    {
+        try
+        {
+            _home = NamespaceFiles.OpenCurrentThread();
+        }
+        catch (Exception error)
+        {
+            _error = error;
+            ready.Set();
+            return;
+        }
+
+        ready.Set();
+        while (!_broken)
+        {
+            _start.Wait();
+            try
+            {
+                if (_target is not null && Libc.SetNs(_target, Libc.CLONE_NEWNET) != 0)
+                {
+                    throw KernelException.FromLastError(KernelObjectKind.Namespace, "setns(CLONE_NEWNET)", null);
+                }
+
+                _work!();
+            }
+            catch (Exception error)
+            {
+                _error = error;
+            }
+            finally
+            {
+                // Whatever the work did (entered, unshared), this thread goes home before it takes more work.
+                if (Libc.SetNs(_home, Libc.CLONE_NEWNET) != 0)
+                {
+                    _broken = true;
+                    _error ??= new KernelException(Marshal.GetLastPInvokeError(), "setns back to the home namespace", null, null);
+                }
+
+                _done.Set();
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Runtime.InteropServices;
+using Fireline.Linux.Interop;
+using Fireline.Linux.Netlink;
+
+namespace Fireline.Linux.Namespaces;
+
+/// <summary>
+/// An open handle on a network namespace. Named namespaces are bind-mounted files under
+/// <c>/var/run/netns</c>, as iproute2 makes them, so <c>ip netns</c> and Firecracker's jailer
+/// (<c>--netns PATH</c>) see them. Work that must happen inside (open a TAP, open a netlink socket) runs on a
+/// dedicated thread via <see cref="Run"/>; netlink sockets opened that way stay bound to the namespace.
+/// </summary>
+public sealed class NetworkNamespace : IDisposable
+{
+    public const string DefaultRunDirectory = "/var/run/netns";
+    private static readonly Lock SharedMountLock = new();
+    private static readonly HashSet<string> SharedRunDirectories = [];
+
+    private NetworkNamespace(SafeFd handle, string path, string? name)
+    {
+        Handle = handle;
+        Path = path;
+        Name = name;
+    }
+
+    internal SafeFd Handle { get; }
+
+    /// <summary>The descriptor number, for kernel attributes that take one (IFLA_NET_NS_FD).</summary>
+    public int FileDescriptor => Handle.Value;
+
+    /// <summary>The path the namespace was opened by.</summary>
+    public string Path { get; }
+
+    /// <summary>The name under the run directory, for named namespaces.</summary>
+    public string? Name { get; }
+
+    /// <summary>The namespace the calling thread is in (for thread-pool threads: the process's own).</summary>
+    public static NetworkNamespace Current() => new(NamespaceFiles.OpenCurrentThread(), "/proc/thread-self/ns/net", null);
+
+    /// <summary>Opens a namespace by name (under <paramref name="runDirectory"/>) or by path (anything with a '/').</summary>
+    public static NetworkNamespace Open(string nameOrPath, string runDirectory = DefaultRunDirectory)
+    {
+        var isPath = nameOrPath.Contains('/', StringComparison.Ordinal);
+        if (!isPath)
+        {
+            ValidateName(nameOrPath);
+        }
+
+        var path = isPath ? nameOrPath : System.IO.Path.Combine(runDirectory, nameOrPath);
+        return new NetworkNamespace(NamespaceFiles.Open(path), path, isPath ? null : nameOrPath);
+    }
+
+    /// <summary>True when a namespace file of that name is mounted under the run directory.</summary>
+    public static bool Exists(string name, string runDirectory = DefaultRunDirectory)
+        => File.Exists(System.IO.Path.Combine(runDirectory, name));
+
+    /// <summary>The names of the namespaces under the run directory (<c>ip netns list</c>).</summary>
+    public static IReadOnlyList<string> List(string runDirectory = DefaultRunDirectory)
+    {
+        if (!Directory.Exists(runDirectory))
+        {
+            return [];
+        }
+
+        return [.. Directory.EnumerateFiles(runDirectory).Select(System.IO.Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Creates a new namespace and mounts it as <paramref name="name"/>: <c>ip netns add NAME</c>.
+    /// <paramref name="inside"/>, when given, runs inside the new namespace before the call returns, on the same
+    /// thread hop (create a TAP, open a netlink socket, set sysctls).
+    /// </summary>
+    public static NetworkNamespace Create(string name, Action? inside = null, string runDirectory = DefaultRunDirectory)
+    {
+        ValidateName(name);
+        EnsureSharedRunDirectory(runDirectory);
+        var path = System.IO.Path.Combine(runDirectory, name);
+        CreateMountPoint(path, name);
+        try
+        {
+            NamespaceWorker.Run(null, () =>
+            {
+                if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
+                {
+                    throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns add {name} (unshare)", name);
+                }
+
+                if (Libc.Mount("/proc/thread-self/ns/net", path, "none", Libc.MS_BIND, 0) != 0)
+                {
+                    throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns add {name} (bind mount)", name);
+                }
+
+                inside?.Invoke();
+            });
+            return new NetworkNamespace(NamespaceFiles.Open(path), path, name);
+        }
+        catch
+        {
+            _ = Libc.Umount2(path, Libc.MNT_DETACH);
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Unmounts and removes a named namespace: <c>ip netns delete NAME</c>. The kernel frees it (and every
+    /// link in it) once no process or descriptor holds it any more.
+    /// </summary>
+    public static void Delete(string name, string runDirectory = DefaultRunDirectory)
+    {
+        ValidateName(name);
+        var path = System.IO.Path.Combine(runDirectory, name);
+        if (Libc.Umount2(path, Libc.MNT_DETACH | Libc.UMOUNT_NOFOLLOW) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            // EINVAL: the file is there but nothing is mounted on it (a create cut short); remove it anyway.
+            if (errno != (int)Errno.EINVAL)
+            {
+                throw KernelException.Create(errno, KernelObjectKind.Namespace, $"ip netns delete {name}", name);
+            }
+        }
+
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException error)
+        {
+            throw new KernelException(error.HResult & 0xffff, $"ip netns delete {name} (unlink)", name, error.Message);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a dedicated thread inside this namespace and waits for it.</summary>
+    public void Run(Action work) => NamespaceWorker.Run(Handle, work);
+
+    /// <summary>Runs <paramref name="work"/> on a dedicated thread inside this namespace and returns its result.</summary>
+    public T Run<T>(Func<T> work)
+    {
+        T result = default!;
+        NamespaceWorker.Run(Handle, () => result = work());
+        return result;
+    }
+
+    /// <summary>Opens a netlink socket bound to this namespace; use it from any thread.</summary>
+    public NetlinkSocket OpenNetlink(NetlinkProtocol protocol) => Run(() => NetlinkSocket.Open(protocol));
+
+    /// <summary>True when both handles refer to the same namespace.</summary>
+    public bool IsSameAs(NetworkNamespace other) => NamespaceFiles.Identity(Handle) == NamespaceFiles.Identity(other.Handle);
+
+    /// <summary>The namespace's inode number, as <c>ls -L -i /var/run/netns/NAME</c> and /proc/PID/ns/net show it.</summary>
+    public ulong Inode => NamespaceFiles.Identity(Handle).Inode;
+
+    public void Dispose() => Handle.Dispose();
+
+    private static void ValidateName(string name)
+    {
+        if (name.Length == 0 || name.Length > 255 || name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{name}' is not a valid namespace name", nameof(name));
+        }
+    }
+
+    private static void CreateMountPoint(string path, string name)
+    {
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0);
+        if (fd.IsInvalid)
+        {
+            throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns add {name}", name);
+        }
+
+        fd.Dispose();
+    }
+
+    /// <summary>
+    /// Makes the run directory a shared mount point, as iproute2 does, so namespace mounts made here propagate
+    /// to other mount namespaces (the jailer's, a container's) and back.
+    /// </summary>
+    private static void EnsureSharedRunDirectory(string runDirectory)
+    {
+        lock (SharedMountLock)
+        {
+            if (SharedRunDirectories.Contains(runDirectory))
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(runDirectory);
+            if (Libc.Mount("none", runDirectory, "none", Libc.MS_SHARED | Libc.MS_REC, 0) != 0)
+            {
+                if (Marshal.GetLastPInvokeError() != (int)Errno.EINVAL ||
+                    Libc.Mount(runDirectory, runDirectory, "none", Libc.MS_BIND | Libc.MS_REC, 0) != 0 ||
+                    Libc.Mount("none", runDirectory, "none", Libc.MS_SHARED | Libc.MS_REC, 0) != 0)
+                {
+                    throw KernelException.FromLastError(KernelObjectKind.Namespace, $"mount --make-rshared {runDirectory}", runDirectory);
+                }
+            }
+
+            SharedRunDirectories.Add(runDirectory);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Fireline.Linux.Netlink;
+
+/// <summary>Netlink families Fireline talks to.</summary>
+public enum NetlinkProtocol
+{
+    Route = 0,
+    Netfilter = 12,
+}

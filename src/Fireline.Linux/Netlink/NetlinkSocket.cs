@@ -1,0 +1,252 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Fireline.Linux.Interop;
+
+namespace Fireline.Linux.Netlink;
+
+/// <summary>
+/// A netlink socket bound to the network namespace of the thread that opened it; it stays bound there
+/// whichever thread uses it later. Not thread-safe: one exchange at a time (pools hand sockets out).
+/// </summary>
+public sealed class NetlinkSocket : IDisposable
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+    private readonly SafeFd _fd;
+    private readonly byte[] _receive = new byte[ReceiveBufferSize];
+    private uint _sequence;
+
+    private NetlinkSocket(SafeFd fd, NetlinkProtocol protocol, uint portId)
+    {
+        _fd = fd;
+        Protocol = protocol;
+        PortId = portId;
+    }
+
+    public NetlinkProtocol Protocol { get; }
+
+    /// <summary>The port id the kernel gave this socket.</summary>
+    public uint PortId { get; }
+
+    /// <summary>Called for each data message of a reply (not for acks or NLMSG_DONE).</summary>
+    public delegate void ReplyHandler(NetlinkMessage message);
+
+    /// <summary>Opens a socket in the calling thread's network namespace, with extended acks on.</summary>
+    public static unsafe NetlinkSocket Open(NetlinkProtocol protocol)
+    {
+        var fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, (int)protocol);
+        if (fd.IsInvalid)
+        {
+            throw KernelException.FromLastError(KernelObjectKind.Other, $"socket(AF_NETLINK, {protocol})", null);
+        }
+
+        try
+        {
+            int one = 1;
+            // Extended acks carry the kernel's reason text; capped acks keep the request out of error replies.
+            if (Libc.SetSockOpt(fd, NetlinkConstants.SOL_NETLINK, NetlinkConstants.NETLINK_EXT_ACK, &one, sizeof(int)) != 0 ||
+                Libc.SetSockOpt(fd, NetlinkConstants.SOL_NETLINK, NetlinkConstants.NETLINK_CAP_ACK, &one, sizeof(int)) != 0)
+            {
+                throw KernelException.FromLastError(KernelObjectKind.Other, "setsockopt(SOL_NETLINK)", null);
+            }
+
+            var address = new SockaddrNl { nl_family = Libc.AF_NETLINK };
+            if (Libc.Bind(fd, &address, (uint)sizeof(SockaddrNl)) != 0)
+            {
+                throw KernelException.FromLastError(KernelObjectKind.Other, "bind(AF_NETLINK)", null);
+            }
+
+            uint length = (uint)sizeof(SockaddrNl);
+            if (Libc.GetSockName(fd, &address, &length) != 0)
+            {
+                throw KernelException.FromLastError(KernelObjectKind.Other, "getsockname(AF_NETLINK)", null);
+            }
+
+            return new NetlinkSocket(fd, protocol, address.nl_pid);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends every message of <paramref name="request"/> in one send() and waits until each is answered: an
+    /// ack for a change, NLMSG_DONE for a dump. Data messages go to <paramref name="onReply"/>. All messages
+    /// are processed by the kernel; the first failure is thrown after the last answer is read, so the
+    /// socket is left clean for the next exchange.
+    /// </summary>
+    public void Execute(NetlinkRequest request, ReplyHandler? onReply = null)
+    {
+        var messages = request.Messages;
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var firstSequence = _sequence + 1;
+        var bytes = request.MutableBytes;
+        foreach (var message in messages)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes[(message.Offset + 8)..], ++_sequence);
+        }
+
+        SendAll(bytes, messages[0]);
+        ReceiveUntilAnswered(request, firstSequence, onReply);
+    }
+
+    private unsafe void SendAll(ReadOnlySpan<byte> bytes, NetlinkRequest.Entry first)
+    {
+        fixed (byte* pointer = bytes)
+        {
+            while (true)
+            {
+                var sent = Libc.Send(_fd, pointer, (nuint)bytes.Length, 0);
+                if (sent >= 0)
+                {
+                    return;
+                }
+
+                if (Marshal.GetLastPInvokeError() != (int)Errno.EINTR)
+                {
+                    throw KernelException.FromLastError(first.Kind, first.Operation, first.ObjectName);
+                }
+            }
+        }
+    }
+
+    private unsafe void ReceiveUntilAnswered(NetlinkRequest request, uint firstSequence, ReplyHandler? onReply)
+    {
+        var messages = request.Messages;
+        var answered = new bool[messages.Count];
+        var remaining = messages.Count;
+        KernelException? firstError = null;
+        var interrupted = false;
+
+        while (remaining > 0)
+        {
+            nint received;
+            fixed (byte* pointer = _receive)
+            {
+                received = Libc.Recv(_fd, pointer, ReceiveBufferSize, 0);
+            }
+
+            if (received < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == (int)Errno.EINTR)
+                {
+                    continue;
+                }
+
+                throw KernelException.FromLastError(messages[0].Kind, $"{messages[0].Operation} (receive)", messages[0].ObjectName);
+            }
+
+            var span = _receive.AsSpan(0, (int)received);
+            while (span.Length >= NetlinkConstants.HeaderSize)
+            {
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+                if (length < NetlinkConstants.HeaderSize || length > span.Length)
+                {
+                    break;
+                }
+
+                var message = new NetlinkMessage(span[..length]);
+                span = span[Math.Min(NetlinkConstants.Align(length), span.Length)..];
+
+                var index = (long)message.Sequence - firstSequence;
+                if (index < 0 || index >= messages.Count || answered[index])
+                {
+                    continue; // a late answer to an earlier exchange
+                }
+
+                var entry = messages[(int)index];
+                if ((message.Flags & NetlinkFlags.DumpInterrupted) != 0)
+                {
+                    interrupted = true;
+                }
+
+                switch (message.Type)
+                {
+                    case NetlinkConstants.NLMSG_ERROR:
+                    case NetlinkConstants.NLMSG_DONE:
+                        var error = ParseError(message, out var kernelMessage);
+                        if (error != 0)
+                        {
+                            firstError ??= KernelException.Create(-error, entry.Kind, entry.Operation, entry.ObjectName, kernelMessage);
+                        }
+
+                        answered[index] = true;
+                        remaining--;
+                        break;
+                    case NetlinkConstants.NLMSG_NOOP:
+                    case NetlinkConstants.NLMSG_OVERRUN:
+                        break;
+                    default:
+                        onReply?.Invoke(message);
+                        if ((entry.Flags & NetlinkFlags.Dump) != NetlinkFlags.Dump &&
+                            (entry.Flags & NetlinkFlags.Ack) == 0 && (message.Flags & NetlinkFlags.Multi) == 0)
+                        {
+                            answered[index] = true; // a single reply without an ack asked for
+                            remaining--;
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        if (firstError is not null)
+        {
+            throw firstError;
+        }
+
+        if (interrupted)
+        {
+            throw new DumpInterruptedException(messages[0].Operation);
+        }
+    }
+
+    /// <summary>Reads nlmsgerr (or the int of NLMSG_DONE) and its extended-ack message, if any.</summary>
+    private static int ParseError(NetlinkMessage message, out string? kernelMessage)
+    {
+        kernelMessage = null;
+        var payload = message.Payload;
+        if (payload.Length < 4)
+        {
+            return 0;
+        }
+
+        var error = BinaryPrimitives.ReadInt32LittleEndian(payload);
+        if (((ushort)message.Flags & NetlinkConstants.NLM_F_ACK_TLVS) == 0)
+        {
+            return error;
+        }
+
+        int tlvOffset;
+        if (message.Type == NetlinkConstants.NLMSG_DONE)
+        {
+            tlvOffset = 4;
+        }
+        else
+        {
+            var capped = ((ushort)message.Flags & NetlinkConstants.NLM_F_CAPPED) != 0;
+            var originalLength = payload.Length >= 8 ? (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]) : 0;
+            tlvOffset = 4 + (capped ? NetlinkConstants.HeaderSize : NetlinkConstants.Align(originalLength));
+        }
+
+        if (tlvOffset < payload.Length)
+        {
+            foreach (var attribute in new AttributeReader(payload[tlvOffset..]))
+            {
+                if (attribute.Type == NetlinkConstants.NLMSGERR_ATTR_MSG)
+                {
+                    kernelMessage = attribute.String;
+                }
+            }
+        }
+
+        return error;
+    }
+
+    public void Dispose() => _fd.Dispose();
+}

@@ -1,0 +1,32 @@
+using Fireline.Linux.Namespaces;
+using Fireline.Linux.Netlink;
+
+namespace Fireline.Linux.Rtnetlink;
+
+/// <summary>
+/// An rtnetlink connection bound to one network namespace, with its operations grouped by object family.
+/// Not thread-safe: one caller at a time.
+/// </summary>
+public sealed class Rtnl : IDisposable
+{
+    private Rtnl(NetlinkSocket socket)
+    {
+        Socket = socket;
+        Links = new Links(socket);
+    }
+
+    public NetlinkSocket Socket { get; }
+
+    public Links Links { get; }
+
+    /// <summary>Opens a connection in the calling thread's namespace.</summary>
+    public static Rtnl Open() => new(NetlinkSocket.Open(NetlinkProtocol.Route));
+
+    /// <summary>Opens a connection bound to <paramref name="ns"/>, usable from any thread.</summary>
+    public static Rtnl Open(NetworkNamespace ns) => new(ns.OpenNetlink(NetlinkProtocol.Route));
+
+    /// <summary>Sends a request built with the *Requests builders (several messages at once) and waits for every answer.</summary>
+    public void Execute(NetlinkRequest request) => Socket.Execute(request);
+
+    public void Dispose() => Socket.Dispose();
+}

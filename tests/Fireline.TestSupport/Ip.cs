@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace Fireline.TestSupport;
+
+/// <summary>iproute2 as an independent observer of kernel state: what the code under test did, seen by another tool.</summary>
+public static class Ip
+{
+    /// <summary><c>ip -n NS -j -d link show</c>, as JSON objects.</summary>
+    public static IReadOnlyList<JsonElement> Links(string ns) => Json("-n", ns, "-j", "-d", "link", "show");
+
+    /// <summary>The link of that name in the namespace, or null.</summary>
+    public static JsonElement? Link(string ns, string name)
+    {
+        var result = Tool.TryRun("ip", "-n", ns, "-j", "-d", "link", "show", "dev", name);
+        return result.ExitCode == 0 ? Parse(result.StandardOutput).Single() : null;
+    }
+
+    /// <summary><c>ip -n NS -j addr show</c></summary>
+    public static IReadOnlyList<JsonElement> Addresses(string ns) => Json("-n", ns, "-j", "addr", "show");
+
+    /// <summary><c>ip -n NS -j route show [table all]</c></summary>
+    public static IReadOnlyList<JsonElement> Routes(string ns, string family = "-4") => Json("-n", ns, family, "-j", "route", "show");
+
+    /// <summary>Runs <c>ip ARGS</c> and fails the test when it fails.</summary>
+    public static string Run(params string[] arguments) => Tool.Run("ip", arguments);
+
+    public static bool NamespaceExists(string name) => File.Exists(Path.Combine("/var/run/netns", name));
+
+    private static IReadOnlyList<JsonElement> Json(params string[] arguments) => Parse(Tool.Run("ip", arguments));
+
+    private static List<JsonElement> Parse(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return [];
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
+    }
+}
