@@ -1,0 +1,3 @@
+using Fireline.Cli;
+
+return CliApplication.Run(args);
