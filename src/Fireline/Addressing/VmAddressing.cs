@@ -1,0 +1,49 @@
+using System.Globalization;
+using Fireline.Linux;
+
+namespace Fireline.Addressing;
+
+/// <summary>
+/// Everything derived from a VM's id and leased address: device names, MAC, boot argument. Derived, never
+/// stored, so a record can't disagree with itself.
+/// </summary>
+public static class VmAddressing
+{
+    /// <summary>The TAP device inside the VM's namespace; names there only need to be unique in that namespace.</summary>
+    public const string TapDevice = "tap0";
+
+    /// <summary>The VM end of the veth pair, inside the VM's namespace.</summary>
+    public const string VmVeth = "veth0";
+
+    /// <summary>Host-side veths are "fl" + the IPv4 address in hex: unique (leases are), 10 bytes, recognisable.</summary>
+    public const string HostVethPrefix = "fl";
+
+    public const string NamespacePrefix = "vm-";
+
+    public static string NamespaceName(VmId id) => NamespacePrefix + id.Value;
+
+    public static string HostVeth(uint address) => HostVethPrefix + address.ToString("x8", CultureInfo.InvariantCulture);
+
+    /// <summary>True for names <see cref="HostVeth"/> makes: what reconcile may remove when no record claims it.</summary>
+    public static bool IsHostVethName(string name)
+        => name.Length == HostVethPrefix.Length + 8 && name.StartsWith(HostVethPrefix, StringComparison.Ordinal) &&
+           name.AsSpan(HostVethPrefix.Length).ContainsAnyExcept("0123456789abcdef") == false;
+
+    /// <summary>
+    /// <c>06:00:</c> + the four IPv4 bytes, as Firecracker's examples do: unique because the address is, and a
+    /// guest can derive its address from its MAC.
+    /// </summary>
+    public static MacAddress GuestMac(uint address) => new((0x0600UL << 32) | address);
+
+    /// <summary>The kernel's own <c>ip=</c> argument: <c>ip=client::gateway:netmask::eth0:off[:dns0[:dns1]]</c>.</summary>
+    public static string BootArgs(uint address, Ipv4Network subnet, IReadOnlyList<string> dnsServers)
+    {
+        var text = $"ip={Ipv4Network.Format(address)}::{Ipv4Network.Format(subnet.Gateway)}:{Ipv4Network.Format(subnet.Mask)}::eth0:off";
+        for (var i = 0; i < Math.Min(2, dnsServers.Count); i++)
+        {
+            text += ":" + dnsServers[i];
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,59 @@
+using Fireline.Errors;
+
+namespace Fireline.Addressing;
+
+/// <summary>
+/// A VM's id: 1-64 characters of [A-Za-z0-9_.-], starting with a letter or digit. The id is part of the
+/// namespace name (<c>vm-ID</c>) and of paths, so nothing else is accepted.
+/// </summary>
+public readonly record struct VmId
+{
+    public const int MaxLength = 64;
+
+    private VmId(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static VmId Parse(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw DomainErrors.InvalidVmId(value ?? "", "it is empty");
+        }
+
+        if (value.Length > MaxLength)
+        {
+            throw DomainErrors.InvalidVmId(value, $"it has {value.Length} characters, at most {MaxLength} are allowed");
+        }
+
+        if (!char.IsAsciiLetterOrDigit(value[0]))
+        {
+            throw DomainErrors.InvalidVmId(value, "it must start with a letter or digit");
+        }
+
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '.' and not '-')
+            {
+                throw DomainErrors.InvalidVmId(value, $"'{c}' is not allowed (letters, digits, '_', '.', '-')");
+            }
+        }
+
+        return new VmId(value);
+    }
+
+    public static bool IsValid(string? value)
+    {
+        try
+        {
+            Parse(value);
+            return true;
+        }
+        catch (FirelineException)
+        {
+            return false;
+        }
+    }
+
+    public override string ToString() => Value;
+}

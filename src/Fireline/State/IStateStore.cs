@@ -1,0 +1,41 @@
+namespace Fireline.State;
+
+/// <summary>
+/// Durable state behind a narrow interface: host settings, networks, VMs with their leases and lifecycle,
+/// and each network's queue of released addresses. Each method is one transaction. Implementations: SQLite
+/// (the product) and an in-memory fake (unit tests); one contract test suite runs against both.
+/// </summary>
+public interface IStateStore : IDisposable
+{
+    HostState? GetHost();
+
+    void SaveHost(HostState host);
+
+    IReadOnlyList<NetworkState> ListNetworks();
+
+    NetworkState? GetNetwork(string name);
+
+    /// <summary>Inserts or updates a network's spec; a new network's cursor starts at <paramref name="nextUnused"/>.</summary>
+    void SaveNetwork(NetworkSpec spec, uint nextUnused);
+
+    /// <summary>Removes a network and its released queue; the caller checks no VM uses it.</summary>
+    void DeleteNetwork(string name);
+
+    IReadOnlyList<VmState> ListVms();
+
+    VmState? GetVm(string vmId);
+
+    /// <summary>Released addresses of a network, least recently released first.</summary>
+    IReadOnlyList<uint> ListReleased(string network);
+
+    /// <summary>
+    /// The create intent: stores the VM (lifecycle Creating) with its lease and the allocator's move, at once.
+    /// Throws <see cref="InvalidOperationException"/> if the id or the address is already taken.
+    /// </summary>
+    void AddVm(VmState vm, Allocation allocation);
+
+    void SetLifecycle(string vmId, VmLifecycle lifecycle);
+
+    /// <summary>Removes the VM and puts its address at the back of its network's released queue, at once.</summary>
+    void RemoveVm(string vmId);
+}

@@ -1,0 +1,138 @@
+namespace Fireline.State;
+
+/// <summary>The store's contract kept in memory, for unit tests of the domain. Same semantics as SQLite's.</summary>
+public sealed class InMemoryStateStore : IStateStore
+{
+    private readonly Lock _lock = new();
+    private readonly SortedDictionary<string, NetworkState> _networks = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, VmState> _vms = new(StringComparer.Ordinal);
+    private readonly List<(long Seq, string Network, uint Address)> _released = [];
+    private HostState? _host;
+    private long _sequence;
+
+    public HostState? GetHost()
+    {
+        lock (_lock)
+        {
+            return _host;
+        }
+    }
+
+    public void SaveHost(HostState host)
+    {
+        lock (_lock)
+        {
+            _host = host;
+        }
+    }
+
+    public IReadOnlyList<NetworkState> ListNetworks()
+    {
+        lock (_lock)
+        {
+            return [.. _networks.Values];
+        }
+    }
+
+    public NetworkState? GetNetwork(string name)
+    {
+        lock (_lock)
+        {
+            return _networks.GetValueOrDefault(name);
+        }
+    }
+
+    public void SaveNetwork(NetworkSpec spec, uint nextUnused)
+    {
+        lock (_lock)
+        {
+            _networks[spec.Name] = _networks.TryGetValue(spec.Name, out var existing) ? existing with { Spec = spec } : new NetworkState(spec, nextUnused);
+        }
+    }
+
+    public void DeleteNetwork(string name)
+    {
+        lock (_lock)
+        {
+            _networks.Remove(name);
+            _released.RemoveAll(r => r.Network == name);
+        }
+    }
+
+    public IReadOnlyList<VmState> ListVms()
+    {
+        lock (_lock)
+        {
+            return [.. _vms.Values];
+        }
+    }
+
+    public VmState? GetVm(string vmId)
+    {
+        lock (_lock)
+        {
+            return _vms.GetValueOrDefault(vmId);
+        }
+    }
+
+    public IReadOnlyList<uint> ListReleased(string network)
+    {
+        lock (_lock)
+        {
+            return [.. _released.Where(r => r.Network == network).OrderBy(r => r.Seq).Select(r => r.Address)];
+        }
+    }
+
+    public void AddVm(VmState vm, Allocation allocation)
+    {
+        lock (_lock)
+        {
+            if (!_networks.TryGetValue(vm.Network, out var network))
+            {
+                throw new InvalidOperationException($"network {vm.Network} is not recorded");
+            }
+
+            if (_vms.ContainsKey(vm.VmId) || _vms.Values.Any(v => v.Network == vm.Network && v.Address == vm.Address))
+            {
+                throw new InvalidOperationException($"VM {vm.VmId} or address {vm.Address} is already recorded");
+            }
+
+            _vms[vm.VmId] = vm;
+            _networks[vm.Network] = network with { NextUnused = allocation.NextUnused };
+            if (allocation.Recycled)
+            {
+                var index = _released.FindIndex(r => r.Network == vm.Network && r.Address == allocation.Address);
+                if (index >= 0)
+                {
+                    _released.RemoveAt(index);
+                }
+            }
+        }
+    }
+
+    public void SetLifecycle(string vmId, VmLifecycle lifecycle)
+    {
+        lock (_lock)
+        {
+            if (_vms.TryGetValue(vmId, out var vm))
+            {
+                _vms[vmId] = vm with { Lifecycle = lifecycle };
+            }
+        }
+    }
+
+    public void RemoveVm(string vmId)
+    {
+        lock (_lock)
+        {
+            if (_vms.Remove(vmId, out var vm))
+            {
+                _released.Add((++_sequence, vm.Network, vm.Address));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

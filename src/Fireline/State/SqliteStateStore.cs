@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Fireline.State;
+
+/// <summary>
+/// The SQLite store (<c>STATE_DIR/fireline.db</c>). WAL with synchronous=NORMAL: a commit survives the
+/// process being killed at any instant (what reconcile relies on). A power loss may lose the last commits,
+/// but it also loses every namespace, link and ruleset they describe, and reconcile then drops those records.
+/// One connection, one transaction at a time; SQLite serialises writers anyway and each transaction is short.
+/// </summary>
+public sealed class SqliteStateStore : IStateStore
+{
+    private const int SchemaVersion = 1;
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    public SqliteStateStore(string path)
+    {
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS networks(name TEXT PRIMARY KEY, spec TEXT NOT NULL, next_unused INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS vms(
+                vm_id TEXT PRIMARY KEY,
+                network TEXT NOT NULL REFERENCES networks(name),
+                address INTEGER NOT NULL,
+                options TEXT NOT NULL,
+                lifecycle TEXT NOT NULL,
+                UNIQUE(network, address));
+            CREATE TABLE IF NOT EXISTS released(
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                network TEXT NOT NULL,
+                address INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS released_by_network ON released(network, seq);
+            """);
+        var version = Scalar("SELECT value FROM meta WHERE key = 'schema'");
+        if (version is null)
+        {
+            Execute($"INSERT INTO meta(key, value) VALUES('schema', '{SchemaVersion}')");
+        }
+        else if (version != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"{path} has state schema {version}; this fireline reads schema {SchemaVersion}");
+        }
+    }
+
+    public HostState? GetHost()
+    {
+        lock (_lock)
+        {
+            var json = Scalar("SELECT value FROM meta WHERE key = 'host'");
+            return json is null ? null : JsonSerializer.Deserialize(json, StateJson.Default.HostState);
+        }
+    }
+
+    public void SaveHost(HostState host)
+    {
+        lock (_lock)
+        {
+            Execute("INSERT INTO meta(key, value) VALUES('host', $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                ("$v", JsonSerializer.Serialize(host, StateJson.Default.HostState)));
+        }
+    }
+
+    public IReadOnlyList<NetworkState> ListNetworks()
+    {
+        lock (_lock)
+        {
+            return Query("SELECT spec, next_unused FROM networks ORDER BY name", ReadNetwork);
+        }
+    }
+
+    public NetworkState? GetNetwork(string name)
+    {
+        lock (_lock)
+        {
+            return Query("SELECT spec, next_unused FROM networks WHERE name = $n", ReadNetwork, ("$n", name)).SingleOrDefault();
+        }
+    }
+
+    public void SaveNetwork(NetworkSpec spec, uint nextUnused)
+    {
+        lock (_lock)
+        {
+            Execute("""
+                INSERT INTO networks(name, spec, next_unused) VALUES($n, $s, $c)
+                ON CONFLICT(name) DO UPDATE SET spec = excluded.spec
+                """,
+                ("$n", spec.Name), ("$s", JsonSerializer.Serialize(spec, StateJson.Default.NetworkSpec)), ("$c", (long)nextUnused));
+        }
+    }
+
+    public void DeleteNetwork(string name)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Execute("DELETE FROM released WHERE network = $n", ("$n", name));
+            Execute("DELETE FROM networks WHERE name = $n", ("$n", name));
+            transaction.Commit();
+        }
+    }
+
+    public IReadOnlyList<VmState> ListVms()
+    {
+        lock (_lock)
+        {
+            return Query("SELECT vm_id, network, address, options, lifecycle FROM vms ORDER BY vm_id", ReadVm);
+        }
+    }
+
+    public VmState? GetVm(string vmId)
+    {
+        lock (_lock)
+        {
+            return Query("SELECT vm_id, network, address, options, lifecycle FROM vms WHERE vm_id = $id", ReadVm, ("$id", vmId)).SingleOrDefault();
+        }
+    }
+
+    public IReadOnlyList<uint> ListReleased(string network)
+    {
+        lock (_lock)
+        {
+            return Query("SELECT address FROM released WHERE network = $n ORDER BY seq", r => (uint)r.GetInt64(0), ("$n", network));
+        }
+    }
+
+    public void AddVm(VmState vm, Allocation allocation)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            try
+            {
+                Execute("INSERT INTO vms(vm_id, network, address, options, lifecycle) VALUES($id, $n, $a, $o, $l)",
+                    ("$id", vm.VmId), ("$n", vm.Network), ("$a", (long)vm.Address),
+                    ("$o", JsonSerializer.Serialize(vm.Options, StateJson.Default.VmOptions)), ("$l", vm.Lifecycle.ToString()));
+            }
+            catch (SqliteException error) when (error.SqliteErrorCode == 19)
+            {
+                throw new InvalidOperationException($"VM {vm.VmId} or address {vm.Address} is already recorded", error);
+            }
+
+            Execute("UPDATE networks SET next_unused = $c WHERE name = $n", ("$c", (long)allocation.NextUnused), ("$n", vm.Network));
+            if (allocation.Recycled)
+            {
+                Execute("DELETE FROM released WHERE seq = (SELECT MIN(seq) FROM released WHERE network = $n AND address = $a)",
+                    ("$n", vm.Network), ("$a", (long)allocation.Address));
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    public void SetLifecycle(string vmId, VmLifecycle lifecycle)
+    {
+        lock (_lock)
+        {
+            Execute("UPDATE vms SET lifecycle = $l WHERE vm_id = $id", ("$l", lifecycle.ToString()), ("$id", vmId));
+        }
+    }
+
+    public void RemoveVm(string vmId)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Execute("INSERT INTO released(network, address) SELECT network, address FROM vms WHERE vm_id = $id", ("$id", vmId));
+            Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId));
+            transaction.Commit();
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private static NetworkState ReadNetwork(SqliteDataReader reader)
+        => new(JsonSerializer.Deserialize(reader.GetString(0), StateJson.Default.NetworkSpec)!, (uint)reader.GetInt64(1));
+
+    private static VmState ReadVm(SqliteDataReader reader)
+        => new(reader.GetString(0), reader.GetString(1), (uint)reader.GetInt64(2),
+            JsonSerializer.Deserialize(reader.GetString(3), StateJson.Default.VmOptions)!,
+            Enum.Parse<VmLifecycle>(reader.GetString(4)));
+
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private string? Scalar(string sql) => Command(sql, []).ExecuteScalar() as string;
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private SqliteCommand Command(string sql, (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+}

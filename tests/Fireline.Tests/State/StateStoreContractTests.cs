@@ -1,0 +1,99 @@
+using Fireline.State;
+
+namespace Fireline.Tests.State;
+
+/// <summary>One contract, two stores: what the domain relies on holds for SQLite and for the fake alike.</summary>
+public abstract class StateStoreContractTests : IDisposable
+{
+    private static readonly NetworkSpec Default = new() { Name = "default", Subnet = "10.100.0.0/16", Bridge = "br-vms" };
+
+    protected abstract IStateStore Store { get; }
+
+    [Fact]
+    public void Keeps_host_and_networks()
+    {
+        Store.SaveHost(new HostState("uplink0", Nat: true));
+        Store.SaveNetwork(Default, 10);
+        Store.SaveNetwork(Default with { Dns = ["9.9.9.9"] }, 99);
+
+        Assert.Equal(new HostState("uplink0", true), Store.GetHost());
+        var network = Assert.Single(Store.ListNetworks());
+        Assert.Equal(["9.9.9.9"], network.Spec.Dns);
+        Assert.Equal(10u, network.NextUnused); // an update keeps the allocator's cursor
+    }
+
+    [Fact]
+    public void Records_a_create_intent_with_its_lease_and_releases_on_removal()
+    {
+        Store.SaveNetwork(Default, 2);
+        Store.AddVm(new VmState("a", "default", 2, new VmOptions { RxBandwidth = 5 }, VmLifecycle.Creating), new Allocation(2, 3, false));
+        Store.SetLifecycle("a", VmLifecycle.Ready);
+
+        Assert.Equal(VmLifecycle.Ready, Store.GetVm("a")!.Lifecycle);
+        Assert.Equal(5, Store.GetVm("a")!.Options.RxBandwidth);
+        Assert.Equal(3u, Store.GetNetwork("default")!.NextUnused);
+
+        Store.RemoveVm("a");
+        Assert.Null(Store.GetVm("a"));
+        Assert.Equal([2u], Store.ListReleased("default"));
+    }
+
+    [Fact]
+    public void Refuses_a_second_lease_of_one_address_or_one_id()
+    {
+        Store.SaveNetwork(Default, 2);
+        Store.AddVm(new VmState("a", "default", 2, new VmOptions(), VmLifecycle.Creating), new Allocation(2, 3, false));
+
+        Assert.Throws<InvalidOperationException>(() => Store.AddVm(new VmState("b", "default", 2, new VmOptions(), VmLifecycle.Creating), new Allocation(2, 3, false)));
+        Assert.Throws<InvalidOperationException>(() => Store.AddVm(new VmState("a", "default", 3, new VmOptions(), VmLifecycle.Creating), new Allocation(3, 4, false)));
+        Assert.Single(Store.ListVms());
+    }
+
+    [Fact]
+    public void A_recycled_allocation_consumes_the_oldest_release_of_that_address()
+    {
+        Store.SaveNetwork(Default, 2);
+        foreach (var (id, address) in new[] { ("a", 2u), ("b", 3u) })
+        {
+            Store.AddVm(new VmState(id, "default", address, new VmOptions(), VmLifecycle.Ready), new Allocation(address, address + 1, false));
+        }
+
+        Store.RemoveVm("b");
+        Store.RemoveVm("a");
+        Store.AddVm(new VmState("c", "default", 3, new VmOptions(), VmLifecycle.Creating), new Allocation(3, 4, Recycled: true));
+
+        Assert.Equal([2u], Store.ListReleased("default"));
+    }
+
+    public virtual void Dispose() => Store.Dispose();
+}
+
+public sealed class InMemoryStateStoreTests : StateStoreContractTests
+{
+    protected override IStateStore Store { get; } = new InMemoryStateStore();
+}
+
+public sealed class SqliteStateStoreTests : StateStoreContractTests
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("fireline-state-").FullName;
+    private readonly SqliteStateStore _store;
+
+    public SqliteStateStoreTests() => _store = new SqliteStateStore(Path.Combine(_directory, "fireline.db"));
+
+    protected override IStateStore Store => _store;
+
+    [Fact]
+    public void Survives_reopening()
+    {
+        _store.SaveNetwork(new NetworkSpec { Name = "n", Subnet = "10.1.0.0/24", Bridge = "br-n" }, 2);
+        _store.Dispose();
+        using var reopened = new SqliteStateStore(Path.Combine(_directory, "fireline.db"));
+        Assert.Equal("10.1.0.0/24", reopened.GetNetwork("n")!.Spec.Subnet);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
