@@ -21,12 +21,24 @@ public static class Ip
     /// <summary><c>ip -n NS -j route show [table all]</c></summary>
     public static IReadOnlyList<JsonElement> Routes(string ns, string family = "-4") => Json("-n", ns, family, "-j", "route", "show");
 
+    /// <summary><c>ip -n NS -j route show table TABLE</c> (a number, <c>local</c> or <c>all</c>)</summary>
+    public static IReadOnlyList<JsonElement> Routes(string ns, string family, string table) => Json("-n", ns, family, "-j", "route", "show", "table", table);
+
+    /// <summary><c>ip -n NS -j neigh show [proxy]</c>: both families</summary>
+    public static IReadOnlyList<JsonElement> Neighbours(string ns, bool proxy = false)
+        => proxy ? Json("-n", ns, "-j", "neigh", "show", "proxy") : Json("-n", ns, "-j", "neigh", "show");
+
+    /// <summary>The addr_info entries of one link: <c>ip -n NS -j addr show dev NAME</c>.</summary>
+    public static IReadOnlyList<JsonElement> AddressesOf(string ns, string name)
+        => [.. Json("-n", ns, "-j", "addr", "show", "dev", name).SelectMany(l => l.GetProperty("addr_info").EnumerateArray())];
+
     /// <summary>Runs <c>ip ARGS</c> and fails the test when it fails.</summary>
     public static string Run(params string[] arguments) => Tool.Run("ip", arguments);
 
     public static bool NamespaceExists(string name) => File.Exists(Path.Combine("/var/run/netns", name));
 
-    private static IReadOnlyList<JsonElement> Json(params string[] arguments) => Parse(Tool.Run("ip", arguments));
+    /// <summary>Runs <c>ip ARGS</c> (which should include <c>-j</c>) and parses its JSON array.</summary>
+    public static IReadOnlyList<JsonElement> Json(params string[] arguments) => Parse(Tool.Run("ip", arguments));
 
     private static List<JsonElement> Parse(string json)
     {

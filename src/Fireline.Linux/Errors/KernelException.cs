@@ -42,7 +42,9 @@ public class KernelException : Exception
     {
         return ((Errno)errno, kind) switch
         {
-            (Errno.ENODEV, KernelObjectKind.Link) => new LinkNotFoundException(errno, operation, objectName, kernelMessage),
+            // ENODEV always means the link named by index is missing, whatever the operation was about.
+            (Errno.ENODEV, KernelObjectKind.Link or KernelObjectKind.Address or KernelObjectKind.Route or KernelObjectKind.Neighbour) =>
+                new LinkNotFoundException(errno, operation, objectName, kernelMessage),
             (Errno.EEXIST, KernelObjectKind.Link) => new LinkExistsException(errno, operation, objectName, kernelMessage),
             (Errno.ENOENT, KernelObjectKind.Namespace) => new NamespaceNotFoundException(errno, operation, objectName, kernelMessage),
             (Errno.EEXIST, KernelObjectKind.Namespace) => new NamespaceExistsException(errno, operation, objectName, kernelMessage),

@@ -11,6 +11,7 @@ namespace Fireline.Linux.Netlink;
 public sealed class NetlinkSocket : IDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
+    private const int DumpAttempts = 5;
     private readonly SafeFd _fd;
     private readonly byte[] _receive = new byte[ReceiveBufferSize];
     private uint _sequence;
@@ -93,6 +94,42 @@ public sealed class NetlinkSocket : IDisposable
 
         SendAll(bytes, messages[0]);
         ReceiveUntilAnswered(request, firstSequence, onReply);
+    }
+
+    /// <summary>
+    /// Runs a dump to its end, passing each data message to <paramref name="onReply"/>. A dump the kernel marks as
+    /// interrupted by a concurrent change is read again from the start (after <paramref name="restart"/> has
+    /// dropped what the broken attempt delivered), a few times, because a half-old, half-new table is worse than
+    /// an error.
+    /// </summary>
+    public void Dump(Func<NetlinkRequest> build, ReplyHandler onReply, Action restart)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Execute(build(), onReply);
+                return;
+            }
+            catch (DumpInterruptedException) when (attempt < DumpAttempts)
+            {
+                restart();
+            }
+        }
+    }
+
+    /// <summary>Runs a dump and collects what <paramref name="parse"/> returns for each message (null skips one).</summary>
+    public List<T> Dump<T>(Func<NetlinkRequest> build, Func<NetlinkMessage, T?> parse) where T : class
+    {
+        var items = new List<T>();
+        Dump(build, message =>
+        {
+            if (parse(message) is { } item)
+            {
+                items.Add(item);
+            }
+        }, items.Clear);
+        return items;
     }
 
     private unsafe void SendAll(ReadOnlySpan<byte> bytes, NetlinkRequest.Entry first)

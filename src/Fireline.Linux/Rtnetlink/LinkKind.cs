@@ -11,6 +11,11 @@ public abstract class LinkKind
     /// <summary>The kernel's name for the kind: "veth", "bridge", "vxlan", ...</summary>
     public abstract string Kind { get; }
 
+    /// <summary>Checks the settings together before anything is written, so a bad kind never leaves half a message.</summary>
+    internal virtual void Validate()
+    {
+    }
+
     /// <summary>Writes attributes that belong at the top level of RTM_NEWLINK (IFLA_LINK for a VLAN's parent).</summary>
     internal virtual void WriteTopLevel(NetlinkRequest request)
     {

@@ -14,10 +14,13 @@ public static class LinkRequests
     /// <summary><c>ip link add NAME [mtu M] [address A] [master B] [up] [netns NS] type KIND ...</c></summary>
     public static NetlinkRequest Create(NetlinkRequest request, LinkSpec spec)
     {
+        spec.Kind.Validate();
         request.Begin(RtnlMessageType.NewLink, NetlinkFlags.Create | NetlinkFlags.Exclusive | NetlinkFlags.Ack,
                 $"ip link add {spec.Name} type {spec.Kind.Describe()}", KernelObjectKind.Link, spec.Name)
-            .Struct(new IfInfoMsg { Flags = spec.Up ? (uint)InterfaceFlags.Up : 0, Change = spec.Up ? (uint)InterfaceFlags.Up : 0 })
-            .String(Ifla.IfName, spec.Name);
+            .Struct(new IfInfoMsg { Flags = spec.Up ? (uint)InterfaceFlags.Up : 0, Change = spec.Up ? (uint)InterfaceFlags.Up : 0 });
+        // Top-level attributes of the kind (a VLAN's parent) come first, where iproute2 puts IFLA_LINK.
+        spec.Kind.WriteTopLevel(request);
+        request.String(Ifla.IfName, spec.Name);
         if (spec.Mtu is { } mtu)
         {
             request.U32(Ifla.Mtu, (uint)mtu);
@@ -43,9 +46,9 @@ public static class LinkRequests
             request.U32(Ifla.NetNsFd, (uint)spec.Namespace.FileDescriptor);
         }
 
-        spec.Kind.WriteTopLevel(request);
         var info = request.BeginNested(Ifla.LinkInfo);
-        request.String(Ifla.InfoKind, spec.Kind.Kind);
+        // Without the NUL, as iproute2 sends it (the kernel's NLA_STRING takes both), so the bytes match its own.
+        request.Attribute(Ifla.InfoKind, System.Text.Encoding.ASCII.GetBytes(spec.Kind.Kind));
         if (spec.Kind.HasInfoData)
         {
             var data = request.BeginNested(Ifla.InfoData);

@@ -88,19 +88,5 @@ public sealed class Links
 
     /// <summary><c>ip link show</c>: every link in the namespace.</summary>
     public IReadOnlyList<Link> List(bool withStatistics = false)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var links = new List<Link>();
-            try
-            {
-                _socket.Execute(LinkRequests.List(new NetlinkRequest(), withStatistics), message => links.Add(LinkRequests.Parse(message)));
-                return links;
-            }
-            catch (DumpInterruptedException) when (attempt < 5)
-            {
-                // The table changed while it was read; read it again.
-            }
-        }
-    }
+        => _socket.Dump(() => LinkRequests.List(new NetlinkRequest(), withStatistics), message => LinkRequests.Parse(message));
 }

@@ -13,11 +13,23 @@ public sealed class Rtnl : IDisposable
     {
         Socket = socket;
         Links = new Links(socket);
+        Addresses = new Addresses(socket);
+        Routes = new Routes(socket);
+        Neighbours = new Neighbours(socket);
+        NamespaceIds = new NamespaceIds(socket);
     }
 
     public NetlinkSocket Socket { get; }
 
     public Links Links { get; }
+
+    public Addresses Addresses { get; }
+
+    public Routes Routes { get; }
+
+    public Neighbours Neighbours { get; }
+
+    public NamespaceIds NamespaceIds { get; }
 
     /// <summary>Opens a connection in the calling thread's namespace.</summary>
     public static Rtnl Open() => new(NetlinkSocket.Open(NetlinkProtocol.Route));
