@@ -9,7 +9,13 @@ namespace Fireline.Linux;
 public class KernelException : Exception
 {
     public KernelException(int errno, string operation, string? objectName, string? kernelMessage)
-        : base(Describe(errno, operation, kernelMessage))
+        : this(errno, operation, objectName, kernelMessage, Describe(errno, operation, kernelMessage))
+    {
+    }
+
+    /// <summary>For failures whose text comes from a library rather than from strerror (libnftables).</summary>
+    protected KernelException(int errno, string operation, string? objectName, string? kernelMessage, string message)
+        : base(message)
     {
         ErrorNumber = errno;
         Operation = operation;
@@ -31,7 +37,7 @@ public class KernelException : Exception
     /// <summary>The extended-ack text the kernel attached to the error, if any.</summary>
     public string? KernelMessage { get; }
 
-    private static string Describe(int errno, string operation, string? kernelMessage)
+    protected static string Describe(int errno, string operation, string? kernelMessage)
     {
         var text = $"{operation}: {Marshal.GetPInvokeErrorMessage(errno)} ({(Enum.IsDefined((Errno)errno) ? ((Errno)errno).ToString() : errno.ToString(System.Globalization.CultureInfo.InvariantCulture))})";
         return kernelMessage is null ? text : $"{text}: {kernelMessage}";
@@ -48,6 +54,8 @@ public class KernelException : Exception
             (Errno.EEXIST, KernelObjectKind.Link) => new LinkExistsException(errno, operation, objectName, kernelMessage),
             (Errno.ENOENT, KernelObjectKind.Namespace) => new NamespaceNotFoundException(errno, operation, objectName, kernelMessage),
             (Errno.EEXIST, KernelObjectKind.Namespace) => new NamespaceExistsException(errno, operation, objectName, kernelMessage),
+            // With IFF_TUN_EXCL (as iproute2 sets it) the tun driver answers EBUSY for any taken name.
+            (Errno.EBUSY, KernelObjectKind.TunTap) => new KernelObjectExistsException(errno, kind, operation, objectName, kernelMessage),
             (Errno.EEXIST, _) => new KernelObjectExistsException(errno, kind, operation, objectName, kernelMessage),
             (Errno.ENOENT or Errno.ESRCH or Errno.EADDRNOTAVAIL or Errno.ENODEV, _) =>
                 new KernelObjectNotFoundException(errno, kind, operation, objectName, kernelMessage),

@@ -11,7 +11,9 @@ public sealed class SafeFd : SafeHandle
 
     internal SafeFd(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 
-    public override bool IsInvalid => handle.ToInt64() < 0;
+    // open() and socket() return a 32-bit int, but a SafeHandle return takes the whole 64-bit register, whose
+    // upper half the callee leaves zero: -1 arrives as 0xFFFFFFFF. Only the low 32 bits are the descriptor.
+    public override bool IsInvalid => (int)handle.ToInt64() < 0;
 
     /// <summary>The raw descriptor, for kernel attributes that carry a descriptor number (IFLA_NET_NS_FD).</summary>
     public int Value => (int)handle.ToInt64();

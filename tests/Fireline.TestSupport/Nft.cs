@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace Fireline.TestSupport;
+
+/// <summary>The <c>nft</c> tool as an independent observer of a namespace's ruleset (read only).</summary>
+public static class Nft
+{
+    /// <summary>
+    /// <c>nsenter --net=/var/run/netns/NS nft -j list ruleset</c>: the objects of the <c>nftables</c> array,
+    /// without the leading metainfo. A null namespace reads the machine's own ruleset, to check it is untouched.
+    /// </summary>
+    public static IReadOnlyList<JsonElement> Ruleset(string? ns)
+    {
+        var output = ns is null
+            ? Tool.Run("nft", "-j", "list", "ruleset")
+            : Tool.Run("nsenter", $"--net=/var/run/netns/{ns}", "--", "nft", "-j", "list", "ruleset");
+        using var document = JsonDocument.Parse(output);
+        return [.. document.RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(item => !item.TryGetProperty("metainfo", out _))
+            .Select(item => item.Clone())];
+    }
+
+    /// <summary>The objects of one kind ("table", "chain", "set", "rule") in the namespace's ruleset.</summary>
+    public static IReadOnlyList<JsonElement> Objects(string ns, string kind)
+        => [.. Ruleset(ns).Where(item => item.TryGetProperty(kind, out _)).Select(item => item.GetProperty(kind))];
+
+    /// <summary>The elements of a set of plain values (addresses, ports), as nft prints them; empty when the set is.</summary>
+    public static IReadOnlyList<string> SetElements(string ns, string family, string table, string set)
+    {
+        var found = Objects(ns, "set").Single(s =>
+            s.GetProperty("family").GetString() == family && s.GetProperty("table").GetString() == table && s.GetProperty("name").GetString() == set);
+        return found.TryGetProperty("elem", out var elements) ? [.. elements.EnumerateArray().Select(e => e.ToString())] : [];
+    }
+}
