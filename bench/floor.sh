@@ -22,7 +22,8 @@ cleanup() {
   done
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap "exit 130" INT TERM
 
 # Writes N lines of a command template to a file; %d is replaced by the index, %a by an address 10.100.x.y.
 lines() {

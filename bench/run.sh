@@ -18,6 +18,7 @@ bench/floor.sh
 echo "== Fireline kernel operations (BenchmarkDotNet, short job)"
 dotnet run -c Release --project bench/Fireline.Benchmarks -- --job short --filter '*'
 
-echo "== start-up: fireline --version (NativeAOT)"
+# `ip -V` is the reference: the start-up of the C tool Fireline replaces, on the same machine and load.
+echo "== start-up: fireline --version (NativeAOT), ip -V for reference"
 scripts/publish.sh
-hyperfine -N --warmup 10 'artifacts/fireline/fireline --version'
+hyperfine -N --warmup 10 'artifacts/fireline/fireline --version' 'ip -V'
