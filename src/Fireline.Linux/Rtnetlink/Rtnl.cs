@@ -13,11 +13,15 @@ public sealed class Rtnl : IDisposable
     {
         Socket = socket;
         Links = new Links(socket);
+        TrafficControl = new TrafficControl.TrafficControl(socket, Links);
     }
 
     public NetlinkSocket Socket { get; }
 
     public Links Links { get; }
+
+    /// <summary>Qdiscs, classes and filters (<c>tc</c>).</summary>
+    public TrafficControl.TrafficControl TrafficControl { get; }
 
     /// <summary>Opens a connection in the calling thread's namespace.</summary>
     public static Rtnl Open() => new(NetlinkSocket.Open(NetlinkProtocol.Route));
