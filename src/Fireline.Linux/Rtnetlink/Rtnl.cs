@@ -17,6 +17,7 @@ public sealed class Rtnl : IDisposable
         Routes = new Routes(socket);
         Neighbours = new Neighbours(socket);
         NamespaceIds = new NamespaceIds(socket);
+        TrafficControl = new TrafficControl.TrafficControl(socket, Links);
     }
 
     public NetlinkSocket Socket { get; }
@@ -30,6 +31,9 @@ public sealed class Rtnl : IDisposable
     public Neighbours Neighbours { get; }
 
     public NamespaceIds NamespaceIds { get; }
+
+    /// <summary>Qdiscs, classes and filters (<c>tc</c>).</summary>
+    public TrafficControl.TrafficControl TrafficControl { get; }
 
     /// <summary>Opens a connection in the calling thread's namespace.</summary>
     public static Rtnl Open() => new(NetlinkSocket.Open(NetlinkProtocol.Route));

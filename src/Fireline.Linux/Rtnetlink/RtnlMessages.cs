@@ -21,6 +21,7 @@ internal static class RtnlMessageType
     public const ushort NewQdisc = 36;
     public const ushort DelQdisc = 37;
     public const ushort GetQdisc = 38;
+    public const ushort NewTClass = 40;
     public const ushort NewTFilter = 44;
     public const ushort DelTFilter = 45;
     public const ushort GetTFilter = 46;
