@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fireline.Cli.Commands;
 
 namespace Fireline.Cli;
 
@@ -8,6 +9,17 @@ internal static class CliApplication
     public static int Run(string[] args)
     {
         var root = new RootCommand("Fireline: networking for Firecracker microVMs");
-        return root.Parse(args).Invoke();
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(HostCommands.Create());
+        root.Subcommands.Add(VmCommands.Create());
+        root.Subcommands.Add(ReconcileCommand.Create());
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            return CommandRunner.Usage(parse, "arguments", string.Join("; ", parse.Errors.Select(e => e.Message)));
+        }
+
+        return parse.Invoke();
     }
 }

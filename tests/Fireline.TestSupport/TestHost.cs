@@ -84,7 +84,7 @@ public sealed partial class TestHost : IDisposable
         HostNamespace?.Dispose();
         foreach (var ns in NetworkNamespace.List())
         {
-            if (ns == HostNamespaceName || ns == OutsideNamespaceName || ns.StartsWith($"vm-{Prefix}-", StringComparison.Ordinal))
+            if (ns.StartsWith(Prefix + "-", StringComparison.Ordinal) || ns.StartsWith($"vm-{Prefix}-", StringComparison.Ordinal))
             {
                 _ = Tool.TryRun("ip", "netns", "del", ns);
             }

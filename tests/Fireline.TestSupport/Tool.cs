@@ -23,7 +23,8 @@ public static class Tool
     /// <summary>Runs the program and returns exit code and output, whatever the exit code.</summary>
     public static Result TryRun(string program, params string[] arguments) => TryRun(program, arguments, TimeSpan.FromSeconds(60));
 
-    public static Result TryRun(string program, IReadOnlyList<string> arguments, TimeSpan timeout, string? standardInput = null)
+    public static Result TryRun(string program, IReadOnlyList<string> arguments, TimeSpan timeout, string? standardInput = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -35,6 +36,11 @@ public static class Tool
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");

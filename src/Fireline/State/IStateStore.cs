@@ -11,6 +11,11 @@ public interface IStateStore : IDisposable
 
     void SaveHost(HostState host);
 
+    /// <summary>A small named value (what was last applied to the firewall, ...); null when never saved.</summary>
+    string? GetSetting(string key);
+
+    void SaveSetting(string key, string value);
+
     IReadOnlyList<NetworkState> ListNetworks();
 
     NetworkState? GetNetwork(string name);

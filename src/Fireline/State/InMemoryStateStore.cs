@@ -7,6 +7,7 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly SortedDictionary<string, NetworkState> _networks = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, VmState> _vms = new(StringComparer.Ordinal);
     private readonly List<(long Seq, string Network, uint Address)> _released = [];
+    private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
     private HostState? _host;
     private long _sequence;
 
@@ -23,6 +24,22 @@ public sealed class InMemoryStateStore : IStateStore
         lock (_lock)
         {
             _host = host;
+        }
+    }
+
+    public string? GetSetting(string key)
+    {
+        lock (_lock)
+        {
+            return _settings.GetValueOrDefault(key);
+        }
+    }
+
+    public void SaveSetting(string key, string value)
+    {
+        lock (_lock)
+        {
+            _settings[key] = value;
         }
     }
 

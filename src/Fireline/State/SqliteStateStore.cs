@@ -66,6 +66,23 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public string? GetSetting(string key)
+    {
+        lock (_lock)
+        {
+            return Query("SELECT value FROM meta WHERE key = $k", r => r.GetString(0), ("$k", "setting." + key)).SingleOrDefault();
+        }
+    }
+
+    public void SaveSetting(string key, string value)
+    {
+        lock (_lock)
+        {
+            Execute("INSERT INTO meta(key, value) VALUES($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                ("$k", "setting." + key), ("$v", value));
+        }
+    }
+
     public IReadOnlyList<NetworkState> ListNetworks()
     {
         lock (_lock)

@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using Fireline.Cli.Output;
+using Fireline.Vms;
+
+namespace Fireline.Cli.Commands;
+
+/// <summary><c>fireline vm create|delete|show|list</c></summary>
+internal static class VmCommands
+{
+    public static Command Create()
+    {
+        var vm = new Command("vm", "VM networks: namespace, veth, TAP, address");
+        vm.Subcommands.Add(CreateCommand());
+        vm.Subcommands.Add(Delete());
+        vm.Subcommands.Add(Show());
+        vm.Subcommands.Add(List());
+        return vm;
+    }
+
+    private static Argument<string> VmIdArgument() => new("VMID") { Description = "1-64 characters of [A-Za-z0-9_.-], starting with a letter or digit" };
+
+    private static Command CreateCommand()
+    {
+        var id = VmIdArgument();
+        var network = new Option<string?>("--network") { Description = "Network to join (default: default)", HelpName = "N" };
+        var rx = new Option<string?>("--rx-bandwidth") { Description = "Most bytes per second the guest receives (e.g. 10M)", HelpName = "B/s" };
+        var tx = new Option<string?>("--tx-bandwidth") { Description = "Most bytes per second the guest sends (e.g. 10M)", HelpName = "B/s" };
+        var ipv6 = new Option<bool>("--ipv6") { Description = "Give the VM an IPv6 address too (the network needs an IPv6 prefix)" };
+        var command = new Command("create", "Give a VM its network; prints the VM record (idempotent for the same id and options)") { id, network, rx, tx, ipv6 };
+        command.SetAction(parse =>
+        {
+            long? rxRate = null, txRate = null;
+            foreach (var (option, set) in new (Option<string?>, Action<long>)[] { (rx, r => rxRate = r), (tx, r => txRate = r) })
+            {
+                if (parse.GetValue(option) is { } text)
+                {
+                    if (!ByteRate.TryParse(text, out var rate, out var error))
+                    {
+                        return CommandRunner.Usage(parse, option.Name, $"{option.Name}: {error}");
+                    }
+
+                    set(rate);
+                }
+            }
+
+            return CommandRunner.Run(parse, (service, printer) =>
+            {
+                var record = service.CreateVm(new VmCreateRequest
+                {
+                    VmId = parse.GetValue(id)!,
+                    Network = parse.GetValue(network),
+                    RxBandwidth = rxRate,
+                    TxBandwidth = txRate,
+                    Ipv6 = parse.GetValue(ipv6),
+                });
+                printer.Print(record, CliJson.Default.VmRecord, PrintRecord);
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var id = VmIdArgument();
+        var command = new Command("delete", "Remove everything of a VM's network (succeeds when it is already gone)") { id };
+        command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
+        {
+            var result = service.DeleteVm(parse.GetValue(id)!);
+            printer.Print(result, CliJson.Default.VmDeleteResult,
+                (r, output) => output.WriteLine(r.Deleted ? $"deleted vm {r.VmId}" : $"vm {r.VmId} was already gone"));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var id = VmIdArgument();
+        var command = new Command("show", "Print a VM's record") { id };
+        command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
+        {
+            printer.Print(service.GetVm(parse.GetValue(id)!), CliJson.Default.VmRecord, PrintRecord);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "Print every VM's record");
+        command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
+        {
+            printer.Print(service.ListVms(), CliJson.Default.IReadOnlyListVmRecord, (records, output) =>
+            {
+                var table = new Table("VMID", "NETWORK", "IPV4", "MAC", "HOST VETH", "STATE");
+                foreach (var r in records)
+                {
+                    table.Add(r.VmId, r.Network, $"{r.Ipv4.Address}/{r.Ipv4.PrefixLength.ToString(CultureInfo.InvariantCulture)}", r.GuestMac, r.HostVeth, r.State);
+                }
+
+                table.WriteTo(output);
+            });
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void PrintRecord(VmRecord r, TextWriter output)
+    {
+        var table = new Table("FIELD", "VALUE")
+            .Add("vmId", r.VmId)
+            .Add("network", r.Network)
+            .Add("state", r.State)
+            .Add("namespace", r.NetnsPath)
+            .Add("tap", r.TapDevice)
+            .Add("host veth", r.HostVeth)
+            .Add("ipv4", $"{r.Ipv4.Address}/{r.Ipv4.PrefixLength.ToString(CultureInfo.InvariantCulture)} via {r.Ipv4.Gateway}")
+            .Add("ipv6", r.Ipv6 is null ? null : $"{r.Ipv6.Address}/{r.Ipv6.PrefixLength.ToString(CultureInfo.InvariantCulture)} via {r.Ipv6.Gateway}")
+            .Add("mac", r.GuestMac)
+            .Add("boot args", r.BootArgs)
+            .Add("jailer args", string.Join(' ', r.JailerArgs));
+        table.WriteTo(output);
+    }
+}

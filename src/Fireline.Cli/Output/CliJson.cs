@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using Fireline.Host;
+using Fireline.Reconciliation;
+using Fireline.Vms;
+
+namespace Fireline.Cli.Output;
+
+/// <summary>
+/// The JSON contracts (DESIGN.md): camelCase, the Firecracker object in Firecracker's own names. Source
+/// generated, so the AOT-compiled binary needs no reflection. Shared by the CLI, the daemon and its client.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(VmRecord))]
+[JsonSerializable(typeof(IReadOnlyList<VmRecord>))]
+[JsonSerializable(typeof(VmDeleteResult))]
+[JsonSerializable(typeof(HostStatus))]
+[JsonSerializable(typeof(ReconcileReport))]
+[JsonSerializable(typeof(ErrorDocument))]
+internal sealed partial class CliJson : JsonSerializerContext;
+
+/// <summary><c>{"error":{"code","message"}}</c>, what the CLI prints to stderr with <c>-o json</c>.</summary>
+internal sealed record ErrorDocument(ErrorBody Error);
+
+internal sealed record ErrorBody(string Code, string Message, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Field);

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Fireline.Faults;
+
+/// <summary>
+/// Crash-injection points for the fault tests. When the environment variable <c>FIRELINE_FAULT</c> names a
+/// point (e.g. <c>create.veth</c>), the process kills itself with SIGKILL on reaching it, exactly as a
+/// kill -9 at that instant would. Unset (always, outside tests), a point costs one string comparison.
+/// </summary>
+public static class FaultPoints
+{
+    public const string Variable = "FIRELINE_FAULT";
+
+    /// <summary>Points on the create path, in order.</summary>
+    public static readonly IReadOnlyList<string> Create =
+        ["create.intent", "create.namespace", "create.veth", "create.datapath", "create.commit"];
+
+    /// <summary>Points on the delete path, in order.</summary>
+    public static readonly IReadOnlyList<string> Delete =
+        ["delete.intent", "delete.veth", "delete.namespace", "delete.commit"];
+
+    private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable);
+
+    public static void Hit(string point)
+    {
+        if (Armed is not null && string.Equals(Armed, point, StringComparison.Ordinal))
+        {
+            using var self = Process.GetCurrentProcess();
+            self.Kill();
+        }
+    }
+}

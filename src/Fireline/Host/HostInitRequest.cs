@@ -1,0 +1,17 @@
+namespace Fireline.Host;
+
+/// <summary>The options of <c>fireline host init</c>; defaults are the design document's.</summary>
+public sealed record HostInitRequest
+{
+    public const string DefaultBridge = "br-vms";
+    public const string DefaultSubnet = "10.100.0.0/16";
+
+    /// <summary>The interface NAT goes out of; null: the default route's interface.</summary>
+    public string? Uplink { get; init; }
+
+    public string Bridge { get; init; } = DefaultBridge;
+
+    public string Subnet { get; init; } = DefaultSubnet;
+
+    public bool Nat { get; init; } = true;
+}

@@ -1,0 +1,102 @@
+using Fireline.Addressing;
+using Fireline.Errors;
+using Fireline.Ipam;
+using Fireline.Linux.Rtnetlink;
+using Fireline.State;
+
+namespace Fireline.Host;
+
+/// <summary>
+/// <c>fireline host init</c> and <c>host status</c>. Init is ensure-style throughout: every piece is checked
+/// and only what is missing or different is changed, so a second run changes nothing.
+/// </summary>
+public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapath host, Firewall firewall)
+{
+    public const string DefaultNetwork = "default";
+
+    public HostStatus Init(HostInitRequest request)
+    {
+        if (!Ipv4Network.TryParse(request.Subnet, out var subnet, out var subnetError))
+        {
+            throw DomainErrors.InvalidInput("subnet", $"--subnet: {subnetError}");
+        }
+
+        if (subnet.PrefixLength > 30)
+        {
+            throw DomainErrors.InvalidInput("subnet", $"--subnet: {subnet} has room for no VM (use a prefix of /30 or shorter)");
+        }
+
+        if (!LinkName.IsValid(request.Bridge))
+        {
+            throw DomainErrors.InvalidInput("bridge", $"--bridge: '{request.Bridge}' is not an interface name (1-15 bytes, no '/', ':' or space)");
+        }
+
+        var uplink = request.Uplink ?? host.DetectUplink();
+        host.RequireLink(uplink, "uplink");
+
+        var spec = new NetworkSpec { Name = DefaultNetwork, Subnet = subnet.ToString(), Bridge = request.Bridge, Nat = request.Nat };
+        var existing = store.GetNetwork(DefaultNetwork);
+        if (existing is not null && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge))
+        {
+            throw DomainErrors.Conflict(
+                $"the default network exists as {existing.Spec.Subnet} on {existing.Spec.Bridge}; it cannot become {spec.Subnet} on {spec.Bridge} (delete its VMs and the network first)", "subnet");
+        }
+
+        var overlap = store.ListNetworks().FirstOrDefault(n => n.Name != DefaultNetwork && Ipv4Network.Parse(n.Spec.Subnet).Overlaps(subnet));
+        if (overlap is not null)
+        {
+            throw DomainErrors.Conflict($"--subnet {subnet} overlaps network '{overlap.Name}' ({overlap.Spec.Subnet})", "subnet");
+        }
+
+        var state = new HostState(uplink, request.Nat);
+        host.EnsureForwarding();
+        host.EnsureBridge(spec);
+        if (existing is null || existing.Spec != spec)
+        {
+            store.SaveNetwork(spec, AddressPool.InitialCursor(subnet));
+            pools.Add(DefaultNetwork, subnet);
+        }
+
+        if (store.GetHost() != state)
+        {
+            store.SaveHost(state);
+        }
+
+        firewall.Ensure(state, [.. store.ListNetworks().Select(n => n.Spec)]);
+        return Status();
+    }
+
+    public HostStatus Status()
+    {
+        var state = store.GetHost();
+        if (state is null)
+        {
+            return new HostStatus { Initialized = false, Networks = [] };
+        }
+
+        var links = host.Links().ToDictionary(l => l.Name, StringComparer.Ordinal);
+        return new HostStatus
+        {
+            Initialized = true,
+            Uplink = state.Uplink,
+            Nat = state.Nat,
+            Forwarding = host.IsForwarding(),
+            FirewallTable = firewall.IsPresent(),
+            Networks = [.. store.ListNetworks().Select(n =>
+            {
+                var subnet = Ipv4Network.Parse(n.Spec.Subnet);
+                return new NetworkStatus
+                {
+                    Name = n.Name,
+                    Subnet = n.Spec.Subnet,
+                    Gateway = Ipv4Network.Format(subnet.Gateway),
+                    Bridge = n.Spec.Bridge,
+                    BridgeUp = links.TryGetValue(n.Spec.Bridge, out var bridge) && bridge.IsUp,
+                    Nat = n.Spec.Nat,
+                    Vms = pools.Get(n.Name).Leased,
+                    Capacity = subnet.VmCapacity,
+                };
+            })],
+        };
+    }
+}

@@ -1,0 +1,47 @@
+using Fireline.Addressing;
+using Fireline.Errors;
+using Fireline.State;
+
+namespace Fireline.Ipam;
+
+/// <summary>Every network's address pool, loaded from the store once and kept in step with it.</summary>
+public sealed class NetworkPools
+{
+    private readonly Dictionary<string, AddressPool> _pools = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public NetworkPools(IStateStore store)
+    {
+        var leased = store.ListVms().GroupBy(v => v.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var network in store.ListNetworks())
+        {
+            _pools[network.Name] = new AddressPool(Ipv4Network.Parse(network.Spec.Subnet), network.NextUnused,
+                store.ListReleased(network.Name), leased.GetValueOrDefault(network.Name));
+        }
+    }
+
+    public AddressPool Get(string network)
+    {
+        lock (_lock)
+        {
+            return _pools.TryGetValue(network, out var pool) ? pool : throw DomainErrors.NetworkNotFound(network);
+        }
+    }
+
+    /// <summary>Registers a new network's pool; an existing network keeps its pool (its subnet cannot change).</summary>
+    public void Add(string network, Ipv4Network subnet)
+    {
+        lock (_lock)
+        {
+            _pools.TryAdd(network, new AddressPool(subnet, AddressPool.InitialCursor(subnet), [], 0));
+        }
+    }
+
+    public void Remove(string network)
+    {
+        lock (_lock)
+        {
+            _pools.Remove(network);
+        }
+    }
+}

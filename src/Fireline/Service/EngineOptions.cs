@@ -1,0 +1,21 @@
+using Fireline.Linux.Namespaces;
+
+namespace Fireline.Service;
+
+/// <summary>How to open the engine: where its state lives and which namespace is the host.</summary>
+public sealed record EngineOptions
+{
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The host namespace; null: the process's own. The engine does not dispose it.</summary>
+    public NetworkNamespace? HostNamespace { get; init; }
+
+    /// <summary>Where VM namespaces are mounted (machine-wide, what the jailer's --netns takes).</summary>
+    public string NetnsDirectory { get; init; } = NetworkNamespace.DefaultRunDirectory;
+
+    /// <summary>Who holds the state lock: "cli" (waits for other CLI calls briefly) or "daemon".</summary>
+    public string LockHolder { get; init; } = "cli";
+
+    /// <summary>How long a CLI call waits for another CLI call holding the state directory.</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,206 @@
+using Fireline.Addressing;
+using Fireline.Concurrency;
+using Fireline.Errors;
+using Fireline.Faults;
+using Fireline.Host;
+using Fireline.Ipam;
+using Fireline.Linux;
+using Fireline.State;
+
+namespace Fireline.Vms;
+
+/// <summary>
+/// Create and delete of VM networks. Each writes its intent durably before the first kernel change and
+/// commits after the last, so a crash at any instant leaves a record reconcile can finish or undo. Operations
+/// on one VM are serialised; operations on different VMs share no lock across kernel calls.
+/// </summary>
+public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, string netnsDirectory)
+{
+    /// <summary>
+    /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM.
+    /// </summary>
+    public const int MaxVmsPerBridge = 1023;
+
+    private readonly KeyedLocks _locks = new();
+
+    public VmRecord Create(VmCreateRequest request)
+    {
+        var id = VmId.Parse(request.VmId);
+        var options = Validate(request);
+        var networkName = request.Network ?? "default";
+        using var held = _locks.Acquire(id.Value);
+        var network = store.GetNetwork(networkName)
+            ?? throw (networkName == "default" && store.GetHost() is null ? DomainErrors.HostNotInitialized() : DomainErrors.NetworkNotFound(networkName));
+
+        var existing = store.GetVm(id.Value);
+        if (existing is { Lifecycle: not VmLifecycle.Ready })
+        {
+            Settle(existing); // an interrupted create or delete of this id: finish it first
+            existing = null;
+        }
+
+        if (existing is not null)
+        {
+            if (existing.Network == networkName && existing.Options == options)
+            {
+                return Record(existing);
+            }
+
+            throw DomainErrors.Conflict(
+                $"VM '{id}' exists on network '{existing.Network}' with other options; delete it first or repeat its original options", "vmId");
+        }
+
+        var (vm, recycled) = Lease(id, networkName, options, network.Spec);
+        FaultPoints.Hit("create.intent");
+        try
+        {
+            if (recycled)
+            {
+                datapath.ForgetFlows(vm.Address);
+            }
+
+            var bridge = host.FindBridge(network.Spec.Bridge)
+                ?? throw DomainErrors.Conflict($"network '{networkName}': its bridge {network.Spec.Bridge} is missing; run 'fireline reconcile'", "network");
+            datapath.Build(vm, bridge.Index);
+        }
+        catch (NamespaceExistsException)
+        {
+            // Nothing was made: the name belongs to someone else (another instance's VM, or a leftover that
+            // reconcile can prove is ours). Never tear down what this call did not create.
+            Release(vm);
+            throw DomainErrors.Conflict(
+                $"namespace {VmAddressing.NamespaceName(id)} already exists and no record of this Fireline claims it: another instance uses this id, or 'fireline reconcile' has a leftover to remove", "vmId");
+        }
+        catch (Exception failure) when (failure is KernelException or FirelineException)
+        {
+            Undo(vm, failure);
+            throw failure as FirelineException ?? DomainErrors.Kernel($"creating VM '{id}'", (KernelException)failure);
+        }
+
+        store.SetLifecycle(vm.VmId, VmLifecycle.Ready);
+        FaultPoints.Hit("create.commit");
+        return Record(vm with { Lifecycle = VmLifecycle.Ready });
+    }
+
+    public VmDeleteResult Delete(string vmId)
+    {
+        var id = VmId.Parse(vmId);
+        using var held = _locks.Acquire(id.Value);
+        var vm = store.GetVm(id.Value);
+        if (vm is null)
+        {
+            return new VmDeleteResult(id.Value, Deleted: false);
+        }
+
+        store.SetLifecycle(vm.VmId, VmLifecycle.Deleting);
+        FaultPoints.Hit("delete.intent");
+        Remove(vm);
+        FaultPoints.Hit("delete.commit");
+        return new VmDeleteResult(id.Value, Deleted: true);
+    }
+
+    public VmRecord Get(string vmId)
+    {
+        var id = VmId.Parse(vmId);
+        var vm = store.GetVm(id.Value) ?? throw DomainErrors.VmNotFound(id.Value);
+        return Record(vm);
+    }
+
+    public IReadOnlyList<VmRecord> List()
+    {
+        var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
+        return [.. store.ListVms().Select(vm => VmRecords.From(vm, networks[vm.Network], netnsDirectory))];
+    }
+
+    /// <summary>
+    /// Finishes an interrupted operation on one VM: a create is undone, a delete finished. The caller holds
+    /// the VM's lock (or has the state to itself, as reconcile does). Returns what was removed.
+    /// </summary>
+    public IReadOnlyList<string> Settle(VmState vm)
+    {
+        var removed = datapath.TearDown(vm);
+        Release(vm);
+        return removed;
+    }
+
+    /// <summary>Takes the VM's lock for reconcile's per-VM work.</summary>
+    public IDisposable Lock(string vmId) => _locks.Acquire(vmId);
+
+    private (VmState Vm, bool Recycled) Lease(VmId id, string networkName, VmOptions options, NetworkSpec spec)
+    {
+        var pool = pools.Get(networkName);
+        lock (pool.SyncRoot)
+        {
+            if (pool.Leased >= MaxVmsPerBridge)
+            {
+                throw DomainErrors.BridgeFull(networkName, spec.Bridge, pool.Leased);
+            }
+
+            var allocation = pool.Peek() ?? throw DomainErrors.SubnetExhausted(networkName, spec.Subnet, pool.Subnet.VmCapacity);
+            var vm = new VmState(id.Value, networkName, allocation.Address, options, VmLifecycle.Creating);
+            store.AddVm(vm, allocation);
+            pool.Commit(allocation);
+            return (vm, allocation.Recycled);
+        }
+    }
+
+    private void Remove(VmState vm)
+    {
+        try
+        {
+            datapath.TearDown(vm);
+        }
+        catch (KernelException error)
+        {
+            // The record stays in Deleting: a retry of the delete, or reconcile, picks up where this stopped.
+            throw DomainErrors.Kernel($"deleting VM '{vm.VmId}'", error);
+        }
+
+        Release(vm);
+    }
+
+    private void Undo(VmState vm, Exception cause)
+    {
+        try
+        {
+            Settle(vm);
+        }
+        catch (KernelException error)
+        {
+            // The record stays in Creating; reconcile removes what is left. The caller reports the cause.
+            throw DomainErrors.Kernel($"creating VM '{vm.VmId}' failed ({cause.Message}) and undoing it failed too", error);
+        }
+    }
+
+    private void Release(VmState vm)
+    {
+        var pool = pools.Get(vm.Network);
+        lock (pool.SyncRoot)
+        {
+            store.RemoveVm(vm.VmId);
+            pool.Release(vm.Address);
+        }
+    }
+
+    private VmRecord Record(VmState vm) => VmRecords.From(vm, store.GetNetwork(vm.Network)!.Spec, netnsDirectory);
+
+    private static VmOptions Validate(VmCreateRequest request)
+    {
+        if (request.RxBandwidth is <= 0)
+        {
+            throw DomainErrors.InvalidInput("rxBandwidth", $"rx bandwidth must be a positive number of bytes per second, not {request.RxBandwidth}");
+        }
+
+        if (request.TxBandwidth is <= 0)
+        {
+            throw DomainErrors.InvalidInput("txBandwidth", $"tx bandwidth must be a positive number of bytes per second, not {request.TxBandwidth}");
+        }
+
+        if (request.Ipv6)
+        {
+            throw DomainErrors.InvalidInput("ipv6", "IPv6 needs a network with an IPv6 prefix; none is configured yet");
+        }
+
+        return new VmOptions { RxBandwidth = request.RxBandwidth, TxBandwidth = request.TxBandwidth, Ipv6 = request.Ipv6 };
+    }
+}

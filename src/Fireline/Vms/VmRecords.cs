@@ -1,0 +1,52 @@
+using Fireline.Addressing;
+using Fireline.Firecracker;
+using Fireline.State;
+
+namespace Fireline.Vms;
+
+/// <summary>Derives a VM's full record from what is stored about it and its network.</summary>
+public static class VmRecords
+{
+    /// <summary>Firecracker's interface id for the VM's one network interface; the guest sees it as eth0.</summary>
+    public const string IfaceId = "eth0";
+
+    public static VmRecord From(VmState vm, NetworkSpec network, string netnsDirectory)
+    {
+        var subnet = Ipv4Network.Parse(network.Subnet);
+        var id = VmId.Parse(vm.VmId);
+        var ns = VmAddressing.NamespaceName(id);
+        var path = Path.Combine(netnsDirectory, ns);
+        var mac = VmAddressing.GuestMac(vm.Address).ToString();
+        return new VmRecord
+        {
+            VmId = vm.VmId,
+            Network = vm.Network,
+            Namespace = ns,
+            NetnsPath = path,
+            TapDevice = VmAddressing.TapDevice,
+            HostVeth = VmAddressing.HostVeth(vm.Address),
+            GuestMac = mac,
+            Ipv4 = new IpConfig(Ipv4Network.Format(vm.Address), subnet.PrefixLength, Ipv4Network.Format(subnet.Gateway)),
+            Ipv6 = null,
+            BootArgs = VmAddressing.BootArgs(vm.Address, subnet, network.Dns),
+            Firecracker = new NetworkInterface
+            {
+                IfaceId = IfaceId,
+                HostDevName = VmAddressing.TapDevice,
+                GuestMac = mac,
+                RxRateLimiter = Limiter(vm.Options.RxBandwidth),
+                TxRateLimiter = Limiter(vm.Options.TxBandwidth),
+            },
+            JailerArgs = ["--netns", path],
+            State = vm.Lifecycle switch
+            {
+                VmLifecycle.Creating => "creating",
+                VmLifecycle.Deleting => "deleting",
+                _ => "ready",
+            },
+        };
+    }
+
+    private static RateLimiter? Limiter(long? bytesPerSecond)
+        => bytesPerSecond is { } rate ? new RateLimiter { Bandwidth = TokenBucket.ForBandwidth(rate) } : null;
+}
