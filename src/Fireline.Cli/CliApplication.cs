@@ -12,6 +12,7 @@ internal static class CliApplication
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(HostCommands.Create());
         root.Subcommands.Add(VmCommands.Create());
+        root.Subcommands.Add(NetworkCommands.Create());
         root.Subcommands.Add(ReconcileCommand.Create());
 
         var parse = root.Parse(args);

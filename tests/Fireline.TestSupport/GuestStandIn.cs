@@ -30,6 +30,7 @@ public sealed class GuestStandIn : IDisposable
 
     private static int _counter;
     private readonly Process _relay;
+    private readonly List<Process> _listeners = [];
 
     public GuestStandIn(TestHost host, VmRecord vm)
     {
@@ -75,8 +76,19 @@ public sealed class GuestStandIn : IDisposable
     /// <summary>One ping with a short deadline; true when a reply came back.</summary>
     public bool Ping(string address) => Run("ping", "-c", "1", "-W", "2", address).ExitCode == 0;
 
+    /// <summary>A TCP connection attempt with a short deadline; true when it was accepted.</summary>
+    public bool CanConnect(string address, int port) => Probes.CanConnect(Namespace, address, port);
+
+    /// <summary>Starts a TCP server on the port that accepts and closes every connection, until Dispose.</summary>
+    public void Listen(int port) => _listeners.Add(Probes.Listen(Namespace, port));
+
     public void Dispose()
     {
+        foreach (var listener in _listeners)
+        {
+            Probes.Stop(listener);
+        }
+
         if (!_relay.HasExited)
         {
             _relay.Kill();

@@ -15,6 +15,7 @@ internal static class VmCommands
         vm.Subcommands.Add(Delete());
         vm.Subcommands.Add(Show());
         vm.Subcommands.Add(List());
+        vm.Subcommands.Add(Forward());
         return vm;
     }
 
@@ -102,6 +103,23 @@ internal static class VmCommands
 
                 table.WriteTo(output);
             });
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Forward()
+    {
+        var id = VmIdArgument();
+        var hostPort = new Option<int>("--host-port") { Description = "Port on the host's uplink address", Required = true, HelpName = "P" };
+        var vmPort = new Option<int>("--vm-port") { Description = "Port of the VM it goes to", Required = true, HelpName = "P" };
+        var protocol = new Option<string>("--proto") { Description = "tcp or udp", DefaultValueFactory = _ => "tcp", HelpName = "tcp|udp" };
+        var command = new Command("forward", "Forward a host port to a VM port (DNAT, subject to the VM's ingress policy)") { id, hostPort, vmPort, protocol };
+        command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
+        {
+            var forward = service.ForwardPort(parse.GetValue(id)!, parse.GetValue(protocol)!, parse.GetValue(hostPort), parse.GetValue(vmPort));
+            printer.Print(forward, CliJson.Default.PortForward,
+                (f, output) => output.WriteLine($"{f.Protocol} host port {f.HostPort} -> vm {f.VmId} ({f.VmAddress}) port {f.VmPort}"));
             return ExitCodes.Success;
         }));
         return command;

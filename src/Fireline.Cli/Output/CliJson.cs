@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Fireline.Host;
+using Fireline.Networks;
+using Fireline.Policy;
 using Fireline.Reconciliation;
 using Fireline.Vms;
 
@@ -9,13 +11,17 @@ namespace Fireline.Cli.Output;
 /// The JSON contracts (DESIGN.md): camelCase, the Firecracker object in Firecracker's own names. Source
 /// generated, so the AOT-compiled binary needs no reflection. Shared by the CLI, the daemon and its client.
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(VmRecord))]
 [JsonSerializable(typeof(IReadOnlyList<VmRecord>))]
 [JsonSerializable(typeof(VmDeleteResult))]
 [JsonSerializable(typeof(HostStatus))]
 [JsonSerializable(typeof(ReconcileReport))]
 [JsonSerializable(typeof(ErrorDocument))]
+[JsonSerializable(typeof(NetworkPlan))]
+[JsonSerializable(typeof(NetworkView))]
+[JsonSerializable(typeof(IReadOnlyList<NetworkView>))]
+[JsonSerializable(typeof(PortForward))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>{"error":{"code","message"}}</c>, what the CLI prints to stderr with <c>-o json</c>.</summary>

@@ -10,6 +10,7 @@ internal static partial class LibNftables
 
     public const uint NFT_CTX_DEFAULT = 0;
     public const uint NFT_CTX_OUTPUT_JSON = 1 << 4;
+    public const uint NFT_CTX_OUTPUT_TERSE = 1 << 11;
 
     /// <summary>
     /// Held around every call into the library, from any context. libnftables 1.0.x keeps the interface-name

@@ -73,7 +73,10 @@ public sealed class NftContext : IDisposable
     /// what it printed (empty for changes). A syntax error, an evaluation error or the kernel's refusal of any
     /// command throws <see cref="NftablesException"/> and leaves the ruleset as it was. <c>nft -f FILE</c>
     /// </summary>
-    public string Run(string commands) => Execute(commands, json: false);
+    public string Run(string commands) => Execute(commands, 0);
+
+    /// <summary>A listing without set elements, e.g. of a table's structure. <c>nft -t list ...</c></summary>
+    public string ListTerse(string listCommand) => Execute(listCommand, LibNftables.NFT_CTX_OUTPUT_TERSE);
 
     /// <summary>
     /// Runs a listing command with JSON output, e.g. <c>list table inet fireline</c>; the document's root is
@@ -81,7 +84,7 @@ public sealed class NftContext : IDisposable
     /// </summary>
     public JsonDocument ListJson(string listCommand)
     {
-        var output = Execute(listCommand, json: true);
+        var output = Execute(listCommand, LibNftables.NFT_CTX_OUTPUT_JSON);
         return JsonDocument.Parse(output);
     }
 
@@ -94,20 +97,20 @@ public sealed class NftContext : IDisposable
         }
     }
 
-    private string Execute(string commands, bool json)
+    private string Execute(string commands, uint outputFlags)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commands);
         lock (LibNftables.Gate)
         {
             ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return _namespace.Run(() => ExecuteInside(commands, json));
+            return _namespace.Run(() => ExecuteInside(commands, outputFlags));
         }
     }
 
-    private string ExecuteInside(string commands, bool json)
+    private string ExecuteInside(string commands, uint outputFlags)
     {
-        var flags = LibNftables.OutputGetFlags(_handle);
-        LibNftables.OutputSetFlags(_handle, json ? flags | LibNftables.NFT_CTX_OUTPUT_JSON : flags & ~LibNftables.NFT_CTX_OUTPUT_JSON);
+        const uint Chosen = LibNftables.NFT_CTX_OUTPUT_JSON | LibNftables.NFT_CTX_OUTPUT_TERSE;
+        LibNftables.OutputSetFlags(_handle, (LibNftables.OutputGetFlags(_handle) & ~Chosen) | outputFlags);
         var result = LibNftables.RunCmdFromBuffer(_handle, commands);
         var errno = Marshal.GetLastPInvokeError();
         // Both buffers are read every time: reading is what empties them for the next command.

@@ -30,6 +30,10 @@ public static class DomainErrors
         => new(ErrorKind.Exhausted, "bridge-full",
             $"network '{network}': bridge {bridge} holds {ports} VMs, the most a Linux bridge takes (1,024 ports); put further VMs on another network");
 
+    /// <summary>This kernel or machine lacks a feature the request needs (802.1Q, bridge netfilter).</summary>
+    public static FirelineException Unsupported(string message, string? field = null)
+        => new(ErrorKind.Unavailable, "unsupported", message) { Field = field };
+
     public static FirelineException StateLocked(string stateDirectory, string holder)
         => new(ErrorKind.Unavailable, "state-locked", $"state directory {stateDirectory} is in use by {holder}");
 

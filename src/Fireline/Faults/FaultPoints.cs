@@ -13,11 +13,11 @@ public static class FaultPoints
 
     /// <summary>Points on the create path, in order.</summary>
     public static readonly IReadOnlyList<string> Create =
-        ["create.intent", "create.namespace", "create.veth", "create.datapath", "create.commit"];
+        ["create.intent", "create.firewall", "create.namespace", "create.veth", "create.datapath", "create.commit"];
 
     /// <summary>Points on the delete path, in order.</summary>
     public static readonly IReadOnlyList<string> Delete =
-        ["delete.intent", "delete.veth", "delete.namespace", "delete.commit"];
+        ["delete.intent", "delete.veth", "delete.namespace", "delete.firewall", "delete.commit"];
 
     private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable);
 

@@ -1,74 +1,102 @@
-using System.Text;
 using Fireline.Kernel;
+using Fireline.Linux;
 using Fireline.Linux.Nftables;
+using Fireline.Policy;
 using Fireline.State;
 
 namespace Fireline.Host;
 
 /// <summary>
-/// Fireline's own nftables table, <c>inet fireline</c>, in the host namespace: never a rule in anybody
-/// else's table. The table is rendered whole from state and replaced in one transaction when it differs from
-/// what was last applied (or someone changed it), so a second apply of the same state changes nothing.
+/// Fireline's own nftables tables in the host namespace (<see cref="FirewallRuleset"/>): never a rule in
+/// anybody else's table. The structure is rebuilt in one transaction when networks change (or someone changed
+/// it by hand); per-VM and per-forward elements are added and removed one by one.
 /// </summary>
 public sealed class Firewall(HostKernel kernel, IStateStore store)
 {
-    public const string Family = "inet";
-    public const string Table = "fireline";
-    private const string SourceSetting = "firewall.source";
+    private const string SourceSetting = "firewall.structure";
     private const string ListingSetting = "firewall.listing";
 
-    /// <summary>The table as text (the input of <c>nft -f</c>): masquerade from NAT networks out of the uplink.</summary>
-    public static string Render(HostState host, IReadOnlyList<NetworkSpec> networks)
-    {
-        var natSubnets = networks.Where(n => n.Nat).Select(n => n.Subnet).Order(StringComparer.Ordinal).ToList();
-        var text = new StringBuilder();
-        text.Append($"table {Family} {Table} {{\n");
-        text.Append("\tset nat_sources {\n\t\ttype ipv4_addr\n\t\tflags interval\n");
-        if (natSubnets.Count > 0)
-        {
-            text.Append($"\t\telements = {{ {string.Join(", ", natSubnets)} }}\n");
-        }
-
-        text.Append("\t}\n\n");
-        text.Append("\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
-        if (host.Nat)
-        {
-            text.Append($"\t\toifname \"{host.Uplink}\" ip saddr @nat_sources masquerade\n");
-        }
-
-        text.Append("\t}\n}\n");
-        return text.ToString();
-    }
-
-    /// <summary>Applies the rendered table unless the kernel already holds exactly what was last applied. Returns whether it changed.</summary>
+    /// <summary>
+    /// Makes the tables hold the structure for these networks. When the kernel already holds exactly what was
+    /// last applied for the same structure, nothing is touched (a second host init changes nothing); otherwise
+    /// both tables are replaced at once, elements included. Returns whether it rebuilt.
+    /// </summary>
     public bool Ensure(HostState host, IReadOnlyList<NetworkSpec> networks)
     {
-        var source = Render(host, networks);
-        var listing = List();
-        if (listing is not null && source == store.GetSetting(SourceSetting) && listing == store.GetSetting(ListingSetting))
+        var structure = FirewallRuleset.Structure(host, networks);
+        if (structure == store.GetSetting(SourceSetting) && ListStructure() is { } listing && listing == store.GetSetting(ListingSetting))
         {
             return false;
         }
 
-        // One transaction: the old table (if any) goes and the new one comes at once; no instant without NAT.
-        kernel.Nftables.Run($"add table {Family} {Table}\ndelete table {Family} {Table}\n{source}");
-        store.SaveSetting(SourceSetting, source);
-        store.SaveSetting(ListingSetting, List() ?? "");
+        // One transaction: the old tables (if any) go and the new ones come at once; no instant without rules.
+        kernel.Nftables.Run(
+            $"add table {FirewallRuleset.InetTable}\ndelete table {FirewallRuleset.InetTable}\n" +
+            $"add table {FirewallRuleset.BridgeTable}\ndelete table {FirewallRuleset.BridgeTable}\n" +
+            structure + FirewallElements.From(store));
+        store.SaveSetting(SourceSetting, structure);
+        store.SaveSetting(ListingSetting, ListStructure() ?? "");
         return true;
     }
 
-    public bool IsPresent() => List() is not null;
+    /// <summary>
+    /// Makes the per-VM and per-forward elements exactly what the state calls for, in one transaction
+    /// (reconcile). Returns whether anything differed.
+    /// </summary>
+    public bool SyncElements()
+    {
+        var before = ListElements();
+        kernel.Nftables.Run(
+            $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmMacs}\n" +
+            $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmAddresses}\n" +
+            $"flush map {FirewallRuleset.InetTable} {FirewallRuleset.PortForwards}\n" + FirewallElements.From(store));
+        return ListElements() != before;
+    }
 
-    /// <summary><c>nft list table inet fireline</c>, or null when the table is missing.</summary>
-    private string? List()
+    private string ListElements()
+        => kernel.Nftables.Run($"list set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmMacs}") +
+           kernel.Nftables.Run($"list set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmAddresses}") +
+           kernel.Nftables.Run($"list map {FirewallRuleset.InetTable} {FirewallRuleset.PortForwards}");
+
+    /// <summary>Lets a VM's frames through anti-spoofing: its port, MAC and address.</summary>
+    public void AddVm(VmFirewallEntry vm) => kernel.Nftables.Run(FirewallRuleset.AddVm(vm));
+
+    /// <summary>Removes a VM's elements; elements already gone count as removed.</summary>
+    public void RemoveVm(VmFirewallEntry vm) => RunTolerant(FirewallRuleset.DeleteVm(vm));
+
+    public void AddForward(PortForward forward) => kernel.Nftables.Run(FirewallRuleset.AddForward(forward));
+
+    public void RemoveForward(PortForward forward) => RunTolerant(FirewallRuleset.DeleteForward(forward));
+
+    public bool IsPresent() => ListStructure() is not null;
+
+    /// <summary>Both tables without their elements, or null when either is missing.</summary>
+    private string? ListStructure()
     {
         try
         {
-            return kernel.Nftables.Run($"list table {Family} {Table}");
+            return kernel.Nftables.ListTerse($"list table {FirewallRuleset.InetTable}") +
+                   kernel.Nftables.ListTerse($"list table {FirewallRuleset.BridgeTable}");
         }
-        catch (NftablesException)
+        catch (NftablesException error) when (error.Errno == Errno.ENOENT)
         {
-            return null; // the table is missing: Ensure creates it, IsPresent says so
+            return null; // a table is missing: Ensure rebuilds, IsPresent says so
+        }
+    }
+
+    /// <summary>Deletes elements one command at a time, so one already gone does not keep the others.</summary>
+    private void RunTolerant(string commands)
+    {
+        foreach (var command in commands.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                kernel.Nftables.Run(command);
+            }
+            catch (NftablesException error) when (error.Errno == Errno.ENOENT)
+            {
+                // Not there: the state the caller wants.
+            }
         }
     }
 }

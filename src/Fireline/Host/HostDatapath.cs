@@ -3,6 +3,7 @@ using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Kernel;
 using Fireline.Linux;
+using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 using Fireline.State;
 
@@ -13,16 +14,36 @@ public sealed class HostDatapath(HostKernel kernel)
 {
     private const string ForwardingKey = "net.ipv4.ip_forward";
 
-    /// <summary>net.ipv4.ip_forward=1 in the host namespace (only written when it is not already on).</summary>
+    /// <summary>
+    /// What the host namespace needs on: IPv4 forwarding, and bridge netfilter, through which traffic between
+    /// VMs of one bridge meets the policies in the forward hook.
+    /// </summary>
+    private static readonly string[] RequiredSysctls = [ForwardingKey, "net.bridge.bridge-nf-call-iptables"];
+
+    /// <summary>Turns on what <see cref="RequiredSysctls"/> lists (only writing what is off); returns whether it changed any.</summary>
     public bool EnsureForwarding()
     {
-        if (IsForwarding())
+        var changed = false;
+        foreach (var key in RequiredSysctls)
         {
-            return false;
+            string current;
+            try
+            {
+                current = Sysctl.Read(kernel.Namespace, key);
+            }
+            catch (KernelObjectNotFoundException)
+            {
+                throw DomainErrors.Unsupported($"{key} is missing in the host namespace: this kernel lacks {(key == ForwardingKey ? "IPv4 forwarding" : "bridge netfilter (br_netfilter)")}, which Fireline needs");
+            }
+
+            if (current.Trim() != "1")
+            {
+                Sysctl.Write(kernel.Namespace, key, "1");
+                changed = true;
+            }
         }
 
-        Sysctl.Write(kernel.Namespace, ForwardingKey, "1");
-        return true;
+        return changed;
     }
 
     public bool IsForwarding() => Sysctl.Read(kernel.Namespace, ForwardingKey).Trim() == "1";
@@ -100,5 +121,33 @@ public sealed class HostDatapath(HostKernel kernel)
     /// <summary>The host namespace's links, for reconcile and doctor.</summary>
     public IReadOnlyList<Link> Links() => kernel.Rtnl(rtnl => rtnl.Links.List());
 
-    internal static FirelineException Wrap(string what, KernelException error) => DomainErrors.Kernel(what, error);
+    /// <summary>
+    /// Whether this kernel can create 802.1Q VLAN devices: tried once, on a bridge in a scratch namespace that
+    /// is removed at once, so the host itself is never touched.
+    /// </summary>
+    public bool SupportsVlans() => VlanSupport.Value;
+
+    private static readonly Lazy<bool> VlanSupport = new(() =>
+    {
+        var name = $"fl-probe-{Environment.ProcessId}-{Random.Shared.Next():x}";
+        var supported = true;
+        using (NetworkNamespace.Create(name, () =>
+            {
+                using var rtnl = Rtnl.Open();
+                rtnl.Links.Create(new LinkSpec("probe0", new Bridge()));
+                try
+                {
+                    rtnl.Links.Create(new LinkSpec("probe0.1", new Vlan(rtnl.Links.Get("probe0").Index, 1)));
+                }
+                catch (KernelNotSupportedException)
+                {
+                    supported = false;
+                }
+            }))
+        {
+            NetworkNamespace.Delete(name);
+        }
+
+        return supported;
+    });
 }

@@ -4,6 +4,7 @@ using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Policy;
 using Fireline.State;
 using Fireline.Vms;
 
@@ -28,6 +29,11 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         var orphanNamespaces = FindOrphanNamespaces(links, claimed);
         CheckVms(links, actions);
         RemoveOrphans(links, claimed, orphanNamespaces, actions);
+        if (store.GetHost() is not null && firewall.SyncElements())
+        {
+            actions.Add(new ReconcileAction("repair", "firewall", "set the VM and port-forward elements to what the records say"));
+        }
+
         return new ReconcileReport(actions);
     }
 
@@ -67,7 +73,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
 
         if (firewall.Ensure(state, [.. networks.Select(n => n.Spec)]))
         {
-            actions.Add(new ReconcileAction("repair", "firewall", $"rewrote nftables table {Firewall.Family} {Firewall.Table}"));
+            actions.Add(new ReconcileAction("repair", "firewall", $"rebuilt nftables tables {FirewallRuleset.InetTable} and {FirewallRuleset.BridgeTable}"));
         }
     }
 

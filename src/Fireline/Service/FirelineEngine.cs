@@ -1,6 +1,8 @@
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Kernel;
+using Fireline.Networks;
+using Fireline.Policy;
 using Fireline.Reconciliation;
 using Fireline.State;
 using Fireline.Vms;
@@ -19,6 +21,7 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
     private readonly HostSetup _host;
     private readonly VmNetworks _vms;
     private readonly Reconciler _reconciler;
+    private readonly NetworkService _networks;
 
     private FirelineEngine(StateDirectoryLock stateLock, IStateStore store, HostKernel kernel)
     {
@@ -30,7 +33,8 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
         var firewall = new Firewall(kernel, store);
         var datapath = new VmDatapath(kernel);
         _host = new HostSetup(store, pools, hostDatapath, firewall);
-        _vms = new VmNetworks(store, pools, datapath, hostDatapath, kernel.NetnsDirectory);
+        _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, kernel.NetnsDirectory);
+        _networks = new NetworkService(store, pools, hostDatapath, firewall, kernel);
         _reconciler = new Reconciler(store, _vms, datapath, hostDatapath, firewall, kernel);
     }
 
@@ -61,6 +65,16 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
     public VmRecord GetVm(string vmId) => _vms.Get(vmId);
 
     public IReadOnlyList<VmRecord> ListVms() => _vms.List();
+
+    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort) => _vms.Forward(vmId, protocol, hostPort, vmPort);
+
+    public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => _networks.Apply(yaml, dryRun, prune);
+
+    public IReadOnlyList<NetworkView> ListNetworks() => _networks.List();
+
+    public NetworkView GetNetwork(string name) => _networks.Show(name);
+
+    public NetworkView DeleteNetwork(string name) => _networks.Delete(name);
 
     public ReconcileReport Reconcile() => _reconciler.Run();
 

@@ -1,4 +1,6 @@
 using Fireline.Host;
+using Fireline.Networks;
+using Fireline.Policy;
 using Fireline.Reconciliation;
 using Fireline.Vms;
 
@@ -25,6 +27,19 @@ public interface IFirelineService
     VmRecord GetVm(string vmId);
 
     IReadOnlyList<VmRecord> ListVms();
+
+    /// <summary><c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port.</summary>
+    PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort);
+
+    /// <summary><c>fireline network apply</c>: declarative networks and policies; with dryRun only the plan.</summary>
+    NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune);
+
+    IReadOnlyList<NetworkView> ListNetworks();
+
+    NetworkView GetNetwork(string name);
+
+    /// <summary><c>fireline network delete</c>: refused while VMs use the network.</summary>
+    NetworkView DeleteNetwork(string name);
 
     /// <summary><c>fireline reconcile</c>: finishes or undoes interrupted operations and removes orphans.</summary>
     ReconcileReport Reconcile();

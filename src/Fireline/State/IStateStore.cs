@@ -1,3 +1,5 @@
+using Fireline.Policy;
+
 namespace Fireline.State;
 
 /// <summary>
@@ -41,6 +43,13 @@ public interface IStateStore : IDisposable
 
     void SetLifecycle(string vmId, VmLifecycle lifecycle);
 
-    /// <summary>Removes the VM and puts its address at the back of its network's released queue, at once.</summary>
+    /// <summary>Removes the VM with its port forwards and puts its address at the back of its network's released queue, at once.</summary>
     void RemoveVm(string vmId);
+
+    IReadOnlyList<PortForward> ListForwards();
+
+    /// <summary>Records a port forward; throws <see cref="InvalidOperationException"/> when the host port and protocol are taken.</summary>
+    void AddForward(PortForward forward);
+
+    void RemoveForward(string protocol, int hostPort);
 }

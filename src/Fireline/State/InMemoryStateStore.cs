@@ -1,3 +1,5 @@
+using Fireline.Policy;
+
 namespace Fireline.State;
 
 /// <summary>The store's contract kept in memory, for unit tests of the domain. Same semantics as SQLite's.</summary>
@@ -8,6 +10,7 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly SortedDictionary<string, VmState> _vms = new(StringComparer.Ordinal);
     private readonly List<(long Seq, string Network, uint Address)> _released = [];
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
+    private readonly List<PortForward> _forwards = [];
     private HostState? _host;
     private long _sequence;
 
@@ -145,7 +148,38 @@ public sealed class InMemoryStateStore : IStateStore
             if (_vms.Remove(vmId, out var vm))
             {
                 _released.Add((++_sequence, vm.Network, vm.Address));
+                _forwards.RemoveAll(f => f.VmId == vmId);
             }
+        }
+    }
+
+    public IReadOnlyList<PortForward> ListForwards()
+    {
+        lock (_lock)
+        {
+            return [.. _forwards.OrderBy(f => f.Protocol, StringComparer.Ordinal).ThenBy(f => f.HostPort)
+                .Select(f => f with { VmAddress = Addressing.Ipv4Network.Format(_vms[f.VmId].Address) })];
+        }
+    }
+
+    public void AddForward(PortForward forward)
+    {
+        lock (_lock)
+        {
+            if (!_vms.ContainsKey(forward.VmId) || _forwards.Any(f => f.Protocol == forward.Protocol && f.HostPort == forward.HostPort))
+            {
+                throw new InvalidOperationException($"{forward.Protocol} port {forward.HostPort} is already forwarded");
+            }
+
+            _forwards.Add(forward with { VmAddress = null });
+        }
+    }
+
+    public void RemoveForward(string protocol, int hostPort)
+    {
+        lock (_lock)
+        {
+            _forwards.RemoveAll(f => f.Protocol == protocol && f.HostPort == hostPort);
         }
     }
 

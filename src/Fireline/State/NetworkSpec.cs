@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Fireline.Policy;
+
 namespace Fireline.State;
 
 /// <summary>
@@ -18,9 +21,39 @@ public sealed record NetworkSpec
     /// <summary>DNS servers handed to guests in the boot argument (at most two are used).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
 
+    /// <summary>802.1Q id the network's traffic carries on the uplink; null for untagged.</summary>
+    public int? Vlan { get; init; }
+
+    /// <summary>The network's policy: first match wins, then the direction's default.</summary>
+    public IReadOnlyList<PolicyRule> Policies { get; init; } = [];
+
+    public PolicyAction DefaultIngress { get; init; } = PolicyAction.Allow;
+
+    public PolicyAction DefaultEgress { get; init; } = PolicyAction.Allow;
+
+    /// <summary>Who enforces VM rate limits: the VMM's own token buckets, or tc on the host side.</summary>
+    public RateLimiterKind RateLimiter { get; init; } = RateLimiterKind.Firecracker;
+
+    /// <summary>Whether guests get Firecracker's metadata service (MMDS) on attach.</summary>
+    public bool Metadata { get; init; }
+
     public bool Equals(NetworkSpec? other)
         => other is not null && Name == other.Name && Subnet == other.Subnet && Bridge == other.Bridge && Nat == other.Nat &&
-           Dns.SequenceEqual(other.Dns);
+           Dns.SequenceEqual(other.Dns) && Vlan == other.Vlan && Policies.SequenceEqual(other.Policies) &&
+           DefaultIngress == other.DefaultIngress && DefaultEgress == other.DefaultEgress && RateLimiter == other.RateLimiter &&
+           Metadata == other.Metadata;
 
     public override int GetHashCode() => HashCode.Combine(Name, Subnet, Bridge, Nat);
+}
+
+/// <summary>How a network enforces its VMs' rate limits.</summary>
+public enum RateLimiterKind
+{
+    /// <summary>Firecracker's token buckets (set on attach): the default.</summary>
+    [JsonStringEnumMemberName("firecracker")]
+    Firecracker,
+
+    /// <summary>tc token-bucket filters on the VM's devices, for VMMs without limiters.</summary>
+    [JsonStringEnumMemberName("tc")]
+    Tc,
 }

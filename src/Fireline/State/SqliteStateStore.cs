@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Fireline.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace Fireline.State;
@@ -36,6 +37,12 @@ public sealed class SqliteStateStore : IStateStore
                 network TEXT NOT NULL,
                 address INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS released_by_network ON released(network, seq);
+            CREATE TABLE IF NOT EXISTS forwards(
+                protocol TEXT NOT NULL,
+                host_port INTEGER NOT NULL,
+                vm_id TEXT NOT NULL REFERENCES vms(vm_id),
+                vm_port INTEGER NOT NULL,
+                PRIMARY KEY(protocol, host_port));
             """);
         var version = Scalar("SELECT value FROM meta WHERE key = 'schema'");
         if (version is null)
@@ -187,8 +194,52 @@ public sealed class SqliteStateStore : IStateStore
         {
             using var transaction = _connection.BeginTransaction();
             Execute("INSERT INTO released(network, address) SELECT network, address FROM vms WHERE vm_id = $id", ("$id", vmId));
+            Execute("DELETE FROM forwards WHERE vm_id = $id", ("$id", vmId));
             Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId));
             transaction.Commit();
+        }
+    }
+
+    public IReadOnlyList<PortForward> ListForwards()
+    {
+        lock (_lock)
+        {
+            return Query("""
+                SELECT f.vm_id, f.protocol, f.host_port, f.vm_port, v.address FROM forwards f JOIN vms v ON v.vm_id = f.vm_id
+                ORDER BY f.protocol, f.host_port
+                """,
+                r => new PortForward
+                {
+                    VmId = r.GetString(0),
+                    Protocol = r.GetString(1),
+                    HostPort = r.GetInt32(2),
+                    VmPort = r.GetInt32(3),
+                    VmAddress = Addressing.Ipv4Network.Format((uint)r.GetInt64(4)),
+                });
+        }
+    }
+
+    public void AddForward(PortForward forward)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                Execute("INSERT INTO forwards(protocol, host_port, vm_id, vm_port) VALUES($p, $h, $v, $m)",
+                    ("$p", forward.Protocol), ("$h", forward.HostPort), ("$v", forward.VmId), ("$m", forward.VmPort));
+            }
+            catch (SqliteException error) when (error.SqliteErrorCode == 19)
+            {
+                throw new InvalidOperationException($"{forward.Protocol} port {forward.HostPort} is already forwarded", error);
+            }
+        }
+    }
+
+    public void RemoveForward(string protocol, int hostPort)
+    {
+        lock (_lock)
+        {
+            Execute("DELETE FROM forwards WHERE protocol = $p AND host_port = $h", ("$p", protocol), ("$h", hostPort));
         }
     }
 

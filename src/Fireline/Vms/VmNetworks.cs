@@ -5,6 +5,7 @@ using Fireline.Faults;
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Linux;
+using Fireline.Policy;
 using Fireline.State;
 
 namespace Fireline.Vms;
@@ -14,7 +15,7 @@ namespace Fireline.Vms;
 /// commits after the last, so a crash at any instant leaves a record reconcile can finish or undo. Operations
 /// on one VM are serialised; operations on different VMs share no lock across kernel calls.
 /// </summary>
-public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, string netnsDirectory)
+public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, Firewall firewall, string netnsDirectory)
 {
     /// <summary>
     /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM.
@@ -58,6 +59,10 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             {
                 datapath.ForgetFlows(vm.Address);
             }
+
+            // Anti-spoofing lets the VM's frames through before its port exists: it is never open without them.
+            firewall.AddVm(FirewallElements.For(vm));
+            FaultPoints.Hit("create.firewall");
 
             var bridge = host.FindBridge(network.Spec.Bridge)
                 ?? throw DomainErrors.Conflict($"network '{networkName}': its bridge {network.Spec.Bridge} is missing; run 'fireline reconcile'", "network");
@@ -119,8 +124,59 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     public IReadOnlyList<string> Settle(VmState vm)
     {
         var removed = datapath.TearDown(vm);
+        foreach (var forward in store.ListForwards().Where(f => f.VmId == vm.VmId))
+        {
+            firewall.RemoveForward(forward);
+        }
+
+        firewall.RemoveVm(FirewallElements.For(vm));
+        FaultPoints.Hit("delete.firewall");
         Release(vm);
         return removed;
+    }
+
+    /// <summary>
+    /// <c>fireline vm forward</c>: DNAT of a host port on the uplink address to a port of the VM, subject to
+    /// the VM's ingress policy. The same forward again changes nothing; a host port taken by another is a conflict.
+    /// </summary>
+    public PortForward Forward(string vmId, string protocol, int hostPort, int vmPort)
+    {
+        var id = VmId.Parse(vmId);
+        if (protocol is not ("tcp" or "udp"))
+        {
+            throw DomainErrors.InvalidInput("proto", $"--proto must be tcp or udp, not '{protocol}'");
+        }
+
+        foreach (var (field, port) in new[] { ("hostPort", hostPort), ("vmPort", vmPort) })
+        {
+            if (port is < 1 or > 65535)
+            {
+                throw DomainErrors.InvalidInput(field, $"{field} {port} is out of range (1-65535)");
+            }
+        }
+
+        using var held = _locks.Acquire(id.Value);
+        var vm = store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
+        var forward = new PortForward { VmId = id.Value, Protocol = protocol, HostPort = hostPort, VmPort = vmPort, VmAddress = Ipv4Network.Format(vm.Address) };
+        var existing = store.ListForwards().SingleOrDefault(f => f.Protocol == protocol && f.HostPort == hostPort);
+        if (existing is not null)
+        {
+            return existing == forward ? existing
+                : throw DomainErrors.Conflict($"host {protocol} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
+        }
+
+        store.AddForward(forward);
+        try
+        {
+            firewall.AddForward(forward);
+        }
+        catch (KernelException error)
+        {
+            store.RemoveForward(protocol, hostPort);
+            throw DomainErrors.Kernel($"forwarding {protocol} port {hostPort} to VM '{id}'", error);
+        }
+
+        return forward;
     }
 
     /// <summary>Takes the VM's lock for reconcile's per-VM work.</summary>
@@ -148,15 +204,13 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     {
         try
         {
-            datapath.TearDown(vm);
+            Settle(vm);
         }
         catch (KernelException error)
         {
             // The record stays in Deleting: a retry of the delete, or reconcile, picks up where this stopped.
             throw DomainErrors.Kernel($"deleting VM '{vm.VmId}'", error);
         }
-
-        Release(vm);
     }
 
     private void Undo(VmState vm, Exception cause)

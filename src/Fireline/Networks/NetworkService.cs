@@ -1,0 +1,218 @@
+using System.Net.Sockets;
+using Fireline.Addressing;
+using Fireline.Errors;
+using Fireline.Host;
+using Fireline.Ipam;
+using Fireline.Kernel;
+using Fireline.Linux;
+using Fireline.Policy;
+using Fireline.State;
+
+namespace Fireline.Networks;
+
+/// <summary>
+/// Declarative networks: <c>network apply -f FILE [--dry-run] [--prune]</c>, list, show, delete. A file is
+/// validated whole before anything changes (an invalid file changes nothing at all); then bridges are ensured
+/// and the firewall is rebuilt in one transaction. Applying the same file twice changes nothing.
+/// </summary>
+public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDatapath host, Firewall firewall, HostKernel kernel)
+{
+    public NetworkPlan Apply(string yaml, bool dryRun, bool prune)
+    {
+        var hostState = store.GetHost() ?? throw DomainErrors.HostNotInitialized();
+        var wanted = NetworkFileParser.Parse(yaml);
+        var current = store.ListNetworks().ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var leased = LeasesByNetwork();
+        var changes = new List<NetworkChange>();
+        var pruned = prune ? current.Keys.Where(name => wanted.All(w => w.Name != name)).ToList() : [];
+        Validate(wanted, current, pruned, leased, dryRun);
+
+        var after = current.Values.Select(n => n.Spec).Where(s => !pruned.Contains(s.Name) && wanted.All(w => w.Name != s.Name)).Concat(wanted).ToList();
+        foreach (var spec in wanted)
+        {
+            var action = !current.TryGetValue(spec.Name, out var existing) ? "create" : existing.Spec == spec ? "unchanged" : "update";
+            changes.Add(new NetworkChange(spec.Name, action, Describe(spec)));
+        }
+
+        changes.AddRange(pruned.Select(name => new NetworkChange(name, "delete", [$"bridge {current[name].Spec.Bridge} removed"])));
+        var firewallText = FirewallRuleset.Structure(hostState, after);
+        if (dryRun || changes.All(c => c.Action == "unchanged"))
+        {
+            // Unchanged networks still get their bridge and firewall checked: apply is also a repair.
+            if (!dryRun)
+            {
+                EnsureKernel(hostState, wanted, []);
+            }
+
+            return new NetworkPlan { DryRun = dryRun, Changes = changes, Firewall = firewallText };
+        }
+
+        foreach (var spec in wanted.Where(s => changes.Single(c => c.Network == s.Name).Action != "unchanged"))
+        {
+            if (current.TryGetValue(spec.Name, out var existing) && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge))
+            {
+                // No VM uses it (validated): the old bridge goes, the network starts over with its new subnet.
+                store.DeleteNetwork(spec.Name);
+                pools.Remove(spec.Name);
+                host.DeleteBridge(existing.Spec.Bridge);
+            }
+
+            store.SaveNetwork(spec, AddressPool.InitialCursor(Ipv4Network.Parse(spec.Subnet)));
+            pools.Add(spec.Name, Ipv4Network.Parse(spec.Subnet));
+        }
+
+        EnsureKernel(hostState, wanted, [.. pruned.Select(name => current[name].Spec)]);
+        return new NetworkPlan { DryRun = false, Changes = changes, Firewall = firewallText };
+    }
+
+    public IReadOnlyList<NetworkView> List()
+    {
+        var leased = LeasesByNetwork();
+        return [.. store.ListNetworks().Select(n => View(n.Spec, leased.GetValueOrDefault(n.Name)))];
+    }
+
+    public NetworkView Show(string name)
+    {
+        var network = store.GetNetwork(name) ?? throw DomainErrors.NetworkNotFound(name);
+        return View(network.Spec, LeasesByNetwork().GetValueOrDefault(name));
+    }
+
+    /// <summary><c>network delete NAME</c>: refused while VMs use it; removes bridge, firewall chains and record.</summary>
+    public NetworkView Delete(string name)
+    {
+        var network = store.GetNetwork(name) ?? throw DomainErrors.NetworkNotFound(name);
+        var vms = LeasesByNetwork().GetValueOrDefault(name);
+        if (vms > 0)
+        {
+            throw DomainErrors.Conflict($"network '{name}' is used by {vms} VM(s); delete them first", "network");
+        }
+
+        EnsureKernel(store.GetHost() ?? throw DomainErrors.HostNotInitialized(), [], [network.Spec]);
+        return View(network.Spec, 0);
+    }
+
+    /// <summary>
+    /// Bridges of the wanted networks, then the firewall for every recorded network, then the removed networks'
+    /// bridges and records (removed from the firewall first, so no rule points at a missing network).
+    /// </summary>
+    private void EnsureKernel(HostState hostState, IReadOnlyList<NetworkSpec> wanted, IReadOnlyList<NetworkSpec> removed)
+    {
+        try
+        {
+            foreach (var spec in wanted)
+            {
+                host.EnsureBridge(spec);
+            }
+
+            var remaining = store.ListNetworks().Select(n => n.Spec).Where(s => removed.All(r => r.Name != s.Name)).ToList();
+            firewall.Ensure(hostState, remaining);
+            foreach (var spec in removed)
+            {
+                host.DeleteBridge(spec.Bridge);
+                store.DeleteNetwork(spec.Name);
+                pools.Remove(spec.Name);
+            }
+        }
+        catch (KernelException error)
+        {
+            // The records are already the file's: reconcile (or the next apply) finishes what the kernel refused.
+            throw DomainErrors.Kernel("applying networks (run 'fireline reconcile' once the cause is fixed)", error);
+        }
+    }
+
+    private void Validate(IReadOnlyList<NetworkSpec> wanted, Dictionary<string, NetworkState> current, List<string> pruned,
+        Dictionary<string, int> leased, bool dryRun)
+    {
+        foreach (var spec in wanted)
+        {
+            var subnet = Ipv4Network.Parse(spec.Subnet);
+            if (current.TryGetValue(spec.Name, out var existing) && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge) &&
+                leased.GetValueOrDefault(spec.Name) > 0)
+            {
+                throw DomainErrors.Conflict(
+                    $"network '{spec.Name}': its subnet or bridge cannot change ({existing.Spec.Subnet} on {existing.Spec.Bridge}) while {leased[spec.Name]} VM(s) use it", "subnet");
+            }
+
+            var clash = current.Values.FirstOrDefault(n => n.Name != spec.Name && !pruned.Contains(n.Name) && wanted.All(w => w.Name != n.Name) &&
+                (Ipv4Network.Parse(n.Spec.Subnet).Overlaps(subnet) || n.Spec.Bridge == spec.Bridge));
+            if (clash is not null)
+            {
+                throw DomainErrors.Conflict($"network '{spec.Name}': {spec.Subnet} on {spec.Bridge} clashes with network '{clash.Name}' ({clash.Spec.Subnet} on {clash.Spec.Bridge})", "subnet");
+            }
+
+            var own = HostAddresses(current.Values.Select(n => n.Spec.Bridge).Concat(wanted.Select(w => w.Bridge)).ToHashSet(StringComparer.Ordinal))
+                .FirstOrDefault(a => a.Network.Overlaps(subnet));
+            if (own.Link is not null)
+            {
+                throw DomainErrors.InvalidInput("subnet", $"network '{spec.Name}': subnet {spec.Subnet} overlaps the host's own address {own.Text} on {own.Link}");
+            }
+
+            if (spec.Vlan is { } vlan && !dryRun)
+            {
+                throw host.SupportsVlans()
+                    ? DomainErrors.Unsupported($"network '{spec.Name}': vlan {vlan}: tagging a network on the uplink is not implemented yet (the dry-run shows the plan)", "vlan")
+                    : DomainErrors.Unsupported($"network '{spec.Name}': vlan {vlan} needs 802.1Q VLAN support, which this kernel lacks (no 8021q); nothing was changed", "vlan");
+            }
+        }
+
+        foreach (var name in pruned.Where(n => leased.GetValueOrDefault(n) > 0))
+        {
+            throw DomainErrors.Conflict($"--prune would delete network '{name}', which {leased[name]} VM(s) use; delete them first", "network");
+        }
+    }
+
+    private IEnumerable<(string Link, string Text, Ipv4Network Network)> HostAddresses(HashSet<string> ownBridges)
+        => kernel.Rtnl(rtnl =>
+        {
+            var names = rtnl.Links.List().ToDictionary(l => l.Index, l => l.Name);
+            return rtnl.Addresses.List(family: AddressFamily.InterNetwork)
+                .Where(a => names.TryGetValue(a.LinkIndex, out var link) && !ownBridges.Contains(link) && link != "lo")
+                .Select(a => (names[a.LinkIndex], a.Cidr, new Ipv4Network(Ipv4Network.ToUInt32(a.Local), a.PrefixLength)))
+                .ToList();
+        });
+
+    private Dictionary<string, int> LeasesByNetwork()
+        => store.ListVms().GroupBy(v => v.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    private static List<string> Describe(NetworkSpec spec)
+    {
+        var subnet = Ipv4Network.Parse(spec.Subnet);
+        var details = new List<string>
+        {
+            $"subnet {spec.Subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
+            spec.Nat ? "masquerade out of the uplink" : "no NAT",
+        };
+        if (spec.Vlan is { } vlan)
+        {
+            details.Add($"802.1Q vlan {vlan} on the uplink");
+        }
+
+        details.AddRange(spec.Policies.Select(r => $"{r.Direction.ToString().ToLowerInvariant()} {r.Name}: {r.Action.ToString().ToLowerInvariant()} " +
+            $"{r.Protocol ?? "any protocol"}{(r.PortFrom is { } p ? $" port {p}{(r.PortTo != p ? $"-{r.PortTo}" : "")}" : "")}" +
+            $"{(r.Source is { } s ? $" from {s}" : "")}{(r.Destination is { } d ? $" to {d}" : "")}"));
+        details.Add($"default: ingress {spec.DefaultIngress.ToString().ToLowerInvariant()}, egress {spec.DefaultEgress.ToString().ToLowerInvariant()}");
+        return details;
+    }
+
+    private NetworkView View(NetworkSpec spec, int vms)
+    {
+        var subnet = Ipv4Network.Parse(spec.Subnet);
+        return new NetworkView
+        {
+            Name = spec.Name,
+            Subnet = spec.Subnet,
+            Gateway = Ipv4Network.Format(subnet.Gateway),
+            Bridge = spec.Bridge,
+            Vlan = spec.Vlan,
+            Nat = spec.Nat,
+            Dns = spec.Dns,
+            DefaultIngress = spec.DefaultIngress,
+            DefaultEgress = spec.DefaultEgress,
+            RateLimiter = spec.RateLimiter == RateLimiterKind.Tc ? "tc" : "firecracker",
+            Metadata = spec.Metadata,
+            Policies = spec.Policies,
+            Vms = vms,
+            Capacity = subnet.VmCapacity,
+        };
+    }
+}

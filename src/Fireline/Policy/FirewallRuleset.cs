@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using Fireline.Addressing;
+using Fireline.State;
+
+namespace Fireline.Policy;
+
+/// <summary>
+/// Compiles the host's state into Fireline's two nftables tables. Everything per network is structure
+/// (chains and anonymous maps, rebuilt when networks change); everything per VM is an element of a named set
+/// (added and removed one at a time), so adding a VM or a forward costs the same with 10 VMs or 4,000.
+/// </summary>
+/// <remarks>
+/// <c>inet fireline</c>: NAT (masquerade out of the uplink, DNAT of port forwards), isolation between networks,
+/// each network's stateful ingress/egress policy (first match wins, then the direction's default), and host
+/// protection (a guest reaches the host only for ICMP to its gateway, and DNS there when the network names it).
+/// Bridged traffic between VMs of one network reaches the forward hook through br_netfilter.
+/// <c>bridge fireline</c>: anti-spoofing on every VM port: a frame must carry the port's own MAC, and IPv4 and
+/// ARP its own address; DHCP server replies, IPv6 (no dual stack yet: router advertisements included) and other
+/// ethertypes from guests are dropped before they reach any other VM, the host or the uplink.
+/// </remarks>
+public static class FirewallRuleset
+{
+    public const string InetTable = "inet fireline";
+    public const string BridgeTable = "bridge fireline";
+    public const string VmMacs = "vm_macs";
+    public const string VmAddresses = "vm_ipv4";
+    public const string PortForwards = "port_forwards";
+
+    /// <summary>Both tables with their chains and empty named sets: what changes only with networks.</summary>
+    public static string Structure(HostState host, IReadOnlyList<NetworkSpec> networks)
+    {
+        var text = new StringBuilder();
+        Inet(text, host, networks.OrderBy(n => n.Name, StringComparer.Ordinal).ToList());
+        Bridge(text);
+        return text.ToString();
+    }
+
+    /// <summary>The commands that add every VM's and forward's elements (after a rebuild).</summary>
+    public static string Elements(IReadOnlyList<VmFirewallEntry> vms, IReadOnlyList<PortForward> forwards)
+    {
+        var text = new StringBuilder();
+        foreach (var vm in vms)
+        {
+            text.Append(AddVm(vm));
+        }
+
+        foreach (var forward in forwards)
+        {
+            text.Append(AddForward(forward));
+        }
+
+        return text.ToString();
+    }
+
+    public static string AddVm(VmFirewallEntry vm) => VmElements("add", vm);
+
+    public static string DeleteVm(VmFirewallEntry vm) => VmElements("delete", vm);
+
+    public static string AddForward(PortForward forward) => ForwardElement("add", forward) + $" : {forward.VmAddress} . {forward.VmPort} }}\n";
+
+    public static string DeleteForward(PortForward forward) => ForwardElement("delete", forward) + " }\n";
+
+    /// <summary>An nftables chain name for a network: names are [A-Za-z0-9_.-], which nft takes unquoted.</summary>
+    public static string Chain(string kind, string network) => $"{kind}-{network}";
+
+    private static string VmElements(string verb, VmFirewallEntry vm)
+        => $"{verb} element {BridgeTable} {VmMacs} {{ \"{vm.HostVeth}\" . {vm.Mac} }}\n" +
+           $"{verb} element {BridgeTable} {VmAddresses} {{ \"{vm.HostVeth}\" . {vm.Mac} . {vm.Address} }}\n";
+
+    private static string ForwardElement(string verb, PortForward forward)
+        => string.Create(CultureInfo.InvariantCulture, $"{verb} element {InetTable} {PortForwards} {{ {forward.Protocol} . {forward.HostPort}");
+
+    private static void Inet(StringBuilder text, HostState host, List<NetworkSpec> networks)
+    {
+        var all = string.Join(", ", networks.Select(n => n.Subnet));
+        text.Append($"table {InetTable} {{\n");
+        text.Append($"\tmap {PortForwards} {{\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n\t}}\n\n");
+        text.Append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
+        text.Append($"\t\tiifname \"{host.Uplink}\" fib daddr type local dnat ip to meta l4proto . th dport map @{PortForwards}\n\t}}\n\n");
+        text.Append("\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        var masqueraded = networks.Where(n => n.Nat).Select(n => n.Subnet).ToList();
+        if (host.Nat && masqueraded.Count > 0)
+        {
+            text.Append($"\t\toifname \"{host.Uplink}\" ip saddr {{ {string.Join(", ", masqueraded)} }} masquerade\n");
+        }
+
+        text.Append("\t}\n");
+        if (networks.Count == 0)
+        {
+            text.Append("}\n");
+            return;
+        }
+
+        text.Append("\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n");
+        text.Append("\t\tct state established,related accept\n\t\tct state invalid drop\n");
+        text.Append($"\t\tip saddr vmap {{ {Dispatch(networks, "out")} }}\n");
+        text.Append($"\t\tip daddr vmap {{ {Dispatch(networks, "in")} }}\n\t}}\n\n");
+        text.Append("\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n");
+        text.Append($"\t\tip saddr vmap {{ {Dispatch(networks, "host")} }}\n\t}}\n");
+        foreach (var network in networks)
+        {
+            NetworkChains(text, network, all);
+        }
+
+        text.Append("}\n");
+    }
+
+    private static string Dispatch(List<NetworkSpec> networks, string kind)
+        => string.Join(", ", networks.Select(n => $"{n.Subnet} : jump {Chain(kind, n.Name)}"));
+
+    private static void NetworkChains(StringBuilder text, NetworkSpec network, string all)
+    {
+        var gateway = Ipv4Network.Format(Ipv4Network.Parse(network.Subnet).Gateway);
+        // Egress: an allowed packet returns to the forward chain, where the receiver's ingress policy still applies.
+        text.Append($"\n\tchain {Chain("out", network.Name)} {{\n");
+        text.Append($"\t\tip daddr {{ {all} }} ip daddr != {network.Subnet} drop comment \"isolation\"\n");
+        foreach (var rule in network.Policies.Where(r => r.Direction == PolicyDirection.Egress))
+        {
+            text.Append($"\t\t{Match(rule)}{(rule.Action == PolicyAction.Allow ? "return" : "drop")} comment \"{rule.Name}\"\n");
+        }
+
+        if (network.DefaultEgress == PolicyAction.Deny)
+        {
+            text.Append("\t\tdrop comment \"default egress\"\n");
+        }
+
+        text.Append("\t}\n\n");
+        text.Append($"\tchain {Chain("in", network.Name)} {{\n");
+        text.Append($"\t\tip saddr {{ {all} }} ip saddr != {network.Subnet} drop comment \"isolation\"\n");
+        foreach (var rule in network.Policies.Where(r => r.Direction == PolicyDirection.Ingress))
+        {
+            text.Append($"\t\t{Match(rule)}{(rule.Action == PolicyAction.Allow ? "accept" : "drop")} comment \"{rule.Name}\"\n");
+        }
+
+        text.Append($"\t\t{(network.DefaultIngress == PolicyAction.Allow ? "accept" : "drop")} comment \"default ingress\"\n\t}}\n\n");
+        text.Append($"\tchain {Chain("host", network.Name)} {{\n\t\tct state established,related accept\n");
+        text.Append($"\t\tip daddr {gateway} icmp type echo-request accept\n");
+        if (network.Dns.Contains(gateway))
+        {
+            text.Append($"\t\tip daddr {gateway} meta l4proto {{ tcp, udp }} th dport 53 accept\n");
+        }
+
+        text.Append("\t\tdrop\n\t}\n");
+    }
+
+    /// <summary>The match part of a rule: addresses, protocol, ports (an empty match matches everything).</summary>
+    private static string Match(PolicyRule rule)
+    {
+        var match = new StringBuilder();
+        if (rule.Source is { } source && source != "0.0.0.0/0")
+        {
+            match.Append($"ip saddr {source} ");
+        }
+
+        if (rule.Destination is { } destination && destination != "0.0.0.0/0")
+        {
+            match.Append($"ip daddr {destination} ");
+        }
+
+        if (rule.Protocol is { } protocol)
+        {
+            match.Append(rule.PortFrom is { } from
+                ? string.Create(CultureInfo.InvariantCulture, $"{protocol} dport {(from == rule.PortTo ? $"{from}" : $"{from}-{rule.PortTo}")} ")
+                : $"meta l4proto {protocol} ");
+        }
+
+        return match.ToString();
+    }
+
+    private static void Bridge(StringBuilder text)
+    {
+        text.Append($"table {BridgeTable} {{\n");
+        text.Append($"\tset {VmMacs} {{\n\t\ttype ifname . ether_addr\n\t}}\n\n");
+        text.Append($"\tset {VmAddresses} {{\n\t\ttype ifname . ether_addr . ipv4_addr\n\t}}\n\n");
+        text.Append("\tchain prerouting {\n\t\ttype filter hook prerouting priority filter; policy accept;\n");
+        text.Append($"\t\tiifname != \"{VmAddressing.HostVethPrefix}*\" accept\n");
+        text.Append($"\t\tiifname . ether saddr != @{VmMacs} drop\n");
+        text.Append($"\t\tether type arp iifname . arp saddr ether . arp saddr ip != @{VmAddresses} drop\n");
+        text.Append("\t\tether type arp accept\n");
+        text.Append($"\t\tether type ip iifname . ether saddr . ip saddr != @{VmAddresses} drop\n");
+        text.Append("\t\tether type ip udp sport 67 drop\n");
+        text.Append("\t\tether type ip accept\n");
+        text.Append("\t\tdrop\n\t}\n}\n");
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace Fireline.Policy;
+
+/// <summary>A host port on the uplink address forwarded (DNAT) to a VM's port.</summary>
+public sealed record PortForward
+{
+    public required string VmId { get; init; }
+
+    /// <summary>tcp or udp.</summary>
+    public required string Protocol { get; init; }
+
+    public required int HostPort { get; init; }
+
+    public required int VmPort { get; init; }
+
+    /// <summary>The VM's address the forward points at.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? VmAddress { get; init; }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Fireline.TestSupport;
+
+/// <summary>TCP probes run inside a namespace with Python (on every test machine): connect, and listen.</summary>
+public static class Probes
+{
+    private const string Server = """
+        import socket, sys
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("0.0.0.0", int(sys.argv[1])))
+        server.listen()
+        print("ready", flush=True)
+        while True:
+            connection, _ = server.accept()
+            connection.close()
+        """;
+
+    /// <summary>True when a TCP connection to address:port from inside the namespace is accepted within 2 s.</summary>
+    public static bool CanConnect(string ns, string address, int port)
+        => Tool.TryRun("nsenter", [$"--net=/var/run/netns/{ns}", "--", "python3", "-c",
+            $"import socket; socket.create_connection(('{address}', {port.ToString(CultureInfo.InvariantCulture)}), 2).close()"], TimeSpan.FromSeconds(10)).ExitCode == 0;
+
+    /// <summary>Starts a TCP server inside the namespace; stop it with <see cref="Stop"/>.</summary>
+    public static Process Listen(string ns, int port)
+    {
+        var start = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { $"--net=/var/run/netns/{ns}", "--", "python3", "-c", Server, port.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start a listener");
+        if (process.StandardOutput.ReadLine() != "ready")
+        {
+            Stop(process);
+            throw new InvalidOperationException($"the listener on port {port} did not start");
+        }
+
+        return process;
+    }
+
+    public static void Stop(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+    }
+}
