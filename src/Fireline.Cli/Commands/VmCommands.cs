@@ -16,6 +16,8 @@ internal static class VmCommands
         vm.Subcommands.Add(Show());
         vm.Subcommands.Add(List());
         vm.Subcommands.Add(Forward());
+        vm.Subcommands.Add(Limit());
+        vm.Subcommands.Add(AttachCommand.Create());
         return vm;
     }
 
@@ -25,40 +27,47 @@ internal static class VmCommands
     {
         var id = VmIdArgument();
         var network = new Option<string?>("--network") { Description = "Network to join (default: default)", HelpName = "N" };
-        var rx = new Option<string?>("--rx-bandwidth") { Description = "Most bytes per second the guest receives (e.g. 10M)", HelpName = "B/s" };
-        var tx = new Option<string?>("--tx-bandwidth") { Description = "Most bytes per second the guest sends (e.g. 10M)", HelpName = "B/s" };
         var ipv6 = new Option<bool>("--ipv6") { Description = "Give the VM an IPv6 address too (the network needs an IPv6 prefix)" };
-        var command = new Command("create", "Give a VM its network; prints the VM record (idempotent for the same id and options)") { id, network, rx, tx, ipv6 };
-        command.SetAction(parse =>
+        var tapOwner = new Option<uint?>("--tap-owner") { Description = "User id allowed to open the TAP (a jailed Firecracker)", HelpName = "UID" };
+        var tapGroup = new Option<uint?>("--tap-group") { Description = "Group id allowed to open the TAP", HelpName = "GID" };
+        var limits = new LimitOptions();
+        var command = new Command("create", "Give a VM its network; prints the VM record (idempotent for the same id and options)") { id, network, ipv6, tapOwner, tapGroup };
+        limits.AddTo(command);
+        command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            long? rxRate = null, txRate = null;
-            foreach (var (option, set) in new (Option<string?>, Action<long>)[] { (rx, r => rxRate = r), (tx, r => txRate = r) })
+            var record = service.CreateVm(new VmCreateRequest
             {
-                if (parse.GetValue(option) is { } text)
-                {
-                    if (!ByteRate.TryParse(text, out var rate, out var error))
-                    {
-                        return CommandRunner.Usage(parse, option.Name, $"{option.Name}: {error}");
-                    }
+                VmId = parse.GetValue(id)!,
+                Network = parse.GetValue(network),
+                RateLimits = limits.Read(parse),
+                Ipv6 = parse.GetValue(ipv6),
+                TapOwner = parse.GetValue(tapOwner),
+                TapGroup = parse.GetValue(tapGroup),
+            });
+            printer.Print(record, CliJson.Default.VmRecord, PrintRecord);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
 
-                    set(rate);
-                }
+    private static Command Limit()
+    {
+        var id = VmIdArgument();
+        var clear = new Option<bool>("--clear") { Description = "Remove every limit" };
+        var limits = new LimitOptions();
+        var command = new Command("limit", "Change a VM's rate limits (tc networks: at once; Firecracker: on the next vm attach)") { id, clear };
+        limits.AddTo(command);
+        command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
+        {
+            var wanted = limits.Read(parse);
+            if (wanted is null == !parse.GetValue(clear))
+            {
+                throw Errors.DomainErrors.InvalidInput("--clear", "give the new limits, or --clear to remove them all");
             }
 
-            return CommandRunner.Run(parse, (service, printer) =>
-            {
-                var record = service.CreateVm(new VmCreateRequest
-                {
-                    VmId = parse.GetValue(id)!,
-                    Network = parse.GetValue(network),
-                    RxBandwidth = rxRate,
-                    TxBandwidth = txRate,
-                    Ipv6 = parse.GetValue(ipv6),
-                });
-                printer.Print(record, CliJson.Default.VmRecord, PrintRecord);
-                return ExitCodes.Success;
-            });
-        });
+            printer.Print(service.SetRateLimits(parse.GetValue(id)!, wanted), CliJson.Default.VmRecord, PrintRecord);
+            return ExitCodes.Success;
+        }));
         return command;
     }
 
@@ -125,6 +134,22 @@ internal static class VmCommands
         return command;
     }
 
+    private static string? Describe(Firecracker.RateLimiter? limiter)
+    {
+        var parts = new List<string>();
+        if (limiter?.Bandwidth is { } bandwidth)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{bandwidth.PerSecond:0} B/s"));
+        }
+
+        if (limiter?.Ops is { } ops)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{ops.PerSecond:0} ops/s"));
+        }
+
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
+
     private static void PrintRecord(VmRecord r, TextWriter output)
     {
         var table = new Table("FIELD", "VALUE")
@@ -137,6 +162,8 @@ internal static class VmCommands
             .Add("ipv4", $"{r.Ipv4.Address}/{r.Ipv4.PrefixLength.ToString(CultureInfo.InvariantCulture)} via {r.Ipv4.Gateway}")
             .Add("ipv6", r.Ipv6 is null ? null : $"{r.Ipv6.Address}/{r.Ipv6.PrefixLength.ToString(CultureInfo.InvariantCulture)} via {r.Ipv6.Gateway}")
             .Add("mac", r.GuestMac)
+            .Add("rx limit", Describe(r.Firecracker.RxRateLimiter))
+            .Add("tx limit", Describe(r.Firecracker.TxRateLimiter))
             .Add("boot args", r.BootArgs)
             .Add("jailer args", string.Join(' ', r.JailerArgs));
         table.WriteTo(output);

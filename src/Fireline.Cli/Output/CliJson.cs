@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fireline.Firecracker;
 using Fireline.Host;
 using Fireline.Networks;
 using Fireline.Policy;
@@ -22,6 +23,7 @@ namespace Fireline.Cli.Output;
 [JsonSerializable(typeof(NetworkView))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkView>))]
 [JsonSerializable(typeof(PortForward))]
+[JsonSerializable(typeof(AttachResult))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>{"error":{"code","message"}}</c>, what the CLI prints to stderr with <c>-o json</c>.</summary>

@@ -95,7 +95,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
             }
 
             var veth = byName.GetValueOrDefault(VmAddressing.HostVeth(vm.Address));
-            var repaired = datapath.Repair(vm, bridges[vm.Network], veth);
+            var repaired = datapath.Repair(vm, bridges[vm.Network], veth, VmNetworks.TcLimits(store.GetNetwork(vm.Network)!.Spec, vm.Options));
             if (repaired.Count > 0)
             {
                 actions.Add(new ReconcileAction("repair", vm.VmId, string.Join(", ", repaired)));

@@ -66,6 +66,8 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
 
     public IReadOnlyList<VmRecord> ListVms() => _vms.List();
 
+    public VmRecord SetRateLimits(string vmId, RateLimits? limits) => _vms.SetLimits(vmId, limits);
+
     public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort) => _vms.Forward(vmId, protocol, hostPort, vmPort);
 
     public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => _networks.Apply(yaml, dryRun, prune);

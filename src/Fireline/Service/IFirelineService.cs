@@ -28,6 +28,9 @@ public interface IFirelineService
 
     IReadOnlyList<VmRecord> ListVms();
 
+    /// <summary><c>fireline vm limit</c>: replaces a VM's rate limits (null: none).</summary>
+    VmRecord SetRateLimits(string vmId, RateLimits? limits);
+
     /// <summary><c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port.</summary>
     PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort);
 

@@ -43,6 +43,9 @@ public interface IStateStore : IDisposable
 
     void SetLifecycle(string vmId, VmLifecycle lifecycle);
 
+    /// <summary>Replaces a VM's options (its rate limits change; its lease does not).</summary>
+    void SetOptions(string vmId, VmOptions options);
+
     /// <summary>Removes the VM with its port forwards and puts its address at the back of its network's released queue, at once.</summary>
     void RemoveVm(string vmId);
 

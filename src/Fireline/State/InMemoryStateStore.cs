@@ -141,6 +141,17 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
+    public void SetOptions(string vmId, VmOptions options)
+    {
+        lock (_lock)
+        {
+            if (_vms.TryGetValue(vmId, out var vm))
+            {
+                _vms[vmId] = vm with { Options = options };
+            }
+        }
+    }
+
     public void RemoveVm(string vmId)
     {
         lock (_lock)

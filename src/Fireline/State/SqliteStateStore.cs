@@ -188,6 +188,14 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public void SetOptions(string vmId, VmOptions options)
+    {
+        lock (_lock)
+        {
+            Execute("UPDATE vms SET options = $o WHERE vm_id = $id", ("$o", JsonSerializer.Serialize(options, StateJson.Default.VmOptions)), ("$id", vmId));
+        }
+    }
+
     public void RemoveVm(string vmId)
     {
         lock (_lock)

@@ -1,3 +1,5 @@
+using Fireline.Vms;
+
 namespace Fireline.State;
 
 /// <summary>
@@ -6,11 +8,14 @@ namespace Fireline.State;
 /// </summary>
 public sealed record VmOptions
 {
-    /// <summary>Bytes per second the guest may receive (null: unlimited).</summary>
-    public long? RxBandwidth { get; init; }
-
-    /// <summary>Bytes per second the guest may send (null: unlimited).</summary>
-    public long? TxBandwidth { get; init; }
+    /// <summary>The VM's rate limits; null: unlimited. Changeable later (<c>fireline vm limit</c>).</summary>
+    public RateLimits? RateLimits { get; init; }
 
     public bool Ipv6 { get; init; }
+
+    /// <summary>User that may open the TAP (a jailed, unprivileged Firecracker); null: root only.</summary>
+    public uint? TapOwner { get; init; }
+
+    /// <summary>Group that may open the TAP; null: any (when an owner is set, both must match).</summary>
+    public uint? TapGroup { get; init; }
 }

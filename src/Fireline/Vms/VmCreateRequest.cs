@@ -8,11 +8,14 @@ public sealed record VmCreateRequest
     /// <summary>The network to join; null means <c>default</c>.</summary>
     public string? Network { get; init; }
 
-    /// <summary>Bytes per second the guest may receive; null: unlimited.</summary>
-    public long? RxBandwidth { get; init; }
-
-    /// <summary>Bytes per second the guest may send; null: unlimited.</summary>
-    public long? TxBandwidth { get; init; }
+    /// <summary>Rate limits (rx: what the guest receives, tx: what it sends); null: unlimited.</summary>
+    public RateLimits? RateLimits { get; init; }
 
     public bool Ipv6 { get; init; }
+
+    /// <summary>User allowed to open the TAP (a jailed Firecracker); null: root only.</summary>
+    public uint? TapOwner { get; init; }
+
+    /// <summary>Group allowed to open the TAP.</summary>
+    public uint? TapGroup { get; init; }
 }

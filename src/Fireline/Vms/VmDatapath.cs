@@ -8,6 +8,7 @@ using Fireline.Linux.Conntrack;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Linux.TrafficControl;
 using Fireline.State;
+using Fireline.Vms;
 
 namespace Fireline.Vms;
 
@@ -18,8 +19,11 @@ namespace Fireline.Vms;
 /// </summary>
 public sealed class VmDatapath(HostKernel kernel)
 {
-    /// <summary>Builds a new VM's datapath. Throws <see cref="NamespaceExistsException"/> when vm-ID is taken.</summary>
-    public void Build(VmState vm, int bridgeIndex)
+    /// <summary>
+    /// Builds a new VM's datapath; <paramref name="tcLimits"/> are shaped by tc on a network that enforces limits on
+    /// the host. Throws <see cref="NamespaceExistsException"/> when vm-ID is taken.
+    /// </summary>
+    public void Build(VmState vm, int bridgeIndex, RateLimits? tcLimits)
     {
         var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
         Rtnl? inside = null;
@@ -29,7 +33,7 @@ public sealed class VmDatapath(HostKernel kernel)
             // their own, and nothing in here needs an address.
             Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
             Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
-            Tuntap.CreatePersistentTap(VmAddressing.TapDevice);
+            Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions { Owner = vm.Options.TapOwner, Group = vm.Options.TapGroup });
             inside = Rtnl.Open();
         }, kernel.NetnsDirectory);
         using (inside)
@@ -38,6 +42,11 @@ public sealed class VmDatapath(HostKernel kernel)
             CreateHostVeth(vm.Address, ns, bridgeIndex);
             FaultPoints.Hit("create.veth");
             Join(inside!);
+            if (tcLimits is not null)
+            {
+                Shape(inside!, tcLimits);
+            }
+
             FaultPoints.Hit("create.datapath");
         }
     }
@@ -135,12 +144,43 @@ public sealed class VmDatapath(HostKernel kernel)
         inside.Execute(TcRequests.Join(new NetlinkRequest(), veth, tap));
     }
 
+    /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
+    public void ApplyLimits(VmState vm, RateLimits? limits)
+    {
+        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
+        using var inside = Rtnl.Open(ns);
+        Shape(inside, limits ?? new RateLimits());
+    }
+
+    /// <summary>
+    /// Token-bucket filters where the guest's traffic leaves a device: tap0 carries what the guest receives,
+    /// veth0 what it sends (the redirect from tap0 goes through veth0's egress qdisc). A direction without a
+    /// bandwidth limit gets its default qdisc back.
+    /// </summary>
+    private static void Shape(Rtnl inside, RateLimits limits)
+    {
+        foreach (var (device, limiter) in new[] { (VmAddressing.TapDevice, limits.Rx), (VmAddressing.VmVeth, limits.Tx) })
+        {
+            if (limiter?.Bandwidth is { Size: > 0, RefillTime: > 0 } bucket)
+            {
+                var rate = (ulong)(bucket.Size * 1000 / bucket.RefillTime);
+                // The bucket's own size is its burst; never below a few full frames, or TCP cannot keep up.
+                var burst = (uint)Math.Clamp(Math.Max(bucket.Size, bucket.OneTimeBurst ?? 0), 16 * 1024, uint.MaxValue);
+                inside.TrafficControl.ReplaceQdisc(device, new Tbf(Math.Max(rate, 1), burst, TimeSpan.FromMilliseconds(50)));
+            }
+            else if (inside.TrafficControl.ListQdiscs(device).Any(q => q.Kind == "tbf"))
+            {
+                inside.TrafficControl.DeleteQdisc(device, TcHandle.Root);
+            }
+        }
+    }
+
     /// <summary>
     /// Makes a recorded VM whole again in place (its namespace exists): recreates a missing TAP or host veth,
     /// re-attaches the veth to its bridge, restores the redirect. A TAP that is there is left alone, so a running
     /// VMM keeps its device. Returns what it repaired; empty when the VM was whole.
     /// </summary>
-    public IReadOnlyList<string> Repair(VmState vm, int bridgeIndex, Link? hostVeth)
+    public IReadOnlyList<string> Repair(VmState vm, int bridgeIndex, Link? hostVeth, RateLimits? tcLimits)
     {
         var repaired = new List<string>();
         using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
@@ -176,6 +216,11 @@ public sealed class VmDatapath(HostKernel kernel)
         {
             Join(inside);
             repaired.Add($"restored the {VmAddressing.TapDevice}-{VmAddressing.VmVeth} redirect");
+        }
+
+        if (tcLimits is not null)
+        {
+            Shape(inside, tcLimits); // replaces what is there: a recreated device gets its shaping back
         }
 
         return repaired;

@@ -32,6 +32,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         using var held = _locks.Acquire(id.Value);
         var network = store.GetNetwork(networkName)
             ?? throw (networkName == "default" && store.GetHost() is null ? DomainErrors.HostNotInitialized() : DomainErrors.NetworkNotFound(networkName));
+        CheckLimitsFit(network.Spec, options.RateLimits);
 
         var existing = store.GetVm(id.Value);
         if (existing is { Lifecycle: not VmLifecycle.Ready })
@@ -66,7 +67,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
 
             var bridge = host.FindBridge(network.Spec.Bridge)
                 ?? throw DomainErrors.Conflict($"network '{networkName}': its bridge {network.Spec.Bridge} is missing; run 'fireline reconcile'", "network");
-            datapath.Build(vm, bridge.Index);
+            datapath.Build(vm, bridge.Index, TcLimits(network.Spec, vm.Options));
         }
         catch (NamespaceExistsException)
         {
@@ -179,6 +180,49 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         return forward;
     }
 
+    /// <summary>
+    /// <c>fireline vm limit</c>: replaces a VM's rate limits (null or empty: none). On a tc network they take
+    /// effect at once; otherwise on the next <c>vm attach</c>, which PATCHes a running Firecracker.
+    /// </summary>
+    public VmRecord SetLimits(string vmId, RateLimits? limits)
+    {
+        var id = VmId.Parse(vmId);
+        limits?.Validate();
+        using var held = _locks.Acquire(id.Value);
+        var vm = store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
+        var network = store.GetNetwork(vm.Network)!.Spec;
+        CheckLimitsFit(network, limits);
+        var options = vm.Options with { RateLimits = limits is { IsEmpty: false } ? limits : null };
+        if (network.RateLimiter == RateLimiterKind.Tc)
+        {
+            try
+            {
+                datapath.ApplyLimits(vm, options.RateLimits);
+            }
+            catch (KernelException error)
+            {
+                throw DomainErrors.Kernel($"shaping VM '{id}'", error);
+            }
+        }
+
+        store.SetOptions(vm.VmId, options);
+        return Record(vm with { Options = options });
+    }
+
+    /// <summary>The limits tc enforces for a VM: its own on a tc network, none where the VMM enforces them.</summary>
+    public static RateLimits? TcLimits(NetworkSpec network, VmOptions options)
+        => network.RateLimiter == RateLimiterKind.Tc ? options.RateLimits : null;
+
+    /// <summary>tc shapes bandwidth only: ops buckets need Firecracker's own limiter.</summary>
+    private static void CheckLimitsFit(NetworkSpec network, RateLimits? limits)
+    {
+        if (network.RateLimiter == RateLimiterKind.Tc && (limits?.Rx?.Ops is not null || limits?.Tx?.Ops is not null))
+        {
+            throw DomainErrors.InvalidInput("rateLimits",
+                $"network '{network.Name}' enforces limits with tc, which shapes bandwidth only; ops limits need Firecracker's limiter (rateLimiter: firecracker)");
+        }
+    }
+
     /// <summary>Takes the VM's lock for reconcile's per-VM work.</summary>
     public IDisposable Lock(string vmId) => _locks.Acquire(vmId);
 
@@ -240,21 +284,18 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
 
     private static VmOptions Validate(VmCreateRequest request)
     {
-        if (request.RxBandwidth is <= 0)
-        {
-            throw DomainErrors.InvalidInput("rxBandwidth", $"rx bandwidth must be a positive number of bytes per second, not {request.RxBandwidth}");
-        }
-
-        if (request.TxBandwidth is <= 0)
-        {
-            throw DomainErrors.InvalidInput("txBandwidth", $"tx bandwidth must be a positive number of bytes per second, not {request.TxBandwidth}");
-        }
-
+        request.RateLimits?.Validate();
         if (request.Ipv6)
         {
             throw DomainErrors.InvalidInput("ipv6", "IPv6 needs a network with an IPv6 prefix; none is configured yet");
         }
 
-        return new VmOptions { RxBandwidth = request.RxBandwidth, TxBandwidth = request.TxBandwidth, Ipv6 = request.Ipv6 };
+        return new VmOptions
+        {
+            RateLimits = request.RateLimits is { IsEmpty: false } limits ? limits : null,
+            Ipv6 = request.Ipv6,
+            TapOwner = request.TapOwner,
+            TapGroup = request.TapGroup,
+        };
     }
 }

@@ -34,8 +34,9 @@ public static class VmRecords
                 IfaceId = IfaceId,
                 HostDevName = VmAddressing.TapDevice,
                 GuestMac = mac,
-                RxRateLimiter = Limiter(vm.Options.RxBandwidth),
-                TxRateLimiter = Limiter(vm.Options.TxBandwidth),
+                // On a tc network the host enforces the limits; the VMM must not apply them a second time.
+                RxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? vm.Options.RateLimits?.Rx : null,
+                TxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? vm.Options.RateLimits?.Tx : null,
             },
             JailerArgs = ["--netns", path],
             State = vm.Lifecycle switch
@@ -46,7 +47,4 @@ public static class VmRecords
             },
         };
     }
-
-    private static RateLimiter? Limiter(long? bytesPerSecond)
-        => bytesPerSecond is { } rate ? new RateLimiter { Bandwidth = TokenBucket.ForBandwidth(rate) } : null;
 }

@@ -26,11 +26,11 @@ public abstract class StateStoreContractTests : IDisposable
     public void Records_a_create_intent_with_its_lease_and_releases_on_removal()
     {
         Store.SaveNetwork(Default, 2);
-        Store.AddVm(new VmState("a", "default", 2, new VmOptions { RxBandwidth = 5 }, VmLifecycle.Creating), new Allocation(2, 3, false));
+        Store.AddVm(new VmState("a", "default", 2, new VmOptions { TapOwner = 5 }, VmLifecycle.Creating), new Allocation(2, 3, false));
         Store.SetLifecycle("a", VmLifecycle.Ready);
 
         Assert.Equal(VmLifecycle.Ready, Store.GetVm("a")!.Lifecycle);
-        Assert.Equal(5, Store.GetVm("a")!.Options.RxBandwidth);
+        Assert.Equal(5u, Store.GetVm("a")!.Options.TapOwner);
         Assert.Equal(3u, Store.GetNetwork("default")!.NextUnused);
 
         Store.RemoveVm("a");
