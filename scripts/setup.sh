@@ -39,11 +39,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---- Guest images hook -------------------------------------------------------------------------------------
-# The end-to-end tests boot guests from guest/out/ (a kernel and a busybox initramfs). guest/build.sh, when it
-# exists, builds them; it must be idempotent and quiet like this script. The guest kernel comes from Debian's
+# The end-to-end tests boot guests from guest/out/ (a kernel and a busybox initramfs), which guest/build.sh
+# builds: idempotent and quiet like this script (guest/README.md). The guest kernel comes from Debian's
 # linux-image-cloud-amd64 unpacked into guest/out/ (apt-get download + dpkg-deb -x), never installed on the
 # host: installing a kernel package would touch this machine's boot set-up.
 repo=$(cd "$(dirname "$0")/.." && pwd)
-if [ -x "$repo/guest/build.sh" ]; then
-  "$repo/guest/build.sh"
-fi
+"$repo/guest/build.sh"

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Builds the end-to-end tests' guest into guest/out/: a Debian cloud kernel (vmlinuz) and a busybox initramfs
+# (initrd.img) whose /init configures eth0 the way Fireline tells a guest to and runs the probe named on the
+# kernel command line (see README.md). The kernel package is downloaded and unpacked here, never installed:
+# installing a kernel would touch this machine's boot set-up. Idempotent and quiet: it rebuilds only what is
+# older than its inputs, and prints nothing unless something fails. Run as root (apt-get, cpio ownership).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/out
+kernel_package=linux-image-cloud-amd64
+# The modules virtio-net needs, loaded in this order (dependencies first). The build checks each against the
+# kernel's own module list: one that this kernel builds in is skipped, one that is neither there nor built in
+# fails the build, so a kernel that changes its split between built-in and modular is noticed here.
+modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net)
+
+fail() { echo "guest/build.sh: $*" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# apt-get's own output goes to a log that is shown only when it fails.
+apt_install() {
+  local missing=() package
+  for package in "$@"; do
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+    >"$work/apt.log" 2>&1; then
+    cat "$work/apt.log" >&2
+    fail "installing ${missing[*]} failed (output above)"
+  fi
+}
+
+apt_install qemu-system-x86 busybox-static cpio gzip gcc libc6-dev
+
+# A machine whose package lists were never fetched (or are old) cannot download: fetch them once and retry.
+apt_download() {
+  (cd "$work" && apt-get download -q "$1") >"$work/apt.log" 2>&1 && return
+  (cd "$work" && apt-get update -q && apt-get download -q "$1") >"$work/apt.log" 2>&1 && return
+  cat "$work/apt.log" >&2
+  fail "apt-get download $1 failed (output above)"
+}
+
+# ---- kernel: vmlinuz and the modules the guest loads ------------------------------------------------------
+# Kept once unpacked: a newer kernel package is picked up after `rm -rf guest/out`.
+if [ ! -f "$out/vmlinuz" ] || [ ! -f "$out/modules/load" ]; then
+  apt_download "$kernel_package"
+  # The metapackage names the versioned image package; that one holds the kernel.
+  image=$(dpkg-deb -f "$work"/${kernel_package}_*.deb Depends | grep -o 'linux-image-[^ ,]*' | head -n1)
+  [ -n "$image" ] || fail "$kernel_package names no linux-image package"
+  apt_download "$image"
+  dpkg-deb -x "$work/${image}"_*.deb "$work/root"
+  moddir=$(echo "$work"/root/lib/modules/*)
+  [ -d "$moddir" ] || fail "$image holds no modules"
+
+  rm -rf "$out/modules" "$out/vmlinuz" && mkdir -p "$out/modules"
+  for module in "${modules[@]}"; do
+    file=$(find "$moddir/kernel" -name "$module.ko*" | head -n1)
+    if [ -n "$file" ]; then
+      # The kernel package ships uncompressed modules (CONFIG_MODULE_COMPRESS_NONE); busybox insmod needs that.
+      [[ $file == *.ko ]] || fail "$module is compressed ($file): insmod in the guest cannot load it"
+      cp "$file" "$out/modules/"
+      echo "$module.ko" >>"$out/modules/load.new"
+    elif ! grep -q "/$module.ko" "$moddir/modules.builtin"; then
+      fail "$image has no module $module, built in or loadable"
+    fi
+  done
+  # Every dependency a module declares must be loaded before it; the list above is checked, not trusted.
+  loaded=()
+  while read -r ko; do
+    for dependency in $(tr '\0' '\n' <"$out/modules/$ko" | sed -n 's/^depends=//p' | tr ',' ' '); do
+      [[ " ${loaded[*]} " == *" $dependency.ko "* ]] || fail "$ko needs $dependency, which is not loaded before it"
+    done
+    loaded+=("$ko")
+  done <"$out/modules/load.new"
+  mv "$out/modules/load.new" "$out/modules/load"
+  cp "$work"/root/boot/config-* "$out/config"
+  echo "$image $(dpkg-deb -f "$work/${image}"_*.deb Version)" >"$out/kernel.version"
+  # Written last: its presence says the kernel step finished.
+  cp "$work"/root/boot/vmlinuz-* "$out/vmlinuz"
+fi
+
+# ---- initramfs: busybox, the UDP helper, /init and the modules ---------------------------------------------
+inputs=("$here/init" "$here/fireline-udp.c" "$here/build.sh" "$out/modules/load" /bin/busybox)
+stale=false
+[ -f "$out/initrd.img" ] || stale=true
+for input in "${inputs[@]}"; do
+  [ "$input" -nt "$out/initrd.img" ] && stale=true
+done
+
+if $stale; then
+  root=$work/initramfs
+  mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules}
+  cp /bin/busybox "$root/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+  done
+  # busybox nc speaks TCP only: UDP needs this small helper (static: the initramfs has no libc).
+  gcc -static -Os -Wall -Werror -o "$root/bin/fireline-udp" "$here/fireline-udp.c" 2>"$work/cc.log" ||
+    { cat "$work/cc.log" >&2; fail "compiling fireline-udp.c failed"; }
+  strip "$root/bin/fireline-udp"
+  cp "$out"/modules/* "$root/lib/modules/"
+  install -m 0755 "$here/init" "$root/init"
+  (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n >"$work/initrd.img")
+  mv "$work/initrd.img" "$out/initrd.img"
+fi

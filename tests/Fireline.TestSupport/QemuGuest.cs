@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Fireline.Vms;
+
+namespace Fireline.TestSupport;
+
+/// <summary>
+/// A real guest VM on a Fireline TAP: QEMU with software emulation (no KVM here), started in the VM's namespace
+/// through nsenter, booting <see cref="GuestImage"/> with the VM's MAC and boot arguments. Its /init configures
+/// eth0, runs the probe and prints results on the serial console, which this class reads. A guest whose probe
+/// ends with <see cref="Probe.Serve"/> stays up and takes further batches through <see cref="Run"/>. Dispose
+/// kills QEMU and waits for it, so no guest outlives its test (and its namespace can be freed).
+/// </summary>
+public sealed partial class QemuGuest : IDisposable
+{
+    /// <summary>How long a boot or a batch may take. A boot takes about 3 s on an idle machine.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
+
+    // A guest whose test process died without disposing it powers off by itself after this long.
+    private const int LifetimeSeconds = 300;
+
+    private readonly Process _qemu;
+    private readonly List<string> _lines = [];
+    private readonly object _gate = new(); // Monitor.Wait needs a monitor, not a System.Threading.Lock
+    private int _openStreams = 2;
+    private int _batches;
+    private string _lastBatch = "boot";
+    private bool _disposed;
+
+    /// <summary>
+    /// Boots a guest on <paramref name="tapDevice"/> in the namespace at <paramref name="netnsPath"/>.
+    /// <paramref name="bootArgs"/> are added to the kernel command line as they are (Fireline's <c>ip=...</c>,
+    /// or nothing for a guest that derives its address from its MAC).
+    /// </summary>
+    public QemuGuest(string netnsPath, string tapDevice, string mac, string bootArgs, string probe)
+    {
+        var commandLine = string.Create(CultureInfo.InvariantCulture,
+            $"console=ttyS0 quiet panic=-1 fireline.lifetime={LifetimeSeconds} {bootArgs} fireline.probe={probe}");
+        var start = new ProcessStartInfo("nsenter")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] arguments =
+        [
+            $"--net={netnsPath}", "--", "qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-nographic", "-no-reboot",
+            "-kernel", GuestImage.Kernel, "-initrd", GuestImage.Initrd, "-append", commandLine,
+            "-netdev", $"tap,id=n0,ifname={tapDevice},script=no,downscript=no",
+            // romfile= leaves out the iPXE option ROM: nothing boots from the network.
+            "-device", $"virtio-net-pci,netdev=n0,mac={mac},romfile=",
+        ];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _qemu = new Process { StartInfo = start };
+        _qemu.OutputDataReceived += (_, e) => Append(e.Data);
+        _qemu.ErrorDataReceived += (_, e) => Append(e.Data);
+        if (!_qemu.Start())
+        {
+            throw new InvalidOperationException("cannot start nsenter qemu-system-x86_64");
+        }
+
+        _qemu.BeginOutputReadLine();
+        _qemu.BeginErrorReadLine();
+    }
+
+    /// <summary>Boots a guest for a VM record, with the record's boot arguments.</summary>
+    public static QemuGuest Boot(VmRecord vm, string probe) => new(vm.NetnsPath, vm.TapDevice, vm.GuestMac, vm.BootArgs, probe);
+
+    /// <summary>Everything the guest printed so far (and QEMU's own errors): the message of a failed assertion.</summary>
+    public string Transcript
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+
+    /// <summary>How the guest configured its network (waits for its FIRELINE NET line).</summary>
+    public GuestNetwork Network() => GuestNetwork.Parse(WaitForLine(l => l.StartsWith("FIRELINE NET ", StringComparison.Ordinal), DefaultTimeout))!;
+
+    /// <summary>The results of a batch by step text, once the guest has finished it: <c>boot</c> is the probe it booted with.</summary>
+    public IReadOnlyDictionary<string, ProbeResult> Results(string batch = "boot")
+    {
+        WaitForLine(l => l == "FIRELINE DONE " + batch, DefaultTimeout);
+        lock (_gate)
+        {
+            // Batches run one after another, so a batch's PROBE lines are those after the DONE line before it.
+            var end = _lines.IndexOf("FIRELINE DONE " + batch);
+            var begin = end;
+            while (begin > 0 && !_lines[begin - 1].StartsWith("FIRELINE DONE ", StringComparison.Ordinal))
+            {
+                begin--;
+            }
+
+            return _lines.GetRange(begin, end - begin).Select(ProbeResult.Parse).OfType<ProbeResult>()
+                .ToDictionary(r => r.Step, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Runs further steps on a guest that serves (its probe ended with <see cref="Probe.Serve"/>) and returns
+    /// their results.
+    /// </summary>
+    public IReadOnlyDictionary<string, ProbeResult> Run(params string[] steps)
+    {
+        // The console drops what arrives before /init reads it: wait until the guest finished the last batch.
+        Results(_lastBatch);
+        _lastBatch = string.Create(CultureInfo.InvariantCulture, $"b{++_batches}");
+        _qemu.StandardInput.Write($"{_lastBatch} {Probe.Steps(steps)}\n");
+        _qemu.StandardInput.Flush();
+        return Results(_lastBatch);
+    }
+
+    /// <summary>
+    /// The byte count of the first connection a <see cref="Probe.SinkTcp"/> listener on <paramref name="port"/> read
+    /// to its end (waits for its RECV line): the receiving side of a <see cref="Probe.SendTcp"/> measurement.
+    /// </summary>
+    public long ReceivedTcpBytes(int port)
+    {
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"RECV tcp:{port} ");
+        var line = WaitForLine(l => l.StartsWith(prefix, StringComparison.Ordinal), DefaultTimeout);
+        return long.Parse(line.AsSpan(prefix.Length, line.IndexOf(' ', prefix.Length) - prefix.Length), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Waits for the first console line that <paramref name="match"/> accepts and returns it; fails with the
+    /// transcript when the time runs out, the guest reports a set-up error or QEMU ends first.
+    /// </summary>
+    public string WaitForLine(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_gate)
+        {
+            for (var next = 0; ; )
+            {
+                for (; next < _lines.Count; next++)
+                {
+                    if (match(_lines[next]))
+                    {
+                        return _lines[next];
+                    }
+
+                    if (_lines[next].StartsWith("FIRELINE ERROR ", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException($"the guest failed: {_lines[next]}\n{string.Join('\n', _lines)}");
+                    }
+                }
+
+                var left = deadline - DateTime.UtcNow;
+                if (_openStreams == 0 || left <= TimeSpan.Zero)
+                {
+                    var why = _openStreams == 0 ? "QEMU ended" : $"nothing within {timeout.TotalSeconds} s";
+                    throw new TimeoutException($"{why}; the guest's console:\n{string.Join('\n', _lines)}");
+                }
+
+                Monitor.Wait(_gate, left);
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        lock (_gate)
+        {
+            if (line is null)
+            {
+                _openStreams--;
+            }
+            else
+            {
+                // The firmware and the kernel clear the screen with escape sequences: they are not part of a line.
+                _lines.Add(TerminalControl().Replace(line, ""));
+            }
+
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            if (!_qemu.HasExited)
+            {
+                _qemu.Kill(); // nsenter execs QEMU: this is QEMU's own pid
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill: what Dispose wants.
+        }
+
+        _qemu.WaitForExit();
+        _qemu.Dispose();
+    }
+
+    [GeneratedRegex(@"\x1B(\[[0-?]*[ -/]*[@-~]|.)|\r")]
+    private static partial Regex TerminalControl();
+}
