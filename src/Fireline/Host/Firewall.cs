@@ -73,15 +73,13 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
     /// <summary>Both tables without their elements, or null when either is missing.</summary>
     private string? ListStructure()
     {
-        try
-        {
-            return kernel.Nftables.ListTerse($"list table {FirewallRuleset.InetTable}") +
-                   kernel.Nftables.ListTerse($"list table {FirewallRuleset.BridgeTable}");
-        }
-        catch (NftablesException error) when (error.Errno == Errno.ENOENT)
-        {
-            return null; // a table is missing: Ensure rebuilds, IsPresent says so
-        }
+        using var tables = kernel.Nftables.ListJson("list tables");
+        var present = tables.RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(item => item.TryGetProperty("table", out _))
+            .Select(item => item.GetProperty("table"))
+            .Count(table => table.GetProperty("name").GetString() == "fireline" && table.GetProperty("family").GetString() is "inet" or "bridge");
+        return present < 2 ? null
+            : kernel.Nftables.ListTerse($"list table {FirewallRuleset.InetTable}") + kernel.Nftables.ListTerse($"list table {FirewallRuleset.BridgeTable}");
     }
 
     /// <summary>Deletes elements one command at a time, so one already gone does not keep the others.</summary>

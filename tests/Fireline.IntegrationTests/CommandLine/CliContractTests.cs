@@ -58,7 +58,7 @@ public sealed class CliContractTests : IDisposable
     [InlineData("invalid-argument", "vm", "frobnicate")]
     public void Bad_input_exits_2_with_a_json_error_naming_the_problem_and_changes_nothing(string code, params string[] arguments)
     {
-        var namespaces = Tool.Run("ip", "netns", "list");
+        var namespaces = OwnNamespaces();
 
         var result = Fireline(["-o", "json", .. arguments]);
 
@@ -67,8 +67,12 @@ public sealed class CliContractTests : IDisposable
         var error = KernelState.Json(result.StandardError).GetProperty("error");
         Assert.Equal(code, error.GetProperty("code").GetString());
         Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
-        Assert.Equal(namespaces, Tool.Run("ip", "netns", "list"));
+        Assert.Equal(namespaces, OwnNamespaces());
+        Assert.Empty(_env.Host.InHost("nft", "list", "ruleset"));
     }
+
+    /// <summary>This test's namespaces only: other tests run in parallel on the same machine.</summary>
+    private List<string> OwnNamespaces() => [.. global::Fireline.Linux.Namespaces.NetworkNamespace.List().Where(n => n.Contains(_env.Host.Prefix, StringComparison.Ordinal))];
 
     [Fact]
     public void Operation_errors_exit_1()

@@ -89,12 +89,12 @@ public sealed class VmNetworkTests : IDisposable
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public void Bad_ids_are_refused_and_change_nothing(string id)
     {
-        var namespaces = Tool.Run("ip", "netns", "list");
+        var namespaces = global::Fireline.Linux.Namespaces.NetworkNamespace.List().Where(n => n.Contains(_env.Host.Prefix, StringComparison.Ordinal)).ToList();
 
         var error = Assert.Throws<FirelineException>(() => _env.Engine.CreateVm(new VmCreateRequest { VmId = id }));
 
         Assert.Equal("invalid-vm-id", error.Code);
-        Assert.Equal(namespaces, Tool.Run("ip", "netns", "list"));
+        Assert.Equal(namespaces, global::Fireline.Linux.Namespaces.NetworkNamespace.List().Where(n => n.Contains(_env.Host.Prefix, StringComparison.Ordinal)).ToList());
         Assert.Empty(_env.Engine.ListVms());
     }
 
