@@ -24,6 +24,7 @@ namespace Fireline.Cli.Output;
 [JsonSerializable(typeof(IReadOnlyList<NetworkView>))]
 [JsonSerializable(typeof(PortForward))]
 [JsonSerializable(typeof(AttachResult))]
+[JsonSerializable(typeof(Demo.DemoReport))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>{"error":{"code","message"}}</c>, what the CLI prints to stderr with <c>-o json</c>.</summary>
