@@ -47,7 +47,7 @@ internal static class AttachCommand
                     : null,
                 Mmds = network.Metadata ? new MmdsConfig { NetworkInterfaces = [record.Firecracker.IfaceId] } : null,
             });
-            printer.Print(result, CliJson.Default.AttachResult, (r, output) =>
+            printer.Print(result, CliJson.Output.AttachResult, (r, output) =>
             {
                 output.WriteLine($"firecracker state: {r.State}");
                 foreach (var request in r.Requests)

@@ -31,7 +31,7 @@ internal static class HostCommands
                 Subnet = parse.GetValue(subnet)!,
                 Nat = !parse.GetValue(noNat),
             });
-            printer.Print(status, CliJson.Default.HostStatus, PrintStatus);
+            printer.Print(status, CliJson.Output.HostStatus, PrintStatus);
             return ExitCodes.Success;
         }));
         return command;
@@ -42,7 +42,7 @@ internal static class HostCommands
         var command = new Command("status", "What is set up on the host");
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            printer.Print(service.GetHostStatus(), CliJson.Default.HostStatus, PrintStatus);
+            printer.Print(service.GetHostStatus(), CliJson.Output.HostStatus, PrintStatus);
             return ExitCodes.Success;
         }));
         return command;

@@ -38,7 +38,7 @@ internal static class NetworkCommands
                 throw DomainErrors.InvalidInput("--file", $"--file: cannot read {path}: {error.Message}");
             }
 
-            printer.Print(service.ApplyNetworks(yaml, parse.GetValue(dryRun), parse.GetValue(prune)), CliJson.Default.NetworkPlan, PrintPlan);
+            printer.Print(service.ApplyNetworks(yaml, parse.GetValue(dryRun), parse.GetValue(prune)), CliJson.Output.NetworkPlan, PrintPlan);
             return ExitCodes.Success;
         }));
         return command;
@@ -49,7 +49,7 @@ internal static class NetworkCommands
         var command = new Command("list", "Every network with its use");
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            printer.Print(service.ListNetworks(), CliJson.Default.IReadOnlyListNetworkView, (networks, output) =>
+            printer.Print(service.ListNetworks(), CliJson.Output.IReadOnlyListNetworkView, (networks, output) =>
             {
                 var table = new Table("NETWORK", "SUBNET", "GATEWAY", "BRIDGE", "NAT", "POLICIES", "VMS", "CAPACITY");
                 foreach (var n in networks)
@@ -71,7 +71,7 @@ internal static class NetworkCommands
         var command = new Command("show", "One network: declaration, policies, use") { name };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            printer.Print(service.GetNetwork(parse.GetValue(name)!), CliJson.Default.NetworkView, PrintView);
+            printer.Print(service.GetNetwork(parse.GetValue(name)!), CliJson.Output.NetworkView, PrintView);
             return ExitCodes.Success;
         }));
         return command;
@@ -83,7 +83,7 @@ internal static class NetworkCommands
         var command = new Command("delete", "Delete a network (refused while VMs use it)") { name };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            printer.Print(service.DeleteNetwork(parse.GetValue(name)!), CliJson.Default.NetworkView, (n, output) => output.WriteLine($"deleted network {n.Name}"));
+            printer.Print(service.DeleteNetwork(parse.GetValue(name)!), CliJson.Output.NetworkView, (n, output) => output.WriteLine($"deleted network {n.Name}"));
             return ExitCodes.Success;
         }));
         return command;

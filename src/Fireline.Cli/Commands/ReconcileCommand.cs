@@ -11,7 +11,7 @@ internal static class ReconcileCommand
         var command = new Command("reconcile", "Finish or undo interrupted operations, remove orphans; prints what it did");
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            printer.Print(service.Reconcile(), CliJson.Default.ReconcileReport, (report, output) =>
+            printer.Print(service.Reconcile(), CliJson.Output.ReconcileReport, (report, output) =>
             {
                 if (report.Actions.Count == 0)
                 {

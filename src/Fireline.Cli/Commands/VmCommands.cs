@@ -44,7 +44,7 @@ internal static class VmCommands
                 TapOwner = parse.GetValue(tapOwner),
                 TapGroup = parse.GetValue(tapGroup),
             });
-            printer.Print(record, CliJson.Default.VmRecord, PrintRecord);
+            printer.Print(record, CliJson.Output.VmRecord, PrintRecord);
             return ExitCodes.Success;
         }));
         return command;
@@ -65,7 +65,7 @@ internal static class VmCommands
                 throw Errors.DomainErrors.InvalidInput("--clear", "give the new limits, or --clear to remove them all");
             }
 
-            printer.Print(service.SetRateLimits(parse.GetValue(id)!, wanted), CliJson.Default.VmRecord, PrintRecord);
+            printer.Print(service.SetRateLimits(parse.GetValue(id)!, wanted), CliJson.Output.VmRecord, PrintRecord);
             return ExitCodes.Success;
         }));
         return command;
@@ -78,7 +78,7 @@ internal static class VmCommands
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
             var result = service.DeleteVm(parse.GetValue(id)!);
-            printer.Print(result, CliJson.Default.VmDeleteResult,
+            printer.Print(result, CliJson.Output.VmDeleteResult,
                 (r, output) => output.WriteLine(r.Deleted ? $"deleted vm {r.VmId}" : $"vm {r.VmId} was already gone"));
             return ExitCodes.Success;
         }));
@@ -91,7 +91,7 @@ internal static class VmCommands
         var command = new Command("show", "Print a VM's record") { id };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            printer.Print(service.GetVm(parse.GetValue(id)!), CliJson.Default.VmRecord, PrintRecord);
+            printer.Print(service.GetVm(parse.GetValue(id)!), CliJson.Output.VmRecord, PrintRecord);
             return ExitCodes.Success;
         }));
         return command;
@@ -102,7 +102,7 @@ internal static class VmCommands
         var command = new Command("list", "Print every VM's record");
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            printer.Print(service.ListVms(), CliJson.Default.IReadOnlyListVmRecord, (records, output) =>
+            printer.Print(service.ListVms(), CliJson.Output.IReadOnlyListVmRecord, (records, output) =>
             {
                 var table = new Table("VMID", "NETWORK", "IPV4", "MAC", "HOST VETH", "STATE");
                 foreach (var r in records)
@@ -127,7 +127,7 @@ internal static class VmCommands
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
             var forward = service.ForwardPort(parse.GetValue(id)!, parse.GetValue(protocol)!, parse.GetValue(hostPort), parse.GetValue(vmPort));
-            printer.Print(forward, CliJson.Default.PortForward,
+            printer.Print(forward, CliJson.Output.PortForward,
                 (f, output) => output.WriteLine($"{f.Protocol} host port {f.HostPort} -> vm {f.VmId} ({f.VmAddress}) port {f.VmPort}"));
             return ExitCodes.Success;
         }));

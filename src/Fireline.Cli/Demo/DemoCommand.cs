@@ -32,7 +32,7 @@ internal static class DemoCommand
             try
             {
                 var report = Run(GuestImage.Find(parse.GetValue(guestDir)), printer.Format == OutputFormat.Table ? Console.Out : TextWriter.Null);
-                printer.Print(report, CliJson.Default.DemoReport, PrintTable);
+                printer.Print(report, CliJson.Output.DemoReport, PrintTable);
                 return report.AsExpected == report.Total ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (Exception) when (Interrupted)

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fireline.Firecracker;
 using Fireline.Host;
@@ -25,7 +27,15 @@ namespace Fireline.Cli.Output;
 [JsonSerializable(typeof(PortForward))]
 [JsonSerializable(typeof(AttachResult))]
 [JsonSerializable(typeof(Demo.DemoReport))]
-internal sealed partial class CliJson : JsonSerializerContext;
+internal sealed partial class CliJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The context the CLI and the daemon write with: like <see cref="Default"/>, but text is not escaped beyond what
+    /// JSON requires, so messages read 'like this' rather than \u0027like this\u0027.
+    /// </summary>
+    /// <remarks>Built on first use: the generated <see cref="Default"/> is not there yet while static fields initialize.</remarks>
+    public static CliJson Output => field ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}
 
 /// <summary><c>{"error":{"code","message"}}</c>, what the CLI prints to stderr with <c>-o json</c>.</summary>
 internal sealed record ErrorDocument(ErrorBody Error);

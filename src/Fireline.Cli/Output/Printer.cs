@@ -27,7 +27,7 @@ internal sealed class Printer(OutputFormat format, TextWriter output, TextWriter
     {
         if (Format == OutputFormat.Json)
         {
-            error.WriteLine(JsonSerializer.Serialize(new ErrorDocument(new ErrorBody(failure.Code, failure.Message, failure.Field)), CliJson.Default.ErrorDocument));
+            error.WriteLine(JsonSerializer.Serialize(new ErrorDocument(new ErrorBody(failure.Code, failure.Message, failure.Field)), CliJson.Output.ErrorDocument));
         }
         else
         {
