@@ -19,16 +19,8 @@ public static class Cli
         }
 
         // tests/<project>/bin/<Configuration>/net10.0/ -> src/Fireline.Cli/bin/<Configuration>/net10.0/fireline
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "Fireline.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        var path = System.IO.Path.Combine(root?.FullName ?? throw new InvalidOperationException("Fireline.slnx not found above the test output"),
-            "src", "Fireline.Cli", "bin", configuration, "net10.0", "fireline");
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+        var path = System.IO.Path.Combine(Repository.Root, "src", "Fireline.Cli", "bin", configuration, "net10.0", "fireline");
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build the solution first");
     }
 }

@@ -72,7 +72,7 @@ internal static class DemoCommand
             engine = FirelineEngine.Open(new EngineOptions { StateDirectory = stateDirectory, HostNamespace = host.Host });
             progress.WriteLine($"private test host {host.Prefix}-host (uplink {DemoHost.HostAddress}, \"internet\" {DemoHost.OutsideAddress} in {host.Prefix}-out)");
             engine.InitHost(new HostInitRequest { Uplink = DemoHost.Uplink });
-            engine.ApplyNetworks(DemoScenario.Networks, dryRun: false, prune: false);
+            engine.ApplyNetworks(DemoScenario.Networks(), dryRun: false, prune: false);
             progress.WriteLine("networks from the design document: customer-a-prod 10.101.0.0/16 (allow tcp 80, 443; deny the rest inbound), customer-b-dev 10.102.0.0/16 (ssh from 203.0.113.0/24)");
             foreach (var (name, network) in DemoScenario.Vms)
             {

@@ -1,38 +1,17 @@
 namespace Fireline.IntegrationTests.Policy;
 
-/// <summary>The design document's network-config.yaml, as written there (the vlan lines kept or left out).</summary>
+/// <summary>
+/// The design document's network-config.yaml: examples/tenants.yaml (the document's file without its vlan
+/// lines), or with them put back as the document writes them.
+/// </summary>
 internal static class DesignDocumentNetworks
 {
-    public static string Yaml(bool withVlans) => $"""
-        networks:
-          - name: customer-a-prod
-            subnet: 10.101.0.0/16
-        {(withVlans ? "    vlan: 101\n" : "")}    policies:
-              - name: allow-http
-                direction: ingress
-                protocol: tcp
-                port: 80
-                source: 0.0.0.0/0
-                action: allow
-              - name: allow-https
-                direction: ingress
-                protocol: tcp
-                port: 443
-                source: 0.0.0.0/0
-                action: allow
-              - name: deny-all-else
-                direction: ingress
-                source: 0.0.0.0/0
-                action: deny
-
-          - name: customer-b-dev
-            subnet: 10.102.0.0/16
-        {(withVlans ? "    vlan: 102\n" : "")}    policies:
-              - name: allow-ssh-from-office
-                direction: ingress
-                protocol: tcp
-                port: 22
-                source: 203.0.113.0/24
-                action: allow
-        """;
+    public static string Yaml(bool withVlans)
+    {
+        var text = File.ReadAllText(Path.Combine(TestSupport.Repository.Root, "examples", "tenants.yaml"));
+        return withVlans
+            ? text.Replace("subnet: 10.101.0.0/16\n", "subnet: 10.101.0.0/16\n    vlan: 101\n", StringComparison.Ordinal)
+                  .Replace("subnet: 10.102.0.0/16\n", "subnet: 10.102.0.0/16\n    vlan: 102\n", StringComparison.Ordinal)
+            : text;
+    }
 }
