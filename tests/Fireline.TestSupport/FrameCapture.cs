@@ -3,9 +3,11 @@ using System.Diagnostics;
 namespace Fireline.TestSupport;
 
 /// <summary>
-/// Records the IPv4 frames that cross one link in a namespace (AF_PACKET, through a small Python script: no
-/// tcpdump here), one line each: <c>&lt;source MAC&gt; &lt;source IP&gt; &lt;destination IP&gt; &lt;protocol&gt;</c>.
-/// A capture on a VM's TAP sees what the guest put on the wire before anything in the namespace filters it.
+/// Records the IPv4 and ARP frames that cross one link in a namespace (AF_PACKET, through a small Python script:
+/// no tcpdump here), one line each: <c>&lt;source MAC&gt; &lt;source IP&gt; &lt;destination IP&gt; &lt;protocol&gt;</c>,
+/// where an ARP frame shows its sender and target address and the protocol <c>arp</c>. A capture on a VM's TAP
+/// sees what the guest put on the wire before anything in the namespace filters it; ARP matters because a guest
+/// that takes a new MAC or address must ask for its peer's MAC before it can send it anything else.
 /// </summary>
 public sealed class FrameCapture : IDisposable
 {
@@ -18,6 +20,8 @@ public sealed class FrameCapture : IDisposable
             frame = wire.recv(65536)
             if frame[12:14] == b"\x08\x00":
                 print(frame[6:12].hex(":"), socket.inet_ntoa(frame[26:30]), socket.inet_ntoa(frame[30:34]), frame[23], flush=True)
+            elif frame[12:14] == b"\x08\x06":
+                print(frame[6:12].hex(":"), socket.inet_ntoa(frame[28:32]), socket.inet_ntoa(frame[38:42]), "arp", flush=True)
         """;
 
     private readonly Process _process;

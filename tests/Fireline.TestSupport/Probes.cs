@@ -23,6 +23,26 @@ public static class Probes
         => Tool.TryRun("nsenter", [$"--net=/var/run/netns/{ns}", "--", "python3", "-c",
             $"import socket; socket.create_connection(('{address}', {port.ToString(CultureInfo.InvariantCulture)}), 2).close()"], TimeSpan.FromSeconds(10)).ExitCode == 0;
 
+    private const string Client = """
+        import socket, sys
+        try:
+            with socket.create_connection((sys.argv[1], int(sys.argv[2])), 5) as connection:
+                connection.settimeout(10)
+                print(connection.makefile().readline().strip())
+        except ConnectionRefusedError:
+            print("refused")
+        except TimeoutError:
+            print("timeout")
+        """;
+
+    /// <summary>
+    /// What a TCP connection to address:port from inside the namespace gets: the first line the server sends,
+    /// <c>refused</c> (a reset: nothing listens there), or <c>timeout</c> (no answer within 5 s: something drops
+    /// the connection). The last two tell a firewall's drop from a port that is merely closed.
+    /// </summary>
+    public static string Answer(string ns, string address, int port)
+        => Tool.Run("nsenter", $"--net=/var/run/netns/{ns}", "--", "python3", "-c", Client, address, port.ToString(CultureInfo.InvariantCulture)).Trim();
+
     /// <summary>Starts a TCP server inside the namespace; stop it with <see cref="Stop"/>.</summary>
     public static Process Listen(string ns, int port)
     {
