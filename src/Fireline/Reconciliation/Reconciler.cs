@@ -86,16 +86,21 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         {
             using var held = vms.Lock(vm.VmId);
             var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
-            if (!NetworkNamespace.Exists(name, kernel.NetnsDirectory))
+            IReadOnlyList<string> repaired;
+            try
             {
+                var veth = byName.GetValueOrDefault(VmAddressing.HostVeth(vm.Address));
+                repaired = datapath.Repair(vm, bridges[vm.Network], veth, VmNetworks.TcLimits(store.GetNetwork(vm.Network)!.Spec, vm.Options));
+            }
+            catch (NamespaceNotFoundException)
+            {
+                // Unmounted or deleted behind Fireline's back: the VMM's network is gone with it.
                 var removed = vms.Settle(vm);
                 actions.Add(new ReconcileAction("drop-vanished", vm.VmId,
                     $"namespace {name} is gone{(removed.Count > 0 ? "; removed " + string.Join(", ", removed) : "")}; released {Ipv4Network.Format(vm.Address)}"));
                 continue;
             }
 
-            var veth = byName.GetValueOrDefault(VmAddressing.HostVeth(vm.Address));
-            var repaired = datapath.Repair(vm, bridges[vm.Network], veth, VmNetworks.TcLimits(store.GetNetwork(vm.Network)!.Spec, vm.Options));
             if (repaired.Count > 0)
             {
                 actions.Add(new ReconcileAction("repair", vm.VmId, string.Join(", ", repaired)));
