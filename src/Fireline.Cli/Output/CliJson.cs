@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
+using Fireline.Doctor;
 using Fireline.Firecracker;
 using Fireline.Host;
+using Fireline.Metrics;
 using Fireline.Networks;
 using Fireline.Policy;
 using Fireline.Reconciliation;
+using Fireline.Tuning;
 using Fireline.Vms;
 
 namespace Fireline.Cli.Output;
@@ -24,6 +27,10 @@ namespace Fireline.Cli.Output;
 [JsonSerializable(typeof(IReadOnlyList<NetworkView>))]
 [JsonSerializable(typeof(PortForward))]
 [JsonSerializable(typeof(AttachResult))]
+[JsonSerializable(typeof(VmStats))]
+[JsonSerializable(typeof(IReadOnlyList<VmStats>))]
+[JsonSerializable(typeof(DoctorReport))]
+[JsonSerializable(typeof(TuneReport))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>{"error":{"code","message"}}</c>, what the CLI prints to stderr with <c>-o json</c>.</summary>
