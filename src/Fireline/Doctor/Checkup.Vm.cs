@@ -4,6 +4,7 @@ using Fireline.Addressing;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Sriov;
 using Fireline.State;
 
 namespace Fireline.Doctor;
@@ -17,7 +18,7 @@ public sealed partial class Checkup
     /// <summary>Neighbour states in which the entry was confirmed by the guest's own ARP reply (or traffic) lately.</summary>
     private const NeighbourState Confirmed = NeighbourState.Reachable | NeighbourState.Stale | NeighbourState.Delay | NeighbourState.Probe;
 
-    private void CheckVm(VmState vm, NetworkSpec network, Dictionary<string, Link> hostLinks, AntiSpoofing? elements, List<DoctorCheck> checks)
+    private void CheckVm(VmState vm, NetworkSpec network, VfAllocation? vf, Dictionary<string, Link> hostLinks, AntiSpoofing? elements, List<DoctorCheck> checks)
     {
         var scope = $"vm {vm.VmId}";
         if (vm.Lifecycle != VmLifecycle.Ready)
@@ -57,6 +58,12 @@ public sealed partial class Checkup
             }
 
             checks.Add(CheckJoin(scope, inside, tap, veth));
+            if (vf is not null)
+            {
+                var device = links.SingleOrDefault(l => l.Name == SriovPool.VfDevice);
+                checks.Add(device is { IsUp: true } ? Pass(scope, "sriov-vf", $"VF {vf.Device} ({vf.Pf} #{vf.Index}) is up as {SriovPool.VfDevice}")
+                    : Fail(scope, "sriov-vf", device is null ? $"VF {vf.Device} ({vf.Pf} #{vf.Index}) is not in {name} as {SriovPool.VfDevice}" : $"{SriovPool.VfDevice} is down", Reconcile));
+            }
         }
 
         var hostVeth = VmAddressing.HostVeth(vm.Address);

@@ -41,9 +41,10 @@ public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDa
         var firewallPresent = CheckHost(state, links, checks);
         var elements = firewallPresent ? AntiSpoofing.Read(firewall) : null;
         var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
+        var vfs = store.ListVfs().ToDictionary(v => v.VmId, StringComparer.Ordinal);
         foreach (var vm in only is null ? store.ListVms() : [only])
         {
-            CheckVm(vm, networks[vm.Network], links, elements, checks);
+            CheckVm(vm, networks[vm.Network], vfs.GetValueOrDefault(vm.VmId), links, elements, checks);
         }
 
         return new DoctorReport(checks);

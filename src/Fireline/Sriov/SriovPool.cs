@@ -107,8 +107,19 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
                 continue;
             }
 
-            if (vm.Lifecycle != VmLifecycle.Ready || InVmNamespace(vm))
+            if (vm.Lifecycle != VmLifecycle.Ready)
             {
+                continue;
+            }
+
+            if (FindInVmNamespace(vm) is { } inside)
+            {
+                if (!inside.IsUp)
+                {
+                    WithVmNamespace(vm, rtnl => rtnl.Links.SetUp(VfDevice));
+                    actions.Add(new ReconcileAction("repair", vm.VmId, $"brought {VfDevice} (VF {allocation.Device}) up"));
+                }
+
                 continue;
             }
 
@@ -167,19 +178,31 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
         }
     }
 
-    private bool InVmNamespace(VmState vm)
+    /// <summary>vf0 in the VM's namespace; null when it is not there or the namespace is gone (the VM's own reconcile drops it).</summary>
+    private Link? FindInVmNamespace(VmState vm)
     {
         try
         {
-            using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
-            using var inside = Rtnl.Open(ns);
-            return inside.Links.TryGet(VfDevice) is not null;
+            return WithVmNamespace(vm, rtnl => rtnl.Links.TryGet(VfDevice));
         }
         catch (NamespaceNotFoundException)
         {
-            return false; // the VM's own reconcile drops it; its VF record goes with it
+            return null;
         }
     }
+
+    private T WithVmNamespace<T>(VmState vm, Func<Rtnl, T> work)
+    {
+        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
+        using var inside = Rtnl.Open(ns);
+        return work(inside);
+    }
+
+    private void WithVmNamespace(VmState vm, Action<Rtnl> work) => WithVmNamespace(vm, rtnl =>
+    {
+        work(rtnl);
+        return true;
+    });
 
     private static string Names(IReadOnlyList<PhysicalFunction> functions)
         => functions.Count == 0 ? "none" : string.Join(", ", functions.Select(f => f.Name));

@@ -26,7 +26,10 @@ public sealed partial class MetricsTests : IDisposable
         Ip.Run("-n", kept.Namespace, "link", "del", "tap0");
         _env.Engine.Reconcile();
 
+        // Entries come and go on their own (IPv6 multicast on new links): the scrape's count lies between two of iproute2's.
+        var neighboursBefore = Neighbours();
         var metrics = Parse(_env.Engine.RenderPrometheusText());
+        var neighboursAfter = Neighbours();
 
         Assert.Equal(3, metrics["fireline_operation_duration_seconds_count{operation=\"create\"}"]);
         Assert.Equal(1, metrics["fireline_operation_duration_seconds_count{operation=\"delete\"}"]);
@@ -39,9 +42,10 @@ public sealed partial class MetricsTests : IDisposable
         var ports = Ip.Json("-n", _env.Host.HostNamespaceName, "-j", "link", "show", "master", "br-vms").Count;
         Assert.Equal(ports, metrics["fireline_bridge_ports{bridge=\"br-vms\",network=\"default\"}"]);
         Assert.Equal(1024, metrics["fireline_bridge_port_limit"]);
-        var neighbours = Ip.Json("-n", _env.Host.HostNamespaceName, "-j", "neigh", "show", "nud", "all").Count;
-        Assert.Equal(neighbours, metrics["fireline_neighbour_entries"]);
+        Assert.InRange(metrics["fireline_neighbour_entries"], Math.Min(neighboursBefore, neighboursAfter), Math.Max(neighboursBefore, neighboursAfter));
     }
+
+    private int Neighbours() => Ip.Json("-n", _env.Host.HostNamespaceName, "-j", "neigh", "show", "nud", "all").Count;
 
     [Fact]
     public void The_grafana_dashboard_is_built_on_exactly_the_exported_metric_names()

@@ -88,6 +88,21 @@ public sealed class SriovTests : IDisposable
         Assert.Equal("tvf1", _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("r2"), Sriov = "tpf0" }).Sriov!.HostDevice);
     }
 
+    [Fact]
+    public void Doctor_checks_the_vf_and_reconcile_brings_it_back_up()
+    {
+        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("d1"), Sriov = "tpf0" });
+        Assert.Equal(Fireline.Doctor.CheckStatus.Pass, _env.Engine.Doctor(vm.VmId).Checks.Single(c => c.Check == "sriov-vf").Status);
+
+        Ip.Run("-n", vm.Namespace, "link", "set", "vf0", "down");
+        var failed = _env.Engine.Doctor(vm.VmId).Checks.Single(c => c.Check == "sriov-vf");
+
+        Assert.Equal(Fireline.Doctor.CheckStatus.Fail, failed.Status);
+        Assert.Equal("fireline reconcile", failed.Fix);
+        Assert.Contains(_env.Engine.Reconcile().Actions, a => a.Action == "repair" && a.Detail.Contains("vf0", StringComparison.Ordinal));
+        Assert.True(_env.Engine.Doctor(vm.VmId).Healthy);
+    }
+
     public void Dispose()
     {
         _env.Dispose();
