@@ -138,7 +138,13 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         }
         catch (Exception error)
         {
-            _observer.Completed(operation, Stopwatch.GetElapsedTime(started), (error as FirelineException)?.Code ?? "internal-error");
+            var code = error switch
+            {
+                FirelineException failure => failure.Code,
+                Linux.KernelException => "kernel-error",
+                _ => "internal-error",
+            };
+            _observer.Completed(operation, Stopwatch.GetElapsedTime(started), code);
             throw;
         }
     }
