@@ -86,10 +86,11 @@ public sealed partial class Checkup
             ? Pass(scope, "bridge", $"bridge {network.Bridge} is up")
             : Fail(scope, "bridge", $"bridge {network.Bridge} is down: its VMs are cut off", Reconcile));
 
+        // A full bridge is not broken, so it is worth knowing rather than a failure.
         var ports = links.Values.Count(l => l.MasterIndex == bridge.Index);
         checks.Add(ports < VmNetworks.MaxVmsPerBridge
             ? Pass(scope, "bridge-ports", $"{ports} of {Metrics.CapacityReader.BridgePortLimit} ports used")
-            : Fail(scope, "bridge-ports", $"bridge {network.Bridge} is full ({ports} ports): new VMs of this network are refused", "create a further network (fireline network apply) for new VMs"));
+            : Info(scope, "bridge-ports", $"bridge {network.Bridge} is full ({ports} ports): new VMs of this network are refused; put them on a further network (fireline network apply)"));
         checks.Add(CheckGatewayAddress(scope, network, bridge, gateway));
     }
 
