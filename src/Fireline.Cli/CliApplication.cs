@@ -14,6 +14,8 @@ internal static class CliApplication
         root.Subcommands.Add(VmCommands.Create());
         root.Subcommands.Add(NetworkCommands.Create());
         root.Subcommands.Add(ReconcileCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(Demo.DemoCommand.Create());
 
         var parse = root.Parse(args);

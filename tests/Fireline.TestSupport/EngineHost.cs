@@ -8,8 +8,12 @@ namespace Fireline.TestSupport;
 /// </summary>
 public sealed class EngineHost : IDisposable
 {
-    public EngineHost()
+    private readonly Func<EngineOptions, EngineOptions>? _configure;
+
+    /// <param name="configure">Adjusts the engine's options (metrics, sysfs root) before each open.</param>
+    public EngineHost(Func<EngineOptions, EngineOptions>? configure = null)
     {
+        _configure = configure;
         Host = new TestHost();
         StateDirectory = Directory.CreateTempSubdirectory("fireline-test-").FullName;
         try
@@ -40,11 +44,11 @@ public sealed class EngineHost : IDisposable
     /// <summary>The arguments that point the CLI at this test host and state: <c>--state-dir DIR --host-netns NS</c>.</summary>
     public IReadOnlyList<string> CliScope => ["--state-dir", StateDirectory, "--host-netns", Host.HostNamespaceName];
 
-    private FirelineEngine Open() => FirelineEngine.Open(new EngineOptions
+    private FirelineEngine Open()
     {
-        StateDirectory = StateDirectory,
-        HostNamespace = Host.HostNamespace,
-    });
+        var options = new EngineOptions { StateDirectory = StateDirectory, HostNamespace = Host.HostNamespace };
+        return FirelineEngine.Open(_configure?.Invoke(options) ?? options);
+    }
 
     public void Dispose()
     {

@@ -4,7 +4,7 @@ using Fireline.Host;
 
 namespace Fireline.Cli.Commands;
 
-/// <summary><c>fireline host init|status</c></summary>
+/// <summary><c>fireline host init|status|tune</c></summary>
 internal static class HostCommands
 {
     public static Command Create()
@@ -12,6 +12,7 @@ internal static class HostCommands
         var host = new Command("host", "Host prerequisites: forwarding, the default network's bridge, NAT");
         host.Subcommands.Add(Init());
         host.Subcommands.Add(Status());
+        host.Subcommands.Add(TuneCommand.Create());
         return host;
     }
 

@@ -30,8 +30,9 @@ internal static class VmCommands
         var ipv6 = new Option<bool>("--ipv6") { Description = "Give the VM an IPv6 address too (the network needs an IPv6 prefix)" };
         var tapOwner = new Option<uint?>("--tap-owner") { Description = "User id allowed to open the TAP (a jailed Firecracker)", HelpName = "UID" };
         var tapGroup = new Option<uint?>("--tap-group") { Description = "Group id allowed to open the TAP", HelpName = "GID" };
+        var sriov = new Option<string?>("--sriov") { Description = "Give the VM an SR-IOV VF of this physical function ('any': of any), as vf0 in its namespace", HelpName = "PF|any" };
         var limits = new LimitOptions();
-        var command = new Command("create", "Give a VM its network; prints the VM record (idempotent for the same id and options)") { id, network, ipv6, tapOwner, tapGroup };
+        var command = new Command("create", "Give a VM its network; prints the VM record (idempotent for the same id and options)") { id, network, ipv6, tapOwner, tapGroup, sriov };
         limits.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
@@ -43,6 +44,7 @@ internal static class VmCommands
                 Ipv6 = parse.GetValue(ipv6),
                 TapOwner = parse.GetValue(tapOwner),
                 TapGroup = parse.GetValue(tapGroup),
+                Sriov = parse.GetValue(sriov),
             });
             printer.Print(record, CliJson.Output.VmRecord, PrintRecord);
             return ExitCodes.Success;

@@ -1,11 +1,14 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Fireline.Doctor;
 using Fireline.Firecracker;
 using Fireline.Host;
+using Fireline.Metrics;
 using Fireline.Networks;
 using Fireline.Policy;
 using Fireline.Reconciliation;
+using Fireline.Tuning;
 using Fireline.Vms;
 
 namespace Fireline.Cli.Output;
@@ -26,6 +29,10 @@ namespace Fireline.Cli.Output;
 [JsonSerializable(typeof(IReadOnlyList<NetworkView>))]
 [JsonSerializable(typeof(PortForward))]
 [JsonSerializable(typeof(AttachResult))]
+[JsonSerializable(typeof(VmStats))]
+[JsonSerializable(typeof(IReadOnlyList<VmStats>))]
+[JsonSerializable(typeof(DoctorReport))]
+[JsonSerializable(typeof(TuneReport))]
 [JsonSerializable(typeof(Demo.DemoReport))]
 internal sealed partial class CliJson : JsonSerializerContext
 {

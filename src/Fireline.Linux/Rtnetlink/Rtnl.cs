@@ -41,6 +41,10 @@ public sealed class Rtnl : IDisposable
     /// <summary>Opens a connection bound to <paramref name="ns"/>, usable from any thread.</summary>
     public static Rtnl Open(NetworkNamespace ns) => new(ns.OpenNetlink(NetlinkProtocol.Route));
 
+    /// <summary>One connection bound to each namespace, opened in a single thread hop (see <see cref="NetworkNamespace.OpenNetlinkEach"/>).</summary>
+    public static IReadOnlyList<Rtnl> OpenEach(IReadOnlyList<NetworkNamespace> namespaces)
+        => [.. NetworkNamespace.OpenNetlinkEach(namespaces, NetlinkProtocol.Route).Select(socket => new Rtnl(socket))];
+
     /// <summary>Sends a request built with the *Requests builders (several messages at once) and waits for every answer.</summary>
     public void Execute(NetlinkRequest request) => Socket.Execute(request);
 

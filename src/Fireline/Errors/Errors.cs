@@ -30,6 +30,9 @@ public static class DomainErrors
         => new(ErrorKind.Exhausted, "bridge-full",
             $"network '{network}': bridge {bridge} holds {ports} VMs, the most a Linux bridge takes (1,024 ports); put further VMs on another network");
 
+    public static FirelineException VfExhausted(string pfs)
+        => new(ErrorKind.Exhausted, "vf-exhausted", $"no free SR-IOV VF on {pfs}: every enabled VF with a netdev in the host namespace is taken");
+
     /// <summary>This kernel or machine lacks a feature the request needs (802.1Q, bridge netfilter).</summary>
     public static FirelineException Unsupported(string message, string? field = null)
         => new(ErrorKind.Unavailable, "unsupported", message) { Field = field };

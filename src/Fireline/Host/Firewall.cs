@@ -70,6 +70,25 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
 
     public bool IsPresent() => ListStructure() is not null;
 
+    /// <summary>
+    /// The elements of one of the bridge table's anti-spoofing sets (<see cref="FirewallRuleset.VmMacs"/>,
+    /// <see cref="FirewallRuleset.VmAddresses"/>), each as its concatenated parts: port, MAC[, IPv4]. For doctor.
+    /// <c>nft -j list set bridge fireline SET</c>
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> ListVmElements(string set)
+    {
+        using var listing = kernel.Nftables.ListJson($"list set {FirewallRuleset.BridgeTable} {set}");
+        return [.. listing.RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(item => item.TryGetProperty("set", out _))
+            .SelectMany(item => item.GetProperty("set").TryGetProperty("elem", out var elements) ? elements.EnumerateArray() : default)
+            .Select(element => (IReadOnlyList<string>)[.. element.GetProperty("concat").EnumerateArray().Select(part => part.ToString())])];
+    }
+
+    /// <summary>Whether the NAT chain masquerades traffic leaving through <paramref name="uplink"/>. <c>nft list chain inet fireline postrouting</c></summary>
+    public bool Masquerades(string uplink)
+        => kernel.Nftables.ListTerse($"list chain {FirewallRuleset.InetTable} postrouting")
+            .Split('\n').Any(line => line.Contains($"oifname \"{uplink}\"", StringComparison.Ordinal) && line.TrimEnd().EndsWith("masquerade", StringComparison.Ordinal));
+
     /// <summary>Both tables without their elements, or null when either is missing.</summary>
     private string? ListStructure()
     {

@@ -12,13 +12,15 @@ namespace Fireline.Host;
 /// <summary>The host side of the datapath: forwarding, each network's bridge and gateway address, the uplink.</summary>
 public sealed class HostDatapath(HostKernel kernel)
 {
-    private const string ForwardingKey = "net.ipv4.ip_forward";
+    public const string ForwardingKey = "net.ipv4.ip_forward";
+
+    public const string BridgeNetfilterKey = "net.bridge.bridge-nf-call-iptables";
 
     /// <summary>
     /// What the host namespace needs on: IPv4 forwarding, and bridge netfilter, through which traffic between
     /// VMs of one bridge meets the policies in the forward hook.
     /// </summary>
-    private static readonly string[] RequiredSysctls = [ForwardingKey, "net.bridge.bridge-nf-call-iptables"];
+    private static readonly string[] RequiredSysctls = [ForwardingKey, BridgeNetfilterKey];
 
     /// <summary>Turns on what <see cref="RequiredSysctls"/> lists (only writing what is off); returns whether it changed any.</summary>
     public bool EnsureForwarding()
@@ -46,7 +48,20 @@ public sealed class HostDatapath(HostKernel kernel)
         return changed;
     }
 
-    public bool IsForwarding() => Sysctl.Read(kernel.Namespace, ForwardingKey).Trim() == "1";
+    public bool IsForwarding() => IsOn(ForwardingKey);
+
+    /// <summary>Whether a boolean sysctl is 1 in the host namespace; false when this kernel lacks it.</summary>
+    public bool IsOn(string key)
+    {
+        try
+        {
+            return Sysctl.Read(kernel.Namespace, key).Trim() == "1";
+        }
+        catch (KernelObjectNotFoundException)
+        {
+            return false; // the feature is missing, which is "off" for whoever asks
+        }
+    }
 
     /// <summary>The interface of the host namespace's IPv4 default route: where NAT goes out when no uplink is named.</summary>
     public string DetectUplink()

@@ -5,6 +5,7 @@ using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Policy;
+using Fireline.Sriov;
 using Fireline.State;
 using Fireline.Vms;
 
@@ -16,7 +17,7 @@ namespace Fireline.Reconciliation;
 /// and removes what is provably this instance's but unclaimed. Another instance's objects are never touched:
 /// a VM namespace counts as ours only when its veth peer sits in our host namespace or our records name it.
 /// </summary>
-public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath datapath, HostDatapath host, Firewall firewall, HostKernel kernel)
+public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath datapath, HostDatapath host, Firewall firewall, SriovPool sriov, HostKernel kernel)
 {
     public ReconcileReport Run()
     {
@@ -28,6 +29,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         var claimed = store.ListVms();
         var orphanNamespaces = FindOrphanNamespaces(links, claimed);
         CheckVms(links, actions);
+        sriov.Reconcile(actions);
         RemoveOrphans(links, claimed, orphanNamespaces, actions);
         if (store.GetHost() is not null && firewall.SyncElements())
         {

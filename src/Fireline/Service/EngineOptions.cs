@@ -1,4 +1,5 @@
 using Fireline.Linux.Namespaces;
+using Fireline.Metrics;
 
 namespace Fireline.Service;
 
@@ -18,4 +19,13 @@ public sealed record EngineOptions
 
     /// <summary>How long a CLI call waits for another CLI call holding the state directory.</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Where operation metrics are recorded (the daemon's registry); null: not recorded, at no cost. Scrapes
+    /// (<see cref="IMetricsEndpoint"/>) work either way.
+    /// </summary>
+    public FirelineMetrics? Metrics { get; init; }
+
+    /// <summary>The sysfs root SR-IOV functions are discovered under; a constructed tree in tests.</summary>
+    public string SysfsRoot { get; init; } = "/sys";
 }

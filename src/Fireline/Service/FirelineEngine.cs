@@ -1,10 +1,17 @@
+using System.Diagnostics;
+using Fireline.Addressing;
+using Fireline.Doctor;
+using Fireline.Errors;
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Kernel;
+using Fireline.Metrics;
 using Fireline.Networks;
 using Fireline.Policy;
 using Fireline.Reconciliation;
+using Fireline.Sriov;
 using Fireline.State;
+using Fireline.Tuning;
 using Fireline.Vms;
 
 namespace Fireline.Service;
@@ -13,7 +20,7 @@ namespace Fireline.Service;
 /// Fireline in-process: owns the state directory (its lock and database) and the host namespace's
 /// connections, and wires the domain's parts together. The CLI uses it directly; the daemon serves it.
 /// </summary>
-public sealed class FirelineEngine : IFirelineService, IDisposable
+public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDisposable
 {
     private readonly StateDirectoryLock _lock;
     private readonly IStateStore _store;
@@ -22,20 +29,33 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
     private readonly VmNetworks _vms;
     private readonly Reconciler _reconciler;
     private readonly NetworkService _networks;
+    private readonly VmStatistics _statistics;
+    private readonly CapacityReader _capacity;
+    private readonly Checkup _checkup;
+    private readonly HostTuner _tuner;
+    private readonly IOperationObserver? _observer;
+    private readonly Lazy<FirelineMetrics> _metrics;
 
-    private FirelineEngine(StateDirectoryLock stateLock, IStateStore store, HostKernel kernel)
+    private FirelineEngine(StateDirectoryLock stateLock, IStateStore store, HostKernel kernel, EngineOptions options)
     {
         _lock = stateLock;
         _store = store;
         _kernel = kernel;
+        _observer = options.Metrics;
+        _metrics = new Lazy<FirelineMetrics>(() => options.Metrics ?? new FirelineMetrics());
         var pools = new NetworkPools(store);
         var hostDatapath = new HostDatapath(kernel);
         var firewall = new Firewall(kernel, store);
         var datapath = new VmDatapath(kernel);
         _host = new HostSetup(store, pools, hostDatapath, firewall);
-        _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, kernel.NetnsDirectory);
+        var sriov = new SriovPool(store, kernel, options.SysfsRoot);
+        _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);
         _networks = new NetworkService(store, pools, hostDatapath, firewall, kernel);
-        _reconciler = new Reconciler(store, _vms, datapath, hostDatapath, firewall, kernel);
+        _reconciler = new Reconciler(store, _vms, datapath, hostDatapath, firewall, sriov, kernel);
+        _statistics = new VmStatistics(kernel);
+        _capacity = new CapacityReader(store, pools, kernel);
+        _checkup = new Checkup(store, kernel, hostDatapath, firewall);
+        _tuner = new HostTuner(kernel);
     }
 
     /// <summary>Takes the state directory's lock and opens the state; throws a domain error when another process holds it.</summary>
@@ -45,7 +65,7 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
         try
         {
             var store = new SqliteStateStore(Path.Combine(options.StateDirectory, "fireline.db"));
-            return new FirelineEngine(stateLock, store, new HostKernel(options.HostNamespace, options.NetnsDirectory));
+            return new FirelineEngine(stateLock, store, new HostKernel(options.HostNamespace, options.NetnsDirectory), options);
         }
         catch
         {
@@ -58,9 +78,9 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
 
     public HostStatus GetHostStatus() => _host.Status();
 
-    public VmRecord CreateVm(VmCreateRequest request) => _vms.Create(request);
+    public VmRecord CreateVm(VmCreateRequest request) => Observe("create", () => _vms.Create(request));
 
-    public VmDeleteResult DeleteVm(string vmId) => _vms.Delete(vmId);
+    public VmDeleteResult DeleteVm(string vmId) => Observe("delete", () => _vms.Delete(vmId));
 
     public VmRecord GetVm(string vmId) => _vms.Get(vmId);
 
@@ -78,7 +98,56 @@ public sealed class FirelineEngine : IFirelineService, IDisposable
 
     public NetworkView DeleteNetwork(string name) => _networks.Delete(name);
 
-    public ReconcileReport Reconcile() => _reconciler.Run();
+    public ReconcileReport Reconcile()
+    {
+        var report = Observe("reconcile", _reconciler.Run);
+        _observer?.Reconciled(report);
+        return report;
+    }
+
+    public VmStats GetStats(string vmId)
+    {
+        var id = VmId.Parse(vmId);
+        var vm = _store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
+        return _statistics.Read(vm);
+    }
+
+    public IReadOnlyList<VmStats> ListStats() => _statistics.ReadAll(_store.ListVms());
+
+    public DoctorReport Doctor(string? vmId) => _checkup.Run(vmId);
+
+    public TuneReport Tune(bool apply, string? writeFile) => _tuner.Tune(apply, writeFile);
+
+    /// <summary>Per-VM counters and capacity read now, with the operation metrics recorded so far (<see cref="EngineOptions.Metrics"/>).</summary>
+    public string RenderPrometheusText() => _metrics.Value.Render(() => (ListStats(), _capacity.Read()));
+
+    /// <summary>Times an operation for the observer, when there is one; failures count by their domain error code.</summary>
+    private T Observe<T>(string operation, Func<T> work)
+    {
+        if (_observer is null)
+        {
+            return work();
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = work();
+            _observer.Completed(operation, Stopwatch.GetElapsedTime(started), null);
+            return result;
+        }
+        catch (Exception error)
+        {
+            var code = error switch
+            {
+                FirelineException failure => failure.Code,
+                Linux.KernelException => "kernel-error",
+                _ => "internal-error",
+            };
+            _observer.Completed(operation, Stopwatch.GetElapsedTime(started), code);
+            throw;
+        }
+    }
 
     public void Dispose()
     {

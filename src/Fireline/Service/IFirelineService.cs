@@ -1,7 +1,10 @@
+using Fireline.Doctor;
 using Fireline.Host;
+using Fireline.Metrics;
 using Fireline.Networks;
 using Fireline.Policy;
 using Fireline.Reconciliation;
+using Fireline.Tuning;
 using Fireline.Vms;
 
 namespace Fireline.Service;
@@ -46,4 +49,16 @@ public interface IFirelineService
 
     /// <summary><c>fireline reconcile</c>: finishes or undoes interrupted operations and removes orphans.</summary>
     ReconcileReport Reconcile();
+
+    /// <summary><c>fireline stats VMID</c>: the VM's TAP counters, directions as the guest sees them.</summary>
+    VmStats GetStats(string vmId);
+
+    /// <summary><c>fireline stats</c>: every ready VM's counters.</summary>
+    IReadOnlyList<VmStats> ListStats();
+
+    /// <summary><c>fireline doctor [VMID]</c>: the troubleshooting checklist, run; the host's checks and every VM's (or one VM's).</summary>
+    DoctorReport Doctor(string? vmId);
+
+    /// <summary><c>fireline host tune [--apply] [--write FILE]</c>: the sysctl profile as a diff; applied and/or written as a sysctl.d file.</summary>
+    TuneReport Tune(bool apply, string? writeFile);
 }

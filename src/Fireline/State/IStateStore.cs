@@ -55,4 +55,15 @@ public interface IStateStore : IDisposable
     void AddForward(PortForward forward);
 
     void RemoveForward(string protocol, int hostPort);
+
+    /// <summary>SR-IOV virtual functions given to VMs, by physical function and index.</summary>
+    IReadOnlyList<VfAllocation> ListVfs();
+
+    /// <summary>
+    /// Records a VF given to a VM, before it is moved. Throws <see cref="InvalidOperationException"/> when that VF
+    /// is taken or the VM already has one. Not tied to the VM's record: reconcile releases one that outlived it.
+    /// </summary>
+    void AddVf(VfAllocation allocation);
+
+    void RemoveVf(string vmId);
 }

@@ -11,6 +11,7 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly List<(long Seq, string Network, uint Address)> _released = [];
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
     private readonly List<PortForward> _forwards = [];
+    private readonly List<VfAllocation> _vfs = [];
     private HostState? _host;
     private long _sequence;
 
@@ -191,6 +192,35 @@ public sealed class InMemoryStateStore : IStateStore
         lock (_lock)
         {
             _forwards.RemoveAll(f => f.Protocol == protocol && f.HostPort == hostPort);
+        }
+    }
+
+    public IReadOnlyList<VfAllocation> ListVfs()
+    {
+        lock (_lock)
+        {
+            return [.. _vfs.OrderBy(v => v.Pf, StringComparer.Ordinal).ThenBy(v => v.Index)];
+        }
+    }
+
+    public void AddVf(VfAllocation allocation)
+    {
+        lock (_lock)
+        {
+            if (_vfs.Any(v => (v.Pf == allocation.Pf && v.Index == allocation.Index) || v.VmId == allocation.VmId))
+            {
+                throw new InvalidOperationException($"VF {allocation.Pf}#{allocation.Index} or VM {allocation.VmId} already has an allocation");
+            }
+
+            _vfs.Add(allocation);
+        }
+    }
+
+    public void RemoveVf(string vmId)
+    {
+        lock (_lock)
+        {
+            _vfs.RemoveAll(v => v.VmId == vmId);
         }
     }
 

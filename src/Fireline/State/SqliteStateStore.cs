@@ -43,6 +43,12 @@ public sealed class SqliteStateStore : IStateStore
                 vm_id TEXT NOT NULL REFERENCES vms(vm_id),
                 vm_port INTEGER NOT NULL,
                 PRIMARY KEY(protocol, host_port));
+            CREATE TABLE IF NOT EXISTS vfs(
+                pf TEXT NOT NULL,
+                vf_index INTEGER NOT NULL,
+                vm_id TEXT NOT NULL UNIQUE,
+                device TEXT NOT NULL,
+                PRIMARY KEY(pf, vf_index));
             """);
         var version = Scalar("SELECT value FROM meta WHERE key = 'schema'");
         if (version is null)
@@ -248,6 +254,39 @@ public sealed class SqliteStateStore : IStateStore
         lock (_lock)
         {
             Execute("DELETE FROM forwards WHERE protocol = $p AND host_port = $h", ("$p", protocol), ("$h", hostPort));
+        }
+    }
+
+    public IReadOnlyList<VfAllocation> ListVfs()
+    {
+        lock (_lock)
+        {
+            return Query("SELECT vm_id, pf, vf_index, device FROM vfs ORDER BY pf, vf_index",
+                r => new VfAllocation(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3)));
+        }
+    }
+
+    public void AddVf(VfAllocation allocation)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                Execute("INSERT INTO vfs(pf, vf_index, vm_id, device) VALUES($p, $i, $v, $d)",
+                    ("$p", allocation.Pf), ("$i", allocation.Index), ("$v", allocation.VmId), ("$d", allocation.Device));
+            }
+            catch (SqliteException error) when (error.SqliteErrorCode == 19)
+            {
+                throw new InvalidOperationException($"VF {allocation.Pf}#{allocation.Index} or VM {allocation.VmId} already has an allocation", error);
+            }
+        }
+    }
+
+    public void RemoveVf(string vmId)
+    {
+        lock (_lock)
+        {
+            Execute("DELETE FROM vfs WHERE vm_id = $v", ("$v", vmId));
         }
     }
 

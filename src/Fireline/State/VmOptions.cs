@@ -18,4 +18,7 @@ public sealed record VmOptions
 
     /// <summary>Group that may open the TAP; null: any (when an owner is set, both must match).</summary>
     public uint? TapGroup { get; init; }
+
+    /// <summary>The physical function (or "any") the VM took an SR-IOV VF from; null: none.</summary>
+    public string? Sriov { get; init; }
 }

@@ -18,4 +18,10 @@ public sealed record VmCreateRequest
 
     /// <summary>Group allowed to open the TAP.</summary>
     public uint? TapGroup { get; init; }
+
+    /// <summary>
+    /// An SR-IOV VF for the VM: a physical function's name (<c>ens1f0</c>) or <c>any</c>; null: none. The VF's
+    /// netdev is moved into the VM's namespace as <c>vf0</c>, next to tap0.
+    /// </summary>
+    public string? Sriov { get; init; }
 }

@@ -6,6 +6,7 @@ using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Linux;
 using Fireline.Policy;
+using Fireline.Sriov;
 using Fireline.State;
 
 namespace Fireline.Vms;
@@ -15,7 +16,7 @@ namespace Fireline.Vms;
 /// commits after the last, so a crash at any instant leaves a record reconcile can finish or undo. Operations
 /// on one VM are serialised; operations on different VMs share no lock across kernel calls.
 /// </summary>
-public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, Firewall firewall, string netnsDirectory)
+public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, Firewall firewall, SriovPool sriov, string netnsDirectory)
 {
     /// <summary>
     /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM.
@@ -68,6 +69,10 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             var bridge = host.FindBridge(network.Spec.Bridge)
                 ?? throw DomainErrors.Conflict($"network '{networkName}': its bridge {network.Spec.Bridge} is missing; run 'fireline reconcile'", "network");
             datapath.Build(vm, bridge.Index, TcLimits(network.Spec, vm.Options));
+            if (options.Sriov is { } pf)
+            {
+                sriov.Attach(vm, pf);
+            }
         }
         catch (NamespaceExistsException)
         {
@@ -115,7 +120,8 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     public IReadOnlyList<VmRecord> List()
     {
         var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
-        return [.. store.ListVms().Select(vm => VmRecords.From(vm, networks[vm.Network], netnsDirectory))];
+        var vfs = store.ListVfs().ToDictionary(v => v.VmId, StringComparer.Ordinal);
+        return [.. store.ListVms().Select(vm => VmRecords.From(vm, networks[vm.Network], netnsDirectory, vfs.GetValueOrDefault(vm.VmId)))];
     }
 
     /// <summary>
@@ -124,7 +130,14 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     /// </summary>
     public IReadOnlyList<string> Settle(VmState vm)
     {
+        // The VF first: a real VF left in the namespace would fall back to the machine's namespace, not ours.
+        var vf = sriov.Release(vm.VmId);
         var removed = datapath.TearDown(vm);
+        if (vf is not null)
+        {
+            removed = [vf, .. removed];
+        }
+
         foreach (var forward in store.ListForwards().Where(f => f.VmId == vm.VmId))
         {
             firewall.RemoveForward(forward);
@@ -280,11 +293,12 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         }
     }
 
-    private VmRecord Record(VmState vm) => VmRecords.From(vm, store.GetNetwork(vm.Network)!.Spec, netnsDirectory);
+    private VmRecord Record(VmState vm) => VmRecords.From(vm, store.GetNetwork(vm.Network)!.Spec, netnsDirectory, sriov.Find(vm.VmId));
 
     private static VmOptions Validate(VmCreateRequest request)
     {
         request.RateLimits?.Validate();
+        SriovPool.Validate(request.Sriov);
         if (request.Ipv6)
         {
             throw DomainErrors.InvalidInput("ipv6", "IPv6 needs a network with an IPv6 prefix; none is configured yet");
@@ -296,6 +310,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             Ipv6 = request.Ipv6,
             TapOwner = request.TapOwner,
             TapGroup = request.TapGroup,
+            Sriov = request.Sriov,
         };
     }
 }

@@ -38,6 +38,9 @@ public sealed record VmRecord
 
     public required IReadOnlyList<string> JailerArgs { get; init; }
 
+    /// <summary>The VM's SR-IOV VF, or null when it has none.</summary>
+    public Sriov.VfAssignment? Sriov { get; init; }
+
     /// <summary>creating, ready or deleting.</summary>
     public required string State { get; init; }
 }

@@ -10,7 +10,7 @@ public static class VmRecords
     /// <summary>Firecracker's interface id for the VM's one network interface; the guest sees it as eth0.</summary>
     public const string IfaceId = "eth0";
 
-    public static VmRecord From(VmState vm, NetworkSpec network, string netnsDirectory)
+    public static VmRecord From(VmState vm, NetworkSpec network, string netnsDirectory, VfAllocation? vf = null)
     {
         var subnet = Ipv4Network.Parse(network.Subnet);
         var id = VmId.Parse(vm.VmId);
@@ -39,6 +39,7 @@ public static class VmRecords
                 TxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? vm.Options.RateLimits?.Tx : null,
             },
             JailerArgs = ["--netns", path],
+            Sriov = vf is null ? null : new Sriov.VfAssignment(vf.Pf, vf.Index, vf.Device, Fireline.Sriov.SriovPool.VfDevice),
             State = vm.Lifecycle switch
             {
                 VmLifecycle.Creating => "creating",

@@ -65,6 +65,20 @@ public abstract class StateStoreContractTests : IDisposable
         Assert.Equal([2u], Store.ListReleased("default"));
     }
 
+    [Fact]
+    public void Keeps_vf_allocations_one_per_vf_and_per_vm()
+    {
+        Store.AddVf(new VfAllocation("a", "ens1f0", 0, "ens1f0v0"));
+        Store.AddVf(new VfAllocation("b", "ens1f0", 1, "ens1f0v1"));
+
+        Assert.Throws<InvalidOperationException>(() => Store.AddVf(new VfAllocation("c", "ens1f0", 1, "ens1f0v1")));
+        Assert.Throws<InvalidOperationException>(() => Store.AddVf(new VfAllocation("a", "ens2f0", 0, "ens2f0v0")));
+        Assert.Equal(["a", "b"], Store.ListVfs().Select(v => v.VmId));
+
+        Store.RemoveVf("a");
+        Assert.Equal([new VfAllocation("b", "ens1f0", 1, "ens1f0v1")], Store.ListVfs());
+    }
+
     public virtual void Dispose() => Store.Dispose();
 }
 

@@ -1,0 +1,106 @@
+using System.Net.Sockets;
+using Fireline.Addressing;
+using Fireline.Host;
+using Fireline.Linux.Rtnetlink;
+using Fireline.State;
+using Fireline.Vms;
+
+namespace Fireline.Doctor;
+
+/// <summary>The host's part of the checklist: sysctls, firewall and NAT, uplink, each network's bridge.</summary>
+public sealed partial class Checkup
+{
+    /// <summary>Adds the host's checks; returns whether Fireline's nftables tables are present.</summary>
+    private bool CheckHost(HostState state, Dictionary<string, Link> links, List<DoctorCheck> checks)
+    {
+        checks.Add(host.IsOn(HostDatapath.ForwardingKey)
+            ? Pass(HostScope, "ip-forwarding", $"{HostDatapath.ForwardingKey} = 1")
+            : Fail(HostScope, "ip-forwarding", $"{HostDatapath.ForwardingKey} is off: no VM traffic is routed beyond its bridge", Reconcile));
+        checks.Add(host.IsOn(HostDatapath.BridgeNetfilterKey)
+            ? Pass(HostScope, "bridge-netfilter", $"{HostDatapath.BridgeNetfilterKey} = 1")
+            : Fail(HostScope, "bridge-netfilter", $"{HostDatapath.BridgeNetfilterKey} is off: traffic between VMs of one bridge bypasses the policies", Reconcile));
+
+        var present = firewall.IsPresent();
+        checks.Add(present
+            ? Pass(HostScope, "firewall-tables", "nftables tables inet fireline and bridge fireline are present")
+            : Fail(HostScope, "firewall-tables", "nftables table inet fireline or bridge fireline is missing: no NAT, isolation, policies or anti-spoofing", Reconcile));
+
+        var natted = store.ListNetworks().Where(n => n.Spec.Nat).Select(n => n.Name).ToList();
+        if (!state.Nat || natted.Count == 0)
+        {
+            checks.Add(Info(HostScope, "nat-rule", "NAT is off for every network (host init --no-nat or nat: false)"));
+        }
+        else
+        {
+            checks.Add(present && firewall.Masquerades(state.Uplink)
+                ? Pass(HostScope, "nat-rule", $"traffic of {string.Join(", ", natted)} is masqueraded out of {state.Uplink}")
+                : Fail(HostScope, "nat-rule", $"no masquerade rule out of {state.Uplink}: guests of {string.Join(", ", natted)} cannot reach beyond the host", Reconcile));
+        }
+
+        checks.Add(CheckUplink(state.Uplink, links));
+        foreach (var network in store.ListNetworks())
+        {
+            CheckBridge(network.Spec, links, checks);
+        }
+
+        return present;
+    }
+
+    private DoctorCheck CheckUplink(string uplink, Dictionary<string, Link> links)
+    {
+        const string check = "uplink";
+        if (!links.TryGetValue(uplink, out var link))
+        {
+            return Fail(HostScope, check, $"uplink {uplink} is missing from the host namespace", $"bring {uplink} back, or name another uplink: fireline host init --uplink IF");
+        }
+
+        if (!link.IsUp)
+        {
+            return Fail(HostScope, check, $"uplink {uplink} is down", $"ip link set {uplink} up");
+        }
+
+        var routes = kernel.Rtnl(rtnl => rtnl.Routes.List(AddressFamily.InterNetwork)).Where(r => r.LinkIndex == link.Index).ToList();
+        if (routes.Count == 0)
+        {
+            return Fail(HostScope, check, $"uplink {uplink} is up but no IPv4 route leaves through it", $"ip route add default via GATEWAY dev {uplink}");
+        }
+
+        var byDefault = routes.FirstOrDefault(r => r.Destination is null);
+        return Pass(HostScope, check, byDefault is not null
+            ? $"{uplink} is up and carries the default route{(byDefault.Gateway is { } gateway ? $" via {gateway}" : "")}"
+            : $"{uplink} is up with {routes.Count} route(s) ({string.Join(", ", routes.Select(r => r.DestinationText))}), none the default");
+    }
+
+    private void CheckBridge(NetworkSpec network, Dictionary<string, Link> links, List<DoctorCheck> checks)
+    {
+        var scope = $"network {network.Name}";
+        var subnet = Ipv4Network.Parse(network.Subnet);
+        var gateway = $"{Ipv4Network.Format(subnet.Gateway)}/{subnet.PrefixLength}";
+        if (!links.TryGetValue(network.Bridge, out var bridge) || bridge.Kind != "bridge")
+        {
+            checks.Add(Fail(scope, "bridge", bridge is null ? $"bridge {network.Bridge} is missing" : $"{network.Bridge} is a {bridge.Kind ?? "device"}, not a bridge", Reconcile));
+            return;
+        }
+
+        checks.Add(bridge.IsUp
+            ? Pass(scope, "bridge", $"bridge {network.Bridge} is up")
+            : Fail(scope, "bridge", $"bridge {network.Bridge} is down: its VMs are cut off", Reconcile));
+
+        // A full bridge is not broken, so it is worth knowing rather than a failure.
+        var ports = links.Values.Count(l => l.MasterIndex == bridge.Index);
+        checks.Add(ports < VmNetworks.MaxVmsPerBridge
+            ? Pass(scope, "bridge-ports", $"{ports} of {Metrics.CapacityReader.BridgePortLimit} ports used")
+            : Info(scope, "bridge-ports", $"bridge {network.Bridge} is full ({ports} ports): new VMs of this network are refused; put them on a further network (fireline network apply)"));
+        checks.Add(CheckGatewayAddress(scope, network, bridge, gateway));
+    }
+
+    private DoctorCheck CheckGatewayAddress(string scope, NetworkSpec network, Link bridge, string gateway)
+    {
+        var subnet = Ipv4Network.Parse(network.Subnet);
+        var wanted = Ipv4Network.ToAddress(subnet.Gateway);
+        var present = kernel.Rtnl(rtnl => rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetwork));
+        return present.Any(a => a.Local.Equals(wanted) && a.PrefixLength == subnet.PrefixLength)
+            ? Pass(scope, "gateway-address", $"{network.Bridge} carries the gateway {gateway}")
+            : Fail(scope, "gateway-address", $"{network.Bridge} lacks the gateway address {gateway}: guests have no gateway", Reconcile);
+    }
+}

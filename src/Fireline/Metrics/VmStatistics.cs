@@ -1,0 +1,108 @@
+using Fireline.Addressing;
+using Fireline.Errors;
+using Fireline.Kernel;
+using Fireline.Linux;
+using Fireline.Linux.Namespaces;
+using Fireline.Linux.Rtnetlink;
+using Fireline.State;
+
+namespace Fireline.Metrics;
+
+/// <summary>
+/// Reads VMs' TAP counters over rtnetlink inside each VM's namespace: the TAP lives there, and the host's /sys
+/// (which shows the host namespace's links) never sees it. One namespace visit per VM: one rtnetlink socket
+/// opened in there and one RTM_GETLINK for the TAP.
+/// </summary>
+public sealed class VmStatistics(HostKernel kernel)
+{
+    /// <summary>Namespaces visited per thread hop: few enough that their sockets' buffers stay small together.</summary>
+    private const int BatchSize = 64;
+
+    /// <summary>The VM's counters; a missing namespace or TAP is a kernel error naming it (run reconcile).</summary>
+    public VmStats Read(VmState vm)
+    {
+        var ns = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
+        try
+        {
+            using var handle = NetworkNamespace.Open(ns, kernel.NetnsDirectory);
+            using var rtnl = Rtnl.Open(handle);
+            return From(vm, rtnl.Links.GetStatistics(VmAddressing.TapDevice));
+        }
+        catch (KernelException error)
+        {
+            throw DomainErrors.Kernel($"reading the counters of VM '{vm.VmId}' ({VmAddressing.TapDevice} in {ns}; 'fireline reconcile' rebuilds a missing one)", error);
+        }
+    }
+
+    /// <summary>
+    /// Every ready VM's counters. VMs are visited in batches: one thread hop opens a socket inside each
+    /// namespace of a batch, then each socket asks for its TAP. A VM whose namespace or TAP vanished since the
+    /// list was read (deleted meanwhile, or broken: <c>fireline doctor</c> says which) is left out rather than
+    /// failing the whole list.
+    /// </summary>
+    public IReadOnlyList<VmStats> ReadAll(IReadOnlyList<VmState> vms)
+    {
+        var stats = new List<VmStats>(vms.Count);
+        foreach (var batch in vms.Where(v => v.Lifecycle == VmLifecycle.Ready).Chunk(BatchSize))
+        {
+            var open = new List<(VmState Vm, NetworkNamespace Namespace)>(batch.Length);
+            try
+            {
+                foreach (var vm in batch)
+                {
+                    try
+                    {
+                        open.Add((vm, NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory)));
+                    }
+                    catch (NamespaceNotFoundException)
+                    {
+                        // Deleted after the list was read: it has no counters any more.
+                    }
+                }
+
+                var connections = Rtnl.OpenEach([.. open.Select(o => o.Namespace)]);
+                try
+                {
+                    for (var i = 0; i < connections.Count; i++)
+                    {
+                        if (connections[i].Links.TryGet(VmAddressing.TapDevice, withStatistics: true)?.Statistics is { } counters)
+                        {
+                            stats.Add(From(open[i].Vm, counters));
+                        }
+                    }
+                }
+                finally
+                {
+                    foreach (var connection in connections)
+                    {
+                        connection.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var (_, ns) in open)
+                {
+                    ns.Dispose();
+                }
+            }
+        }
+
+        return stats;
+    }
+
+    /// <summary>The TAP's counters turned to the guest's point of view (see <see cref="VmStats"/>).</summary>
+    private static VmStats From(VmState vm, LinkStatistics tap) => new()
+    {
+        VmId = vm.VmId,
+        Network = vm.Network,
+        RxBytes = tap.TxBytes,
+        TxBytes = tap.RxBytes,
+        RxPackets = tap.TxPackets,
+        TxPackets = tap.RxPackets,
+        RxDropped = tap.TxDropped,
+        TxDropped = tap.RxDropped,
+        RxErrors = tap.TxErrors,
+        TxErrors = tap.RxErrors,
+    };
+}
