@@ -47,6 +47,11 @@ public sealed class GuestStandIn : IDisposable
             Tool.Run("ip", "netns", "exec", Namespace, "ethtool", "-K", "eth0", "tx", "off", "tso", "off", "gso", "off");
             Ip.Run("-n", Namespace, "link", "set", "lo", "up");
             Ip.Run("-n", Namespace, "route", "add", "default", "via", vm.Ipv4.Gateway);
+            if (vm.Ipv6 is { } ipv6)
+            {
+                Ip.Run("-n", Namespace, "-6", "addr", "add", $"{ipv6.Address}/{ipv6.PrefixLength}", "dev", "eth0", "nodad");
+                Ip.Run("-n", Namespace, "-6", "route", "add", "default", "via", ipv6.Gateway);
+            }
             var start = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
             foreach (var argument in new[] { $"--net={vm.NetnsPath}", "--", "python3", "-c", Relay, vm.TapDevice, "gst0" })
             {
@@ -73,7 +78,7 @@ public sealed class GuestStandIn : IDisposable
     public Tool.Result Run(string program, params string[] arguments)
         => Tool.TryRun("nsenter", [$"--net=/var/run/netns/{Namespace}", "--", program, .. arguments], TimeSpan.FromSeconds(30));
 
-    /// <summary>One ping with a short deadline; true when a reply came back.</summary>
+    /// <summary>One ping (IPv4 or IPv6) with a short deadline; true when a reply came back.</summary>
     public bool Ping(string address) => Run("ping", "-c", "1", "-W", "2", address).ExitCode == 0;
 
     /// <summary>A TCP connection attempt with a short deadline; true when it was accepted.</summary>

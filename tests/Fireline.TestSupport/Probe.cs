@@ -15,6 +15,9 @@ public static class Probe
     /// <summary>OK as soon as one ping is answered, FAIL after <paramref name="seconds"/> without an answer.</summary>
     public static string Ping(string address, int seconds = 10) => Step("ping", address, seconds);
 
+    /// <summary>An IPv6 ping; the probe language splits on ':', so the address travels with '-' instead.</summary>
+    public static string Ping6(string address, int seconds = 10) => Step("ping6", address.Replace(':', '-'), seconds);
+
     /// <summary>A TCP connection to address:port, tried once a second; the detail is the first line the server sent.</summary>
     public static string Tcp(string address, int port, int seconds = 10) => Step("tcp", address, port, seconds);
 

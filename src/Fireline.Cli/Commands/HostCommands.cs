@@ -22,7 +22,8 @@ internal static class HostCommands
         var bridge = new Option<string>("--bridge") { Description = "Bridge of the default network", DefaultValueFactory = _ => HostInitRequest.DefaultBridge, HelpName = "NAME" };
         var subnet = new Option<string>("--subnet") { Description = "Subnet of the default network", DefaultValueFactory = _ => HostInitRequest.DefaultSubnet, HelpName = "CIDR" };
         var noNat = new Option<bool>("--no-nat") { Description = "Do not masquerade the network's traffic out of the uplink" };
-        var command = new Command("init", "Set up the host: forwarding, the default network, NAT (idempotent)") { uplink, bridge, subnet, noNat };
+        var ipv6 = new Option<string?>("--ipv6-prefix") { Description = "Make the default network dual stack with this IPv6 prefix (/48-/96)", HelpName = "CIDR" };
+        var command = new Command("init", "Set up the host: forwarding, the default network, NAT (idempotent)") { uplink, bridge, subnet, noNat, ipv6 };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
             var status = service.InitHost(new HostInitRequest
@@ -31,6 +32,7 @@ internal static class HostCommands
                 Bridge = parse.GetValue(bridge)!,
                 Subnet = parse.GetValue(subnet)!,
                 Nat = !parse.GetValue(noNat),
+                Ipv6Prefix = parse.GetValue(ipv6),
             });
             printer.Print(status, CliJson.Output.HostStatus, PrintStatus);
             return ExitCodes.Success;

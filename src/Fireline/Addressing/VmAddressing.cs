@@ -35,13 +35,22 @@ public static class VmAddressing
     /// </summary>
     public static MacAddress GuestMac(uint address) => new((0x0600UL << 32) | address);
 
-    /// <summary>The kernel's own <c>ip=</c> argument: <c>ip=client::gateway:netmask::eth0:off[:dns0[:dns1]]</c>.</summary>
-    public static string BootArgs(uint address, Ipv4Network subnet, IReadOnlyList<string> dnsServers)
+    /// <summary>
+    /// The kernel's own <c>ip=</c> argument: <c>ip=client::gateway:netmask::eth0:off[:dns0[:dns1]]</c>; for a dual
+    /// stack VM also <c>fireline.ipv6=ADDRESS/LENGTH,GATEWAY</c> (the kernel has no IPv6 counterpart of <c>ip=</c>;
+    /// it passes the argument on to the guest's init, which configures it).
+    /// </summary>
+    public static string BootArgs(uint address, Ipv4Network subnet, IReadOnlyList<string> dnsServers, Ipv6Prefix? ipv6 = null)
     {
         var text = $"ip={Ipv4Network.Format(address)}::{Ipv4Network.Format(subnet.Gateway)}:{Ipv4Network.Format(subnet.Mask)}::eth0:off";
         for (var i = 0; i < Math.Min(2, dnsServers.Count); i++)
         {
             text += ":" + dnsServers[i];
+        }
+
+        if (ipv6 is { } prefix)
+        {
+            text += $" fireline.ipv6={prefix.VmAddress(address)}/{prefix.Length},{prefix.Gateway}";
         }
 
         return text;

@@ -49,6 +49,8 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
         kernel.Nftables.Run(
             $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmMacs}\n" +
             $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmAddresses}\n" +
+            $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmIpv6Addresses}\n" +
+            $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmNeighbourTargets}\n" +
             $"flush map {FirewallRuleset.InetTable} {FirewallRuleset.PortForwards}\n" + FirewallElements.From(store));
         return ListElements() != before;
     }
@@ -56,6 +58,8 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
     private string ListElements()
         => kernel.Nftables.Run($"list set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmMacs}") +
            kernel.Nftables.Run($"list set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmAddresses}") +
+           kernel.Nftables.Run($"list set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmIpv6Addresses}") +
+           kernel.Nftables.Run($"list set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmNeighbourTargets}") +
            kernel.Nftables.Run($"list map {FirewallRuleset.InetTable} {FirewallRuleset.PortForwards}");
 
     /// <summary>Lets a VM's frames through anti-spoofing: its port, MAC and address.</summary>

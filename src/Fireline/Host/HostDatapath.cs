@@ -22,11 +22,17 @@ public sealed class HostDatapath(HostKernel kernel)
     /// </summary>
     private static readonly string[] RequiredSysctls = [ForwardingKey, BridgeNetfilterKey];
 
-    /// <summary>Turns on what <see cref="RequiredSysctls"/> lists (only writing what is off); returns whether it changed any.</summary>
-    public bool EnsureForwarding()
+    /// <summary>The same for IPv6, when a network is dual stack.</summary>
+    private static readonly string[] RequiredIpv6Sysctls = ["net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-ip6tables"];
+
+    /// <summary>
+    /// Turns on what <see cref="RequiredSysctls"/> lists, and <see cref="RequiredIpv6Sysctls"/> when
+    /// <paramref name="ipv6"/> (only writing what is off); returns whether it changed any.
+    /// </summary>
+    public bool EnsureForwarding(bool ipv6)
     {
         var changed = false;
-        foreach (var key in RequiredSysctls)
+        foreach (var key in ipv6 ? RequiredSysctls.Concat(RequiredIpv6Sysctls) : RequiredSysctls)
         {
             string current;
             try
@@ -35,7 +41,7 @@ public sealed class HostDatapath(HostKernel kernel)
             }
             catch (KernelObjectNotFoundException)
             {
-                throw DomainErrors.Unsupported($"{key} is missing in the host namespace: this kernel lacks {(key == ForwardingKey ? "IPv4 forwarding" : "bridge netfilter (br_netfilter)")}, which Fireline needs");
+                throw DomainErrors.Unsupported($"{key} is missing in the host namespace: this kernel lacks {(key.Contains("bridge", StringComparison.Ordinal) ? "bridge netfilter (br_netfilter)" : "forwarding for that family")}, which Fireline needs");
             }
 
             if (current.Trim() != "1")
@@ -121,6 +127,17 @@ public sealed class HostDatapath(HostKernel kernel)
             {
                 rtnl.Addresses.Add(new Address(bridge.Index, gateway, subnet.PrefixLength) { Broadcast = Ipv4Network.ToAddress(subnet.Broadcast) });
                 changed = true;
+            }
+
+            if (network.Ipv6 is { } ipv6)
+            {
+                var prefix = Ipv6Prefix.Parse(ipv6);
+                if (!rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetworkV6).Any(a => a.Local.Equals(prefix.Gateway)))
+                {
+                    // No duplicate-address detection: the gateway address is Fireline's by construction, usable at once.
+                    rtnl.Addresses.Add(new Address(bridge.Index, prefix.Gateway, prefix.Length) { Flags = AddressFlags.NoDad });
+                    changed = true;
+                }
             }
 
             return (changed, bridge.Index);

@@ -14,4 +14,7 @@ public sealed record HostInitRequest
     public string Subnet { get; init; } = DefaultSubnet;
 
     public bool Nat { get; init; } = true;
+
+    /// <summary>An IPv6 prefix (/48-/96) that makes the default network dual stack; null leaves it as it is.</summary>
+    public string? Ipv6Prefix { get; init; }
 }

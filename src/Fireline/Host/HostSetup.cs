@@ -31,15 +31,30 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
             throw DomainErrors.InvalidInput("bridge", $"--bridge: '{request.Bridge}' is not an interface name (1-15 bytes, no '/', ':' or space)");
         }
 
+        string? ipv6 = null;
+        if (request.Ipv6Prefix is { } prefixText)
+        {
+            ipv6 = Ipv6Prefix.TryParse(prefixText, out var prefix, out var prefixError)
+                ? prefix.ToString()
+                : throw DomainErrors.InvalidInput("ipv6Prefix", $"--ipv6-prefix: {prefixError}");
+        }
+
         var uplink = request.Uplink ?? host.DetectUplink();
         host.RequireLink(uplink, "uplink");
 
-        var spec = new NetworkSpec { Name = DefaultNetwork, Subnet = subnet.ToString(), Bridge = request.Bridge, Nat = request.Nat };
         var existing = store.GetNetwork(DefaultNetwork);
-        if (existing is not null && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge))
+        // A default network refined later (network apply: policies, DNS) keeps all of that: init changes only its own options.
+        var spec = (existing?.Spec ?? new NetworkSpec { Name = DefaultNetwork, Subnet = subnet.ToString(), Bridge = request.Bridge })
+            with { Nat = request.Nat, Ipv6 = ipv6 ?? existing?.Spec.Ipv6 };
+        if (existing is not null && (existing.Spec.Subnet != subnet.ToString() || existing.Spec.Bridge != request.Bridge))
         {
             throw DomainErrors.Conflict(
-                $"the default network exists as {existing.Spec.Subnet} on {existing.Spec.Bridge}; it cannot become {spec.Subnet} on {spec.Bridge} (delete its VMs and the network first)", "subnet");
+                $"the default network exists as {existing.Spec.Subnet} on {existing.Spec.Bridge}; it cannot become {subnet} on {request.Bridge} (delete its VMs and the network first)", "subnet");
+        }
+
+        if (existing?.Spec.Ipv6 is { } current && current != spec.Ipv6 && store.ListVms().Any(v => v.Network == DefaultNetwork && v.Options.Ipv6))
+        {
+            throw DomainErrors.Conflict($"the default network's IPv6 prefix {current} is in use by VMs; it cannot become {spec.Ipv6}", "ipv6Prefix");
         }
 
         var overlap = store.ListNetworks().FirstOrDefault(n => n.Name != DefaultNetwork && Ipv4Network.Parse(n.Spec.Subnet).Overlaps(subnet));
@@ -49,7 +64,7 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
         }
 
         var state = new HostState(uplink, request.Nat);
-        host.EnsureForwarding();
+        host.EnsureForwarding(spec.Ipv6 is not null || store.ListNetworks().Any(n => n.Spec.Ipv6 is not null));
         host.EnsureBridge(spec);
         if (existing is null || existing.Spec != spec)
         {
@@ -91,6 +106,7 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
                     Subnet = n.Spec.Subnet,
                     Gateway = Ipv4Network.Format(subnet.Gateway),
                     Bridge = n.Spec.Bridge,
+                    Ipv6 = n.Spec.Ipv6,
                     BridgeUp = links.TryGetValue(n.Spec.Bridge, out var bridge) && bridge.IsUp,
                     Nat = n.Spec.Nat,
                     Vms = pools.Get(n.Name).Leased,

@@ -29,6 +29,9 @@ public sealed record NetworkStatus
 
     public required string Bridge { get; init; }
 
+    /// <summary>The IPv6 prefix of a dual-stack network; null for IPv4 only.</summary>
+    public string? Ipv6 { get; init; }
+
     public bool BridgeUp { get; init; }
 
     public bool Nat { get; init; }

@@ -19,7 +19,7 @@ namespace Fireline.Networks;
 /// </summary>
 public static class NetworkFileParser
 {
-    private static readonly string[] NetworkKeys = ["name", "subnet", "vlan", "policies", "bridge", "nat", "dns", "defaultIngress", "defaultEgress", "rateLimiter", "metadata"];
+    private static readonly string[] NetworkKeys = ["name", "subnet", "vlan", "policies", "bridge", "nat", "dns", "ipv6", "defaultIngress", "defaultEgress", "rateLimiter", "metadata"];
 
     /// <summary>Parses and validates; throws one <see cref="FirelineException"/> (invalid-argument) listing every problem.</summary>
     public static IReadOnlyList<NetworkSpec> Parse(string yaml)
@@ -83,6 +83,12 @@ public static class NetworkFileParser
                     problems.Add($"networks[{b}].subnet", root,
                         $"network '{networks[b].Name}': subnet {networks[b].Subnet} overlaps network '{networks[a].Name}' ({networks[a].Subnet})");
                 }
+
+                if (networks[a].Ipv6 is { } first && networks[b].Ipv6 is { } second && Ipv6Prefix.Parse(first).Overlaps(Ipv6Prefix.Parse(second)))
+                {
+                    problems.Add($"networks[{b}].ipv6", root,
+                        $"network '{networks[b].Name}': ipv6 {second} overlaps network '{networks[a].Name}' ({first})");
+                }
             }
         }
 
@@ -111,6 +117,19 @@ public static class NetworkFileParser
             else if (subnet.PrefixLength > 30)
             {
                 problems.Add($"{path}.subnet", At(node, "subnet"), $"{label}: subnet {subnet} has room for no VM (use /30 or shorter)");
+            }
+        }
+
+        var ipv6 = Scalar(node, "ipv6", path, problems, required: false, label);
+        if (ipv6 is not null)
+        {
+            if (Ipv6Prefix.TryParse(ipv6, out var prefix, out var error))
+            {
+                ipv6 = prefix.ToString();
+            }
+            else
+            {
+                problems.Add($"{path}.ipv6", At(node, "ipv6"), $"{label}: ipv6 {error}");
             }
         }
 
@@ -171,6 +190,7 @@ public static class NetworkFileParser
             Bridge = bridge,
             Nat = nat,
             Dns = dns,
+            Ipv6 = ipv6,
             Vlan = vlan,
             Policies = policies,
             DefaultIngress = defaultIngress,

@@ -99,6 +99,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
     {
         try
         {
+            host.EnsureForwarding(store.ListNetworks().Any(n => n.Spec.Ipv6 is not null));
             foreach (var spec in wanted)
             {
                 host.EnsureBridge(spec);
@@ -131,6 +132,21 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             {
                 throw DomainErrors.Conflict(
                     $"network '{spec.Name}': its subnet or bridge cannot change ({existing.Spec.Subnet} on {existing.Spec.Bridge}) while {leased[spec.Name]} VM(s) use it", "subnet");
+            }
+
+            if (current.TryGetValue(spec.Name, out var before) && before.Spec.Ipv6 is { } oldPrefix && oldPrefix != spec.Ipv6 &&
+                store.ListVms().Any(v => v.Network == spec.Name && v.Options.Ipv6))
+            {
+                throw DomainErrors.Conflict($"network '{spec.Name}': its IPv6 prefix {oldPrefix} is in use by VMs and cannot change", "ipv6");
+            }
+
+            var clash6 = spec.Ipv6 is { } prefix
+                ? current.Values.FirstOrDefault(n => n.Name != spec.Name && !pruned.Contains(n.Name) && wanted.All(w => w.Name != n.Name) &&
+                    n.Spec.Ipv6 is { } other && Ipv6Prefix.Parse(other).Overlaps(Ipv6Prefix.Parse(prefix)))
+                : null;
+            if (clash6 is not null)
+            {
+                throw DomainErrors.Conflict($"network '{spec.Name}': ipv6 {spec.Ipv6} overlaps network '{clash6.Name}' ({clash6.Spec.Ipv6})", "ipv6");
             }
 
             var clash = current.Values.FirstOrDefault(n => n.Name != spec.Name && !pruned.Contains(n.Name) && wanted.All(w => w.Name != n.Name) &&
@@ -182,6 +198,11 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             $"subnet {spec.Subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
             spec.Nat ? "masquerade out of the uplink" : "no NAT",
         };
+        if (spec.Ipv6 is { } ipv6)
+        {
+            details.Add($"dual stack: IPv6 {ipv6}, gateway {Ipv6Prefix.Parse(ipv6).Gateway}");
+        }
+
         if (spec.Vlan is { } vlan)
         {
             details.Add($"802.1Q vlan {vlan} on the uplink");
@@ -203,6 +224,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             Subnet = spec.Subnet,
             Gateway = Ipv4Network.Format(subnet.Gateway),
             Bridge = spec.Bridge,
+            Ipv6 = spec.Ipv6,
             Vlan = spec.Vlan,
             Nat = spec.Nat,
             Dns = spec.Dns,

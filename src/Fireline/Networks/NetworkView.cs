@@ -13,6 +13,8 @@ public sealed record NetworkView
 
     public required string Bridge { get; init; }
 
+    public string? Ipv6 { get; init; }
+
     public int? Vlan { get; init; }
 
     public bool Nat { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Fireline.Addressing;
 using Fireline.Policy;
 using YamlDotNet.RepresentationModel;
@@ -102,7 +103,10 @@ internal static class PolicyParser
     private static bool TryPort(string text, out int port)
         => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
 
-    /// <summary>An IPv4 CIDR, or a bare address meaning /32; 0.0.0.0/0 means any and is kept as written.</summary>
+    /// <summary>
+    /// An IPv4 or IPv6 CIDR, or a bare address (/32, /128). A rule with an IPv4 CIDR matches IPv4 traffic only,
+    /// one with an IPv6 CIDR IPv6 only; 0.0.0.0/0 and ::/0 match any address of their family.
+    /// </summary>
     private static string? Cidr(YamlMappingNode rule, string key, string path, string label, Problems problems)
     {
         var text = NetworkFileParser.Scalar(rule, key, path, problems, required: false, label);
@@ -111,14 +115,23 @@ internal static class PolicyParser
             return null;
         }
 
-        var candidate = text.Contains('/', StringComparison.Ordinal) ? text : text + "/32";
-        if (Ipv4Network.TryParse(candidate, out var network, out var error))
+        var v6 = text.Contains(':', StringComparison.Ordinal);
+        var candidate = text.Contains('/', StringComparison.Ordinal) ? text : text + (v6 ? "/128" : "/32");
+        // Host bits are refused, as for IPv4: 2001:db8::1/32 is more likely a typo than a network.
+        if (v6 && IPNetwork.TryParse(candidate, out var v6Network) && v6Network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 &&
+            v6Network.BaseAddress.Equals(IPAddress.Parse(candidate[..candidate.IndexOf('/', StringComparison.Ordinal)])))
         {
-            return network.ToString();
+            return v6Network.ToString();
+        }
+
+        string? error = null;
+        if (!v6 && Ipv4Network.TryParse(candidate, out var v4Network, out error))
+        {
+            return v4Network.ToString();
         }
 
         problems.Add($"{path}.{key}", rule.Children[new YamlScalarNode(key)],
-            text.Contains(':', StringComparison.Ordinal) ? $"{label}: {key} '{text}': IPv6 rules are not supported yet" : $"{label}: {key} {error}");
+            v6 ? $"{label}: {key} '{text}' is not an IPv6 CIDR without host bits" : $"{label}: {key} {error}");
         return null;
     }
 }

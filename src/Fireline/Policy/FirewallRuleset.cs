@@ -3,6 +3,7 @@ using System.Text;
 using Fireline.Addressing;
 using Fireline.State;
 
+
 namespace Fireline.Policy;
 
 /// <summary>
@@ -25,6 +26,8 @@ public static class FirewallRuleset
     public const string BridgeTable = "bridge fireline";
     public const string VmMacs = "vm_macs";
     public const string VmAddresses = "vm_ipv4";
+    public const string VmIpv6Addresses = "vm_ipv6";
+    public const string VmNeighbourTargets = "vm_nd6";
     public const string PortForwards = "port_forwards";
 
     /// <summary>Both tables with their chains and empty named sets: what changes only with networks.</summary>
@@ -65,8 +68,21 @@ public static class FirewallRuleset
     public static string Chain(string kind, string network) => $"{kind}-{network}";
 
     private static string VmElements(string verb, VmFirewallEntry vm)
-        => $"{verb} element {BridgeTable} {VmMacs} {{ \"{vm.HostVeth}\" . {vm.Mac} }}\n" +
-           $"{verb} element {BridgeTable} {VmAddresses} {{ \"{vm.HostVeth}\" . {vm.Mac} . {vm.Address} }}\n";
+    {
+        var text = new StringBuilder();
+        text.Append($"{verb} element {BridgeTable} {VmMacs} {{ \"{vm.HostVeth}\" . {vm.Mac} }}\n");
+        text.Append($"{verb} element {BridgeTable} {VmAddresses} {{ \"{vm.HostVeth}\" . {vm.Mac} . {vm.Address} }}\n");
+        if (vm.Ipv6.Count > 0)
+        {
+            text.Append($"{verb} element {BridgeTable} {VmIpv6Addresses} {{ {string.Join(", ", vm.Ipv6.Select(a => $"\"{vm.HostVeth}\" . {vm.Mac} . {a}"))} }}\n");
+            text.Append($"{verb} element {BridgeTable} {VmNeighbourTargets} {{ {string.Join(", ", vm.Ipv6.Select(a => $"\"{vm.HostVeth}\" . {vm.Mac} . {Hex(a)}"))} }}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>An IPv6 address as the 128-bit number a raw payload match compares (network byte order).</summary>
+    private static string Hex(System.Net.IPAddress address) => "0x" + Convert.ToHexStringLower(address.GetAddressBytes());
 
     private static string ForwardElement(string verb, PortForward forward)
         => string.Create(CultureInfo.InvariantCulture, $"{verb} element {InetTable} {PortForwards} {{ {forward.Protocol} . {forward.HostPort}");
@@ -85,6 +101,12 @@ public static class FirewallRuleset
             text.Append($"\t\toifname \"{host.Uplink}\" ip saddr {{ {string.Join(", ", masqueraded)} }} masquerade\n");
         }
 
+        var masqueraded6 = networks.Where(n => n.Nat && n.Ipv6 is not null).Select(n => n.Ipv6!).ToList();
+        if (host.Nat && masqueraded6.Count > 0)
+        {
+            text.Append($"\t\toifname \"{host.Uplink}\" ip6 saddr {{ {string.Join(", ", masqueraded6)} }} masquerade\n");
+        }
+
         text.Append("\t}\n");
         if (networks.Count == 0)
         {
@@ -94,27 +116,46 @@ public static class FirewallRuleset
 
         text.Append("\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n");
         text.Append("\t\tct state established,related accept\n\t\tct state invalid drop\n");
-        text.Append($"\t\tip saddr vmap {{ {Dispatch(networks, "out")} }}\n");
-        text.Append($"\t\tip daddr vmap {{ {Dispatch(networks, "in")} }}\n\t}}\n\n");
-        text.Append("\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n");
-        text.Append($"\t\tip saddr vmap {{ {Dispatch(networks, "host")} }}\n\t}}\n");
+        var dualStack = networks.Where(n => n.Ipv6 is not null).ToList();
+        var all6 = string.Join(", ", dualStack.Select(n => n.Ipv6));
+        text.Append($"\t\tip saddr vmap {{ {Dispatch(networks, "out", n => n.Subnet)} }}\n");
+        text.Append($"\t\tip daddr vmap {{ {Dispatch(networks, "in", n => n.Subnet)} }}\n");
+        if (dualStack.Count > 0)
+        {
+            text.Append($"\t\tip6 saddr vmap {{ {Dispatch(dualStack, "out", n => n.Ipv6!)} }}\n");
+            text.Append($"\t\tip6 daddr vmap {{ {Dispatch(dualStack, "in", n => n.Ipv6!)} }}\n");
+        }
+
+        text.Append("\t}\n\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n");
+        text.Append($"\t\tip saddr vmap {{ {Dispatch(networks, "host", n => n.Subnet)} }}\n");
+        if (dualStack.Count > 0)
+        {
+            text.Append($"\t\tip6 saddr vmap {{ {Dispatch(dualStack, "host", n => n.Ipv6!)} }}\n");
+        }
+
+        text.Append("\t}\n");
         foreach (var network in networks)
         {
-            NetworkChains(text, network, all);
+            NetworkChains(text, network, all, all6);
         }
 
         text.Append("}\n");
     }
 
-    private static string Dispatch(List<NetworkSpec> networks, string kind)
-        => string.Join(", ", networks.Select(n => $"{n.Subnet} : jump {Chain(kind, n.Name)}"));
+    private static string Dispatch(List<NetworkSpec> networks, string kind, Func<NetworkSpec, string> prefix)
+        => string.Join(", ", networks.Select(n => $"{prefix(n)} : jump {Chain(kind, n.Name)}"));
 
-    private static void NetworkChains(StringBuilder text, NetworkSpec network, string all)
+    private static void NetworkChains(StringBuilder text, NetworkSpec network, string all, string all6)
     {
         var gateway = Ipv4Network.Format(Ipv4Network.Parse(network.Subnet).Gateway);
         // Egress: an allowed packet returns to the forward chain, where the receiver's ingress policy still applies.
         text.Append($"\n\tchain {Chain("out", network.Name)} {{\n");
         text.Append($"\t\tip daddr {{ {all} }} ip daddr != {network.Subnet} drop comment \"isolation\"\n");
+        if (network.Ipv6 is { } outPrefix)
+        {
+            text.Append($"\t\tip6 daddr {{ {all6} }} ip6 daddr != {outPrefix} drop comment \"isolation\"\n");
+        }
+
         foreach (var rule in network.Policies.Where(r => r.Direction == PolicyDirection.Egress))
         {
             text.Append($"\t\t{Match(rule)}{(rule.Action == PolicyAction.Allow ? "return" : "drop")} comment \"{rule.Name}\"\n");
@@ -128,6 +169,11 @@ public static class FirewallRuleset
         text.Append("\t}\n\n");
         text.Append($"\tchain {Chain("in", network.Name)} {{\n");
         text.Append($"\t\tip saddr {{ {all} }} ip saddr != {network.Subnet} drop comment \"isolation\"\n");
+        if (network.Ipv6 is { } inPrefix)
+        {
+            text.Append($"\t\tip6 saddr {{ {all6} }} ip6 saddr != {inPrefix} drop comment \"isolation\"\n");
+        }
+
         foreach (var rule in network.Policies.Where(r => r.Direction == PolicyDirection.Ingress))
         {
             text.Append($"\t\t{Match(rule)}{(rule.Action == PolicyAction.Allow ? "accept" : "drop")} comment \"{rule.Name}\"\n");
@@ -136,6 +182,12 @@ public static class FirewallRuleset
         text.Append($"\t\t{(network.DefaultIngress == PolicyAction.Allow ? "accept" : "drop")} comment \"default ingress\"\n\t}}\n\n");
         text.Append($"\tchain {Chain("host", network.Name)} {{\n\t\tct state established,related accept\n");
         text.Append($"\t\tip daddr {gateway} icmp type echo-request accept\n");
+        if (network.Ipv6 is { } hostPrefix)
+        {
+            text.Append($"\t\tip6 daddr {Ipv6Prefix.Parse(hostPrefix).Gateway} icmpv6 type echo-request accept\n");
+            text.Append("\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept\n");
+        }
+
         if (network.Dns.Contains(gateway))
         {
             text.Append($"\t\tip daddr {gateway} meta l4proto {{ tcp, udp }} th dport 53 accept\n");
@@ -148,14 +200,14 @@ public static class FirewallRuleset
     private static string Match(PolicyRule rule)
     {
         var match = new StringBuilder();
-        if (rule.Source is { } source && source != "0.0.0.0/0")
+        if (rule.Source is { } source && source is not ("0.0.0.0/0" or "::/0"))
         {
-            match.Append($"ip saddr {source} ");
+            match.Append($"{Family(source)} saddr {source} ");
         }
 
-        if (rule.Destination is { } destination && destination != "0.0.0.0/0")
+        if (rule.Destination is { } destination && destination is not ("0.0.0.0/0" or "::/0"))
         {
-            match.Append($"ip daddr {destination} ");
+            match.Append($"{Family(destination)} daddr {destination} ");
         }
 
         if (rule.Protocol is { } protocol)
@@ -168,11 +220,17 @@ public static class FirewallRuleset
         return match.ToString();
     }
 
+    /// <summary>The nft keyword of a CIDR's family.</summary>
+    private static string Family(string cidr) => cidr.Contains(':', StringComparison.Ordinal) ? "ip6" : "ip";
+
     private static void Bridge(StringBuilder text)
     {
         text.Append($"table {BridgeTable} {{\n");
         text.Append($"\tset {VmMacs} {{\n\t\ttype ifname . ether_addr\n\t}}\n\n");
         text.Append($"\tset {VmAddresses} {{\n\t\ttype ifname . ether_addr . ipv4_addr\n\t}}\n\n");
+        text.Append($"\tset {VmIpv6Addresses} {{\n\t\ttype ifname . ether_addr . ipv6_addr\n\t}}\n\n");
+        // The target of a neighbour advertisement, matched as raw payload: nft 1.0.6 has no name for it.
+        text.Append($"\tset {VmNeighbourTargets} {{\n\t\ttypeof iifname . ether saddr . @th,64,128\n\t}}\n\n");
         text.Append("\tchain prerouting {\n\t\ttype filter hook prerouting priority filter; policy accept;\n");
         text.Append($"\t\tiifname != \"{VmAddressing.HostVethPrefix}*\" accept\n");
         text.Append($"\t\tiifname . ether saddr != @{VmMacs} drop\n");
@@ -181,6 +239,12 @@ public static class FirewallRuleset
         text.Append($"\t\tether type ip iifname . ether saddr . ip saddr != @{VmAddresses} drop\n");
         text.Append("\t\tether type ip udp sport 67 drop\n");
         text.Append("\t\tether type ip accept\n");
+        text.Append("\t\tether type ip6 icmpv6 type nd-router-advert drop\n");
+        text.Append("\t\tether type ip6 udp sport 547 drop\n");
+        text.Append("\t\tether type ip6 ip6 saddr :: icmpv6 type nd-neighbor-solicit accept\n");
+        text.Append($"\t\tether type ip6 iifname . ether saddr . ip6 saddr != @{VmIpv6Addresses} drop\n");
+        text.Append($"\t\tether type ip6 icmpv6 type nd-neighbor-advert iifname . ether saddr . @th,64,128 != @{VmNeighbourTargets} drop\n");
+        text.Append("\t\tether type ip6 accept\n");
         text.Append("\t\tdrop\n\t}\n}\n");
     }
 }

@@ -59,12 +59,12 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
             return;
         }
 
-        if (host.EnsureForwarding())
+        var networks = store.ListNetworks();
+        if (host.EnsureForwarding(networks.Any(n => n.Spec.Ipv6 is not null)))
         {
-            actions.Add(new ReconcileAction("repair", "host", "turned IPv4 forwarding back on"));
+            actions.Add(new ReconcileAction("repair", "host", "turned forwarding and bridge netfilter back on"));
         }
 
-        var networks = store.ListNetworks();
         foreach (var network in networks)
         {
             if (host.EnsureBridge(network.Spec).Changed)

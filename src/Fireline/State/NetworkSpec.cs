@@ -21,6 +21,9 @@ public sealed record NetworkSpec
     /// <summary>DNS servers handed to guests in the boot argument (at most two are used).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
 
+    /// <summary>IPv6 prefix for dual stack (<c>fd00:101::/64</c>); null: IPv4 only.</summary>
+    public string? Ipv6 { get; init; }
+
     /// <summary>802.1Q id the network's traffic carries on the uplink; null for untagged.</summary>
     public int? Vlan { get; init; }
 
@@ -39,7 +42,7 @@ public sealed record NetworkSpec
 
     public bool Equals(NetworkSpec? other)
         => other is not null && Name == other.Name && Subnet == other.Subnet && Bridge == other.Bridge && Nat == other.Nat &&
-           Dns.SequenceEqual(other.Dns) && Vlan == other.Vlan && Policies.SequenceEqual(other.Policies) &&
+           Dns.SequenceEqual(other.Dns) && Ipv6 == other.Ipv6 && Vlan == other.Vlan && Policies.SequenceEqual(other.Policies) &&
            DefaultIngress == other.DefaultIngress && DefaultEgress == other.DefaultEgress && RateLimiter == other.RateLimiter &&
            Metadata == other.Metadata;
 

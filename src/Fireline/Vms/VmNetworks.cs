@@ -34,6 +34,10 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         var network = store.GetNetwork(networkName)
             ?? throw (networkName == "default" && store.GetHost() is null ? DomainErrors.HostNotInitialized() : DomainErrors.NetworkNotFound(networkName));
         CheckLimitsFit(network.Spec, options.RateLimits);
+        if (options.Ipv6 && network.Spec.Ipv6 is null)
+        {
+            throw DomainErrors.InvalidInput("ipv6", $"network '{networkName}' has no IPv6 prefix; give it one (network apply: 'ipv6: fd00:1::/64', or host init --ipv6-prefix)");
+        }
 
         var existing = store.GetVm(id.Value);
         if (existing is { Lifecycle: not VmLifecycle.Ready })
@@ -63,7 +67,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             }
 
             // Anti-spoofing lets the VM's frames through before its port exists: it is never open without them.
-            firewall.AddVm(FirewallElements.For(vm));
+            firewall.AddVm(FirewallElements.For(vm, network.Spec));
             FaultPoints.Hit("create.firewall");
 
             var bridge = host.FindBridge(network.Spec.Bridge)
@@ -143,7 +147,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             firewall.RemoveForward(forward);
         }
 
-        firewall.RemoveVm(FirewallElements.For(vm));
+        firewall.RemoveVm(FirewallElements.For(vm, store.GetNetwork(vm.Network)!.Spec));
         FaultPoints.Hit("delete.firewall");
         Release(vm);
         return removed;
@@ -299,10 +303,6 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     {
         request.RateLimits?.Validate();
         SriovPool.Validate(request.Sriov);
-        if (request.Ipv6)
-        {
-            throw DomainErrors.InvalidInput("ipv6", "IPv6 needs a network with an IPv6 prefix; none is configured yet");
-        }
 
         return new VmOptions
         {

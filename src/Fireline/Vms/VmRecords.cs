@@ -17,6 +17,7 @@ public static class VmRecords
         var ns = VmAddressing.NamespaceName(id);
         var path = Path.Combine(netnsDirectory, ns);
         var mac = VmAddressing.GuestMac(vm.Address).ToString();
+        Ipv6Prefix? ipv6 = vm.Options.Ipv6 && network.Ipv6 is { } prefixText ? Ipv6Prefix.Parse(prefixText) : null;
         return new VmRecord
         {
             VmId = vm.VmId,
@@ -27,8 +28,8 @@ public static class VmRecords
             HostVeth = VmAddressing.HostVeth(vm.Address),
             GuestMac = mac,
             Ipv4 = new IpConfig(Ipv4Network.Format(vm.Address), subnet.PrefixLength, Ipv4Network.Format(subnet.Gateway)),
-            Ipv6 = null,
-            BootArgs = VmAddressing.BootArgs(vm.Address, subnet, network.Dns),
+            Ipv6 = ipv6 is { } prefix ? new IpConfig(prefix.VmAddress(vm.Address).ToString(), prefix.Length, prefix.Gateway.ToString()) : null,
+            BootArgs = VmAddressing.BootArgs(vm.Address, subnet, network.Dns, ipv6),
             Firecracker = new NetworkInterface
             {
                 IfaceId = IfaceId,

@@ -79,6 +79,33 @@ public sealed class FirewallRulesetTests
         Assert.Equal("delete element inet fireline port_forwards { tcp . 8080 }\n", FirewallRuleset.DeleteForward(forward));
     }
 
+    [Fact]
+    public void A_dual_stack_network_is_dispatched_isolated_masqueraded_and_anti_spoofed_for_ipv6_too()
+    {
+        var text = FirewallRuleset.Structure(Host, [Network("a", "10.1.0.0/16") with { Ipv6 = "fd00:1::/64" }, Network("b", "10.2.0.0/16")]);
+
+        Assert.Contains("ip6 saddr vmap { fd00:1::/64 : jump out-a }", text, StringComparison.Ordinal);
+        Assert.Contains("ip6 daddr { fd00:1::/64 } ip6 daddr != fd00:1::/64 drop comment \"isolation\"", text, StringComparison.Ordinal);
+        Assert.Contains("oifname \"uplink0\" ip6 saddr { fd00:1::/64 } masquerade", text, StringComparison.Ordinal);
+        Assert.Contains("ip6 daddr fd00:1::1 icmpv6 type echo-request accept", text, StringComparison.Ordinal);
+        Assert.Contains("ether type ip6 icmpv6 type nd-router-advert drop", text, StringComparison.Ordinal);
+        Assert.Contains("icmpv6 type nd-neighbor-advert iifname . ether saddr . @th,64,128 != @vm_nd6 drop", text, StringComparison.Ordinal);
+
+        var vm = new VmFirewallEntry("fl0a010002", "06:00:0a:01:00:02", "10.1.0.2") { Ipv6 = [System.Net.IPAddress.Parse("fd00:1::a01:2")] };
+        Assert.Contains("add element bridge fireline vm_ipv6 { \"fl0a010002\" . 06:00:0a:01:00:02 . fd00:1::a01:2 }", FirewallRuleset.AddVm(vm), StringComparison.Ordinal);
+        Assert.Contains("add element bridge fireline vm_nd6 { \"fl0a010002\" . 06:00:0a:01:00:02 . 0xfd000001000000000000000000000a01 }".Replace("0000000000000a01", "000000000a010002", StringComparison.Ordinal),
+            FirewallRuleset.AddVm(vm), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rules_with_ipv6_cidrs_match_ipv6_only()
+    {
+        var text = FirewallRuleset.Structure(Host, [Network("a", "10.1.0.0/16",
+            new PolicyRule { Name = "v6-office", Direction = PolicyDirection.Ingress, Protocol = "tcp", PortFrom = 22, PortTo = 22, Source = "2001:db8::/32", Action = PolicyAction.Allow })]);
+
+        Assert.Contains("ip6 saddr 2001:db8::/32 tcp dport 22 accept comment \"v6-office\"", text, StringComparison.Ordinal);
+    }
+
     private static string Between(string text, string start, string end)
     {
         var from = text.IndexOf(start, StringComparison.Ordinal) + start.Length;

@@ -104,6 +104,8 @@ public sealed class NetworkFileParserTests
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n  - name: a\n    subnet: 10.2.0.0/16\n", "networks", "'a' is used 2 times")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n  - name: b\n    subnet: 10.1.128.0/17\n", "networks[1].subnet", "overlaps network 'a'")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    defaultIngress: maybe\n", "networks[0].defaultIngress", "not one of allow, deny")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    ipv6: fd00::/120\n", "networks[0].ipv6", "48-96")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    ipv6: fd00:1::/64\n  - name: b\n    subnet: 10.2.0.0/16\n    ipv6: fd00:1::/48\n", "networks[1].ipv6", "overlaps network 'a'")]
     public void Reports_network_errors_with_their_field(string yaml, string field, string words)
         => AssertInvalid(yaml, field, words);
 
@@ -120,7 +122,7 @@ public sealed class NetworkFileParserTests
     [InlineData("      - name: x\n        direction: ingress\n        protocol: tcp\n        port: 70000\n        action: allow\n", "networks[0].policies[0].port", "out of range")]
     [InlineData("      - name: x\n        direction: ingress\n        protocol: tcp\n        port: 90-80\n        action: allow\n", "networks[0].policies[0].port", "ends before it starts")]
     [InlineData("      - name: x\n        direction: ingress\n        source: 10.0.0.0/40\n        action: allow\n", "networks[0].policies[0].source", "prefix length")]
-    [InlineData("      - name: x\n        direction: ingress\n        source: 2001:db8::/32\n        action: allow\n", "networks[0].policies[0].source", "IPv6")]
+    [InlineData("      - name: x\n        direction: ingress\n        source: 2001:db8::1/32\n        action: allow\n", "networks[0].policies[0].source", "IPv6 CIDR without host bits")]
     [InlineData("      - name: x\n        direction: ingress\n        action: allow\n        colour: red\n", "networks[0].policies[0].colour", "unknown key")]
     [InlineData("      - name: x\n        direction: ingress\n        action: allow\n      - name: x\n        direction: egress\n        action: deny\n", "networks[0].policies", "'x' is used 2 times")]
     public void Reports_policy_errors_with_their_field_and_network(string rules, string field, string words)
