@@ -14,6 +14,7 @@ internal static class CliApplication
         root.Subcommands.Add(VmCommands.Create());
         root.Subcommands.Add(NetworkCommands.Create());
         root.Subcommands.Add(ReconcileCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
