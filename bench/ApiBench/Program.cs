@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Fireline.Host;
 using Fireline.TestSupport;
+using Fireline.Vms;
 
 // The daemon's API path (issue 6, "Speed"), measured from a client on the daemon's Unix socket:
 //   1. one client, one kept-alive connection: create and delete latency (p50, p90, p99);
@@ -35,9 +36,39 @@ for (var i = 0; i < sequential; i++)
     creates.Add(Time(() => Ok(daemon.Send("PUT", $"/v1/vms/{env.Host.VmId($"s{i}")}"))));
 }
 
+var shows = new List<double>();
+for (var i = 0; i < sequential; i++)
+{
+    shows.Add(Time(() => Ok(daemon.Send("GET", $"/v1/vms/{env.Host.VmId($"s{i}")}"))));
+}
+
 for (var i = 0; i < sequential; i++)
 {
     deletes.Add(Time(() => Ok(daemon.Send("DELETE", $"/v1/vms/{env.Host.VmId($"s{i}")}"))));
+}
+
+// The same creates and deletes in-process (the engine alone, no API), on a second test host, for reference.
+var engineCreates = new List<double>();
+var engineDeletes = new List<double>();
+using (var direct = new EngineHost())
+{
+    direct.Engine.InitHost(new HostInitRequest());
+    for (var i = 0; i < 20; i++)
+    {
+        direct.Engine.CreateVm(new VmCreateRequest { VmId = direct.Host.VmId($"w{i}") });
+        direct.Engine.DeleteVm(direct.Host.VmId($"w{i}"));
+    }
+
+    // In the same order as through the API: all creates, then all deletes.
+    for (var i = 0; i < sequential; i++)
+    {
+        engineCreates.Add(Time(() => direct.Engine.CreateVm(new VmCreateRequest { VmId = direct.Host.VmId($"e{i}") })));
+    }
+
+    for (var i = 0; i < sequential; i++)
+    {
+        engineDeletes.Add(Time(() => direct.Engine.DeleteVm(direct.Host.VmId($"e{i}"))));
+    }
 }
 
 // 2. Concurrent clients, each on its own connection.
@@ -99,6 +130,9 @@ Console.WriteLine("| measure | value |");
 Console.WriteLine("|---|---:|");
 Row($"create, 1 client, kept-alive connection (n = {sequential})", Percentiles(creates));
 Row($"delete, 1 client, kept-alive connection (n = {sequential})", Percentiles(deletes));
+Row($"show (GET /v1/vms/ID), 1 client (n = {sequential}): the API's own round trip", Percentiles(shows));
+Row($"create in-process, engine alone (n = {sequential}), for reference", Percentiles(engineCreates));
+Row($"delete in-process, engine alone (n = {sequential}), for reference", Percentiles(engineDeletes));
 Row($"{clients} concurrent clients: creates ({ids.Length})", $"{createRate:0} VMs/s, {errors} errors, {unique} unique addresses of {ids.Length}");
 Row($"{clients} concurrent clients: deletes ({ids.Length})", $"{deleteRate:0} VMs/s");
 Row("daemon RSS, idle with 0 VMs", Mb(idle));

@@ -45,9 +45,9 @@ internal static class DaemonHost
         Routes.Map(app, engine, gate);
         ThreadPool.GetMinThreads(out var workers, out var completions);
         ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), completions);
+        app.Start();
         try
         {
-            app.Start();
             DaemonLog.Listening(logger, "unix:" + settings.Socket);
             if (settings.Listen is { } tcp)
             {

@@ -102,6 +102,34 @@ public sealed class DaemonLifecycleTests : IDisposable
     }
 
     [Fact]
+    public void Under_systemd_it_reports_ready_once_listening_and_stopping_on_sigterm()
+    {
+        var socket = Path.Combine(_env.StateDirectory, "notify-test.sock");
+        var result = Tool.TryRun("python3", ["-c", SystemdStandIn, TestSupport.Cli.Path, .. _env.CliScope, "--socket", socket], TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Equal(["READY=1 socket=True", "STOPPING=1", "exit 0"], result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("<6>fireline.daemon", result.StandardError, StringComparison.Ordinal); // journald's priority prefix
+    }
+
+    [Fact]
+    public void A_daemon_of_another_state_directory_cannot_take_a_socket_in_use()
+    {
+        using var first = new DaemonProcess(_env);
+        using var other = new EngineHost();
+        other.Engine.Dispose();
+
+        var second = Cli.Run([.. other.CliScope, "--socket", first.Socket, "-o", "json", "serve"]);
+
+        Assert.Equal(1, second.ExitCode);
+        var error = KernelState.Json(second.StandardError).GetProperty("error");
+        Assert.Equal("conflict", error.GetProperty("code").GetString());
+        Assert.Contains("already listens", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(first.Socket));
+        Assert.Equal(200, first.Send("GET", "/healthz").Status);
+    }
+
+    [Fact]
     public void The_socket_is_mode_0660_owned_by_the_socket_group_and_reachable_only_through_it()
     {
         using var daemon = new DaemonProcess(_env, ["--socket-group", "4242"]);
@@ -199,6 +227,28 @@ public sealed class DaemonLifecycleTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(right)).StatusCode);
         Assert.Equal(200, daemon.Send("GET", "/v1/vms").Status); // the Unix socket needs none
     }
+
+    /// <summary>
+    /// systemd as far as a Type=notify service sees it: a parent process named "systemd" and a NOTIFY_SOCKET.
+    /// Starts the daemon, prints each notification, sends SIGTERM after READY=1; the daemon's log goes to stderr.
+    /// </summary>
+    private const string SystemdStandIn = """
+        import ctypes, os, socket, subprocess, sys
+        path = sys.argv[-1] + ".notify"
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(path)
+        notify.settimeout(60)
+        ctypes.CDLL(None).prctl(15, b"systemd", 0, 0, 0)
+        daemon = subprocess.Popen([sys.argv[1], *sys.argv[2:], "serve"], env=dict(os.environ, NOTIFY_SOCKET=path), stdout=sys.stderr)
+        try:
+            print(notify.recv(4096).decode().strip(), "socket=" + str(os.path.exists(sys.argv[-1])), flush=True)
+            daemon.terminate()
+            print(notify.recv(4096).decode().strip(), flush=True)
+        finally:
+            daemon.terminate()
+            print("exit", daemon.wait(), flush=True)
+            os.unlink(path)
+        """;
 
     private static Process StartPing(GuestStandIn guest, string address)
     {
