@@ -17,6 +17,7 @@ internal static class CliApplication
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(Demo.DemoCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

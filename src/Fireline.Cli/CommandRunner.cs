@@ -10,12 +10,19 @@ namespace Fireline.Cli;
 internal static class CommandRunner
 {
     public static int Run(ParseResult parse, Func<IFirelineService, Printer, int> body)
+        => Guard(parse, printer =>
+        {
+            using var session = ServiceSession.Open(parse);
+            return body(session.Service, printer);
+        });
+
+    /// <summary>Runs a body that opens what it needs itself (<c>serve</c>), printing its failures like every command's.</summary>
+    public static int Guard(ParseResult parse, Func<Printer, int> body)
     {
         var printer = new Printer(GlobalOptions.FormatOf(parse), Console.Out, Console.Error);
         try
         {
-            using var session = ServiceSession.Open(parse);
-            return body(session.Service, printer);
+            return body(printer);
         }
         catch (FirelineException failure)
         {
@@ -23,9 +30,15 @@ internal static class CommandRunner
         }
         catch (KernelException failure)
         {
-            return printer.Fail(DomainErrors.Kernel("kernel call failed", failure));
+            return printer.Fail(FromKernel(failure));
         }
     }
+
+    /// <summary>
+    /// A kernel failure no domain operation wrapped, as the CLI reports it; the daemon reports it the same way,
+    /// so the output is the same through <c>--socket</c>.
+    /// </summary>
+    public static FirelineException FromKernel(KernelException failure) => DomainErrors.Kernel("kernel call failed", failure);
 
     /// <summary>Bad usage found before any work: printed like every other error, exit code 2.</summary>
     public static int Usage(ParseResult parse, string field, string message)

@@ -10,10 +10,11 @@ internal static class GlobalOptions
     public const string DefaultSocket = "/run/fireline/fireline.sock";
     public const string DefaultConfig = "/etc/fireline/fireline.yaml";
 
-    public static readonly Option<string> StateDirectory = new("--state-dir")
+    // No default value here: Settings tells a flag given from one left out (then the environment and the
+    // configuration file have their say) and applies the default last.
+    public static readonly Option<string?> StateDirectory = new("--state-dir")
     {
-        Description = "Where Fireline keeps its state (SQLite database and lock)",
-        DefaultValueFactory = _ => DefaultStateDirectory,
+        Description = $"Where Fireline keeps its state (SQLite database and lock); default {DefaultStateDirectory}",
         HelpName = "DIR",
         Recursive = true,
     };
@@ -34,7 +35,7 @@ internal static class GlobalOptions
 
     public static readonly Option<string?> Socket = new("--socket")
     {
-        Description = "Talk to a running daemon on this Unix socket instead of working in-process",
+        Description = $"Talk to a running daemon on this Unix socket instead of working in-process ('serve': the socket to listen on, default {DefaultSocket})",
         HelpName = "PATH",
         Recursive = true,
     };

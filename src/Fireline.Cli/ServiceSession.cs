@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Fireline.Cli.Client;
+using Fireline.Cli.Configuration;
 using Fireline.Errors;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
@@ -24,18 +26,19 @@ internal sealed class ServiceSession : IDisposable
 
     public static ServiceSession Open(ParseResult parse)
     {
-        var socket = parse.GetValue(GlobalOptions.Socket);
-        if (socket is not null)
+        var settings = Settings.Resolve(parse);
+        if (settings.Socket is { } socket)
         {
-            throw new NotSupportedException("the daemon client is not built yet");
+            var client = new DaemonClient(socket);
+            return new ServiceSession(client, client);
         }
 
-        var hostNamespace = OpenHostNamespace(parse.GetValue(GlobalOptions.HostNamespace));
+        var hostNamespace = OpenHostNamespace(settings.HostNamespace);
         try
         {
             var engine = FirelineEngine.Open(new EngineOptions
             {
-                StateDirectory = parse.GetValue(GlobalOptions.StateDirectory)!,
+                StateDirectory = settings.StateDirectory,
                 HostNamespace = hostNamespace,
                 LockHolder = "cli",
             });
@@ -48,7 +51,8 @@ internal sealed class ServiceSession : IDisposable
         }
     }
 
-    private static NetworkNamespace? OpenHostNamespace(string? nameOrPath)
+    /// <summary>Opens <c>--host-netns</c>; null (the process's own) when none is named.</summary>
+    public static NetworkNamespace? OpenHostNamespace(string? nameOrPath)
     {
         if (nameOrPath is null)
         {

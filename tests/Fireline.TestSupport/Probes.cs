@@ -72,4 +72,12 @@ public static class Probes
 
         process.Dispose();
     }
+
+    /// <summary>An HTTP request with curl from inside the namespace: the status code and the body.</summary>
+    public static (string Status, string Body) Http(string ns, string url, params string[] curlArguments)
+    {
+        var output = Tool.Run("nsenter", [$"--net=/var/run/netns/{ns}", "--", "curl", "-s", "-m", "5", "-w", "\n%{http_code}", .. curlArguments, url]);
+        var split = output.LastIndexOf('\n');
+        return (output[(split + 1)..].Trim(), output[..split]);
+    }
 }

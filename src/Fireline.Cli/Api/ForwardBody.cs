@@ -1,0 +1,27 @@
+namespace Fireline.Cli.Api;
+
+/// <summary>The body of <c>POST /v1/vms/{id}/forwards</c>: <c>{hostPort, vmPort, protocol?}</c> (protocol tcp by default).</summary>
+internal sealed class ForwardBody : StrictBody
+{
+    public const string DefaultProtocol = "tcp";
+
+    public int? HostPort { get; init; }
+
+    public int? VmPort { get; init; }
+
+    public string? Protocol { get; init; }
+
+    public override void Validate(string path)
+    {
+        RefuseUnknown(path, "hostPort", "vmPort", "protocol");
+        if (HostPort is null)
+        {
+            throw ApiErrors.RequiredField(Join(path, "hostPort"));
+        }
+
+        if (VmPort is null)
+        {
+            throw ApiErrors.RequiredField(Join(path, "vmPort"));
+        }
+    }
+}

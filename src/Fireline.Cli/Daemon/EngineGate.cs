@@ -1,0 +1,41 @@
+namespace Fireline.Cli.Daemon;
+
+/// <summary>
+/// Orders the daemon's calls into the engine. VM operations run side by side (the engine locks per VM); what
+/// changes the host as a whole (host init, network apply and delete, reconcile) runs alone, so it never sees a
+/// VM half made, and no VM is made on a network while its bridge or firewall is being rebuilt.
+/// </summary>
+internal sealed class EngineGate : IDisposable
+{
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+
+    /// <summary>Runs beside other VM operations; waits while a host-wide one runs.</summary>
+    public T Shared<T>(Func<T> work)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Runs alone.</summary>
+    public T Exclusive<T>(Func<T> work)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
+}

@@ -1,0 +1,56 @@
+using Fireline.Cli.Api;
+using Fireline.Cli.Output;
+using Fireline.Errors;
+using Fireline.Service;
+using Microsoft.AspNetCore.Http;
+
+namespace Fireline.Cli.Daemon;
+
+/// <summary><c>/v1/networks</c>: declarative networks, as <c>fireline network apply|list|show|delete</c>.</summary>
+internal sealed class NetworkResource(IFirelineService engine, EngineGate gate)
+{
+    /// <summary><c>GET /v1/networks</c></summary>
+    public IResult List() => Results.Json(gate.Shared(engine.ListNetworks), CliJson.Output.IReadOnlyListNetworkView);
+
+    /// <summary><c>GET /v1/networks/{name}</c></summary>
+    public IResult Get(string name) => Results.Json(gate.Shared(() => engine.GetNetwork(name)), CliJson.Output.NetworkView);
+
+    /// <summary>
+    /// <c>PUT /v1/networks/{name}</c>: one network (JSON, the networks file's fields) created or updated, as an
+    /// apply of a file naming only it: the other networks stay as they are. 201 when it is new.
+    /// </summary>
+    public async Task<IResult> Put(string name, HttpRequest request)
+    {
+        using var body = await RequestBody.ReadDocumentAsync(request).ConfigureAwait(false)
+            ?? throw ApiErrors.InvalidBody("body", "send the network: {subnet, policies?, ...}");
+        var document = NetworkDocument.FromJson(body.RootElement, name);
+        return gate.Exclusive(() =>
+        {
+            Networks.NetworkPlan plan;
+            try
+            {
+                plan = engine.ApplyNetworks(document, dryRun: false, prune: false);
+            }
+            catch (FirelineException error)
+            {
+                throw NetworkDocument.Translate(error);
+            }
+
+            var created = plan.Changes.Any(c => c.Network == name && c.Action == "create");
+            return Results.Json(engine.GetNetwork(name), CliJson.Output.NetworkView,
+                statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        });
+    }
+
+    /// <summary><c>DELETE /v1/networks/{name}</c>: refused while VMs use the network.</summary>
+    public IResult Delete(string name) => Results.Json(gate.Exclusive(() => engine.DeleteNetwork(name)), CliJson.Output.NetworkView);
+
+    /// <summary><c>POST /v1/networks:apply</c>: a whole networks file, optionally as a dry run or pruning the networks it does not name.</summary>
+    public async Task<IResult> Apply(HttpRequest request)
+    {
+        var body = await RequestBody.ReadAsync(request, ApiJson.Default.NetworkApplyBody).ConfigureAwait(false)
+            ?? throw ApiErrors.InvalidBody("body", "send {document, dryRun?, prune?}");
+        return Results.Json(gate.Exclusive(() => engine.ApplyNetworks(body.Document!, body.DryRun ?? false, body.Prune ?? false)),
+            CliJson.Output.NetworkPlan);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Fireline.Cli.Api;
+using Microsoft.AspNetCore.Http;
+
+namespace Fireline.Cli.Daemon;
+
+/// <summary>
+/// Reads a request body whole, up to <see cref="Limit"/> bytes, and checks it in three passes, each with its own
+/// answer: is it JSON at all, does it say any field twice, are the values of the right types and the fields known.
+/// A refused body has changed nothing: it is read and checked before the engine is called.
+/// </summary>
+internal static class RequestBody
+{
+    /// <summary>The largest body the daemon reads; the biggest real ones (a networks file) are a few KiB.</summary>
+    public const int Limit = 64 * 1024;
+
+    /// <summary>How much of a refused body the server still reads and drops (beyond it, the connection is closed).</summary>
+    public const int DrainLimit = 1024 * 1024;
+
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    /// <summary>The body as <typeparamref name="T"/>; null when the request has no body.</summary>
+    public static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type)
+        where T : StrictBody
+    {
+        var bytes = await ReadBytesAsync(request).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            return null;
+        }
+
+        Check(bytes).Dispose();
+        T? body;
+        try
+        {
+            body = JsonSerializer.Deserialize(bytes, type);
+        }
+        catch (JsonException error)
+        {
+            var field = Field(error.Path);
+            throw ApiErrors.InvalidBody(field, $"{field}: a value of the wrong type or out of range (the API is described at GET /openapi.json)");
+        }
+
+        if (body is null)
+        {
+            throw ApiErrors.InvalidBody("body", "null is not an object");
+        }
+
+        body.Validate("");
+        return body;
+    }
+
+    /// <summary>The body as a JSON document (checked for syntax and duplicate fields); null when there is none.</summary>
+    public static async Task<JsonDocument?> ReadDocumentAsync(HttpRequest request)
+    {
+        var bytes = await ReadBytesAsync(request).ConfigureAwait(false);
+        return bytes.Length == 0 ? null : Check(bytes);
+    }
+
+    private static async Task<byte[]> ReadBytesAsync(HttpRequest request)
+    {
+        if (request.ContentLength > Limit)
+        {
+            throw ApiErrors.BodyTooLarge(Limit);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > Limit)
+                {
+                    throw ApiErrors.BodyTooLarge(Limit);
+                }
+            }
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw ApiErrors.BodyTooLarge(Limit);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static JsonDocument Check(byte[] bytes)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(bytes);
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException error)
+        {
+            throw ApiErrors.InvalidBody("body", $"not valid JSON (line {error.LineNumber + 1}, byte {error.BytePositionInLine + 1})");
+        }
+
+        try
+        {
+            return JsonDocument.Parse(bytes, Strict);
+        }
+        catch (JsonException error)
+        {
+            throw ApiErrors.InvalidBody(Field(error.Path), "a field appears twice in one object");
+        }
+    }
+
+    /// <summary><c>$.rateLimits.rx</c> becomes <c>rateLimits.rx</c>, the way Fireline names fields elsewhere.</summary>
+    private static string Field(string? path)
+        => path is null or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+}

@@ -1,0 +1,49 @@
+using Fireline.Cli.Api;
+using Fireline.Metrics;
+using Fireline.Service;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Fireline.Cli.Daemon;
+
+/// <summary>
+/// The daemon's routing table, the whole API in one place (described for clients in openapi.json). Each route
+/// has a name, the operation every log line of its requests carries.
+/// </summary>
+internal static class Routes
+{
+    public static void Map(IEndpointRouteBuilder app, IFirelineService engine, IMetricsEndpoint metrics, EngineGate gate)
+    {
+        var vms = new VmResource(engine, gate);
+        var networks = new NetworkResource(engine, gate);
+        var host = new HostResource(engine, gate);
+
+        app.MapPut("/v1/vms/{id}", (string id, HttpRequest request) => vms.Put(id, request)).WithName("vm.create");
+        app.MapGet("/v1/vms", () => vms.List()).WithName("vm.list");
+        app.MapGet("/v1/vms/{id}", (string id) => vms.Get(id)).WithName("vm.show");
+        app.MapDelete("/v1/vms/{id}", (string id) => vms.Delete(id)).WithName("vm.delete");
+        app.MapPatch("/v1/vms/{id}/rate-limits", (string id, HttpRequest request) => vms.PatchRateLimits(id, request)).WithName("vm.limit");
+        app.MapPost("/v1/vms/{id}/forwards", (string id, HttpRequest request) => vms.PostForward(id, request)).WithName("vm.forward");
+
+        app.MapGet("/v1/networks", () => networks.List()).WithName("network.list");
+        app.MapPost("/v1/networks:apply", (HttpRequest request) => networks.Apply(request)).WithName("network.apply");
+        app.MapPut("/v1/networks/{name}", (string name, HttpRequest request) => networks.Put(name, request)).WithName("network.put");
+        app.MapGet("/v1/networks/{name}", (string name) => networks.Get(name)).WithName("network.show");
+        app.MapDelete("/v1/networks/{name}", (string name) => networks.Delete(name)).WithName("network.delete");
+
+        app.MapGet("/v1/host", () => host.Get()).WithName("host.status");
+        app.MapPut("/v1/host", (HttpRequest request) => host.Put(request)).WithName("host.init");
+        app.MapPost("/v1/reconcile", () => host.Reconcile()).WithName("reconcile");
+        app.MapPost(ApiPaths.Tune, (HttpRequest request) => host.Tune(request)).WithName("host.tune");
+
+        app.MapGet("/v1/vms/{id}/stats", (string id) => vms.Stats(id)).WithName("vm.stats");
+        app.MapGet(ApiPaths.Stats, () => vms.AllStats()).WithName("stats");
+        app.MapGet(ApiPaths.Doctor, (string? vm) => host.Doctor(vm)).WithName("doctor");
+        app.MapGet(ApiPaths.Metrics, () => Results.Text(gate.Shared(metrics.RenderPrometheusText), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithName("metrics");
+
+        app.MapGet("/healthz", () => SystemResource.Health()).WithName("health");
+        app.MapGet("/openapi.json", () => SystemResource.OpenApi()).WithName("openapi");
+    }
+}

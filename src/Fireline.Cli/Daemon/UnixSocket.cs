@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using Fireline.Errors;
+using Fireline.Linux;
+using Fireline.Linux.Namespaces;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace Fireline.Cli.Daemon;
+
+/// <summary>
+/// The daemon's Unix socket, bound here rather than by Kestrel so that its mode (0660) and group are set
+/// between bind() and listen(): until Kestrel calls listen() every connect() is refused, so no client ever
+/// reaches a socket with the wrong permissions.
+/// </summary>
+internal static class UnixSocket
+{
+    private const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+
+    /// <summary>
+    /// Kestrel's <see cref="SocketTransportOptions.CreateBoundListenSocket"/>: Unix sockets here; TCP as Kestrel does
+    /// it, but inside the host namespace (<c>--host-netns</c>) when there is one: that is where the daemon's network
+    /// lives, and a socket stays in the namespace it was made in whichever thread uses it.
+    /// </summary>
+    public static Func<EndPoint, Socket> Binder(uint? group, NetworkNamespace? hostNamespace) => endpoint => endpoint switch
+    {
+        UnixDomainSocketEndPoint unix => Bind(unix, group),
+        _ when hostNamespace is not null => hostNamespace.Run(() => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint)),
+        _ => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint),
+    };
+
+    /// <summary>Removes the socket file once the daemon has stopped listening: clients then see "no such socket".</summary>
+    public static void Remove(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static Socket Bind(UnixDomainSocketEndPoint endpoint, uint? group)
+    {
+        var path = endpoint.ToString();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        RemoveStale(path);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(endpoint);
+            File.SetUnixFileMode(path, Mode);
+            if (group is { } gid)
+            {
+                FileOwnership.SetGroup(path, gid);
+            }
+
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A socket file left by a daemon that did not stop cleanly (kill -9, power loss) would make bind() fail. It is
+    /// removed only when nothing answers on it; a live daemon on the path is an error, and so is a file that is not
+    /// a socket (opening a socket file fails with ENXIO, any other file opens).
+    /// </summary>
+    private static void RemoveStale(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(path));
+                throw DomainErrors.Conflict($"another daemon already listens on {path}", "socket");
+            }
+            catch (SocketException error) when (error.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                // Nobody listens: a leftover socket, or not a socket at all (checked below).
+            }
+        }
+
+        try
+        {
+            File.OpenHandle(path).Dispose();
+        }
+        catch (IOException)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        throw DomainErrors.InvalidInput("socket", $"{path} exists and is not a socket; remove it or choose another --socket");
+    }
+}
