@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Fireline.Host;
+using Fireline.TestSupport;
+using Fireline.Vms;
+
+namespace Fireline.Benchmarks;
+
+/// <summary>
+/// <c>CreateVm</c> and <c>DeleteVm</c> latency through the in-process engine, in a private test host with its state
+/// in a temporary directory. Not a BenchmarkDotNet job: the figures that matter are tail percentiles of single
+/// operations on a host of a given size, and a thousand VMs are made once per size, not once per iteration.
+/// <list type="bullet">
+/// <item><c>--sizes 10,1000 --samples 200</c> (default): for each size, a host with that many VMs, then
+/// <c>samples</c> cycles of one create and one delete, each timed (plus <c>--warmup</c> untimed cycles first).</item>
+/// <item><c>--batch N</c>: from an empty host, N creates one after another, then the N deletes: the pattern
+/// bench/compare.sh times the peers with.</item>
+/// </list>
+/// Prints a table, and one tab-separated line per figure starting with <c>lifecycle</c> for scripts.
+/// Ctrl-C or SIGTERM stop the run and still remove the test host.
+/// </summary>
+public static class VmLifecycleBenchmark
+{
+    private const int FillParallelism = 4;
+
+    public static int Run(string[] args)
+    {
+        var sizes = Option(args, "--sizes", "10,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var samples = int.Parse(Option(args, "--samples", "200"), CultureInfo.InvariantCulture);
+        var warmup = int.Parse(Option(args, "--warmup", "20"), CultureInfo.InvariantCulture);
+        var batch = Option(args, "--batch", "");
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true; // let the finally blocks remove the test host
+            stop.Cancel();
+        };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        try
+        {
+            Console.WriteLine($"{"vms on host",12} {"operation",-9} {"n",5} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"mean ms",8}");
+            if (batch.Length > 0)
+            {
+                Batch(int.Parse(batch, CultureInfo.InvariantCulture), warmup, stop.Token);
+            }
+            else
+            {
+                foreach (var size in sizes)
+                {
+                    Cycles(size, samples, warmup, stop.Token);
+                }
+            }
+
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("lifecycle: stopped; the test host was removed");
+            return 130;
+        }
+    }
+
+    /// <summary>A host holding <paramref name="size"/> VMs; each sample creates one more VM and deletes it again.</summary>
+    private static void Cycles(int size, int samples, int warmup, CancellationToken stop)
+    {
+        using var env = new EngineHost();
+        var engine = env.Engine;
+        engine.InitHost(new HostInitRequest());
+        var fill = Enumerable.Range(0, size).Select(i => env.Host.VmId($"f{i}")).ToList();
+        try
+        {
+            Parallel.ForEach(fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism, CancellationToken = stop },
+                id => engine.CreateVm(new VmCreateRequest { VmId = id }));
+            var creates = new List<double>(samples);
+            var deletes = new List<double>(samples);
+            for (var i = -warmup; i < samples; i++)
+            {
+                stop.ThrowIfCancellationRequested();
+                var id = env.Host.VmId($"s{i + warmup}");
+                var created = Time(() => engine.CreateVm(new VmCreateRequest { VmId = id }));
+                var deleted = Time(() => engine.DeleteVm(id));
+                if (i >= 0)
+                {
+                    creates.Add(created);
+                    deletes.Add(deleted);
+                }
+            }
+
+            Report(size.ToString(CultureInfo.InvariantCulture), "create", creates);
+            Report(size.ToString(CultureInfo.InvariantCulture), "delete", deletes);
+        }
+        finally
+        {
+            // Through the engine, so the kernel tears the namespaces down as in production, in parallel; the test
+            // host's own cleanup (one `ip netns del` each) is the fallback for anything left.
+            Parallel.ForEach(fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism }, id => engine.DeleteVm(id));
+        }
+    }
+
+    /// <summary>N creates on a growing host, then N deletes on a shrinking one, after untimed warm-up cycles.</summary>
+    private static void Batch(int count, int warmup, CancellationToken stop)
+    {
+        using var env = new EngineHost();
+        var engine = env.Engine;
+        engine.InitHost(new HostInitRequest());
+        for (var i = 0; i < warmup; i++)
+        {
+            var id = env.Host.VmId($"w{i}");
+            engine.CreateVm(new VmCreateRequest { VmId = id });
+            engine.DeleteVm(id);
+        }
+
+        var ids = Enumerable.Range(0, count).Select(i => env.Host.VmId($"b{i}")).ToList();
+        var creates = new List<double>(count);
+        var deletes = new List<double>(count);
+        try
+        {
+            foreach (var id in ids)
+            {
+                stop.ThrowIfCancellationRequested();
+                creates.Add(Time(() => engine.CreateVm(new VmCreateRequest { VmId = id })));
+            }
+
+            foreach (var id in ids)
+            {
+                stop.ThrowIfCancellationRequested();
+                deletes.Add(Time(() => engine.DeleteVm(id)));
+            }
+        }
+        finally
+        {
+            foreach (var id in ids.Skip(deletes.Count))
+            {
+                engine.DeleteVm(id);
+            }
+        }
+
+        Report($"0-{count}", "create", creates);
+        Report($"{count}-0", "delete", deletes);
+    }
+
+    private static double Time(Action operation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        operation();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static void Report(string size, string operation, List<double> milliseconds)
+    {
+        milliseconds.Sort();
+        double At(double p) => milliseconds[Math.Max(0, (int)Math.Ceiling(p * milliseconds.Count) - 1)]; // nearest rank
+        var (p50, p90, p99, mean) = (At(0.50), At(0.90), At(0.99), milliseconds.Average());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{size,12} {operation,-9} {milliseconds.Count,5} {p50,8:F2} {p90,8:F2} {p99,8:F2} {mean,8:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"lifecycle\t{size}\t{operation}\t{milliseconds.Count}\t{p50:F3}\t{p90:F3}\t{p99:F3}\t{mean:F3}"));
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+    }
+}
