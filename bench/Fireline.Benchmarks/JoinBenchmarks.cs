@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Fireline.Linux;
-using Fireline.Linux.Namespaces;
 using Fireline.Linux.Netlink;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Linux.TrafficControl;
@@ -20,9 +19,8 @@ namespace Fireline.Benchmarks;
 /// </list>
 /// Each iteration is one join of a fresh pair in a fresh namespace, as in a VM create: the first tc filter or
 /// bridge in a namespace also pays for setting up the namespace's tc or bridge state, which later ones would not.
-/// The namespace is unmounted afterwards and the next iteration waits until the kernel has freed it (the veth's
-/// host end is gone): its teardown holds the rtnl lock for milliseconds, which would land in the next timing.
-/// Undoing a join instead would cost a link delete, which is not what is measured.
+/// The namespace is dropped afterwards (see <see cref="FreshNamespace"/>); undoing a join instead would cost a link
+/// delete, which is not what is measured.
 /// </summary>
 [InvocationCount(1, 1)]
 [IterationCount(60)]
@@ -31,7 +29,7 @@ public class JoinBenchmarks
 {
     private TestHost _host = null!;
     private string _name = null!;
-    private NetworkNamespace _vm = null!;
+    private FreshNamespace _vm = null!;
     private Rtnl _rtnl = null!;
     private Rtnl _hostRtnl = null!;
     private Link _veth = null!;
@@ -48,9 +46,9 @@ public class JoinBenchmarks
     [IterationSetup]
     public void NewPair()
     {
-        _vm = NetworkNamespace.Create(_name, static () => Tuntap.CreatePersistentTap("tap0"));
-        _rtnl = Rtnl.Open(_vm);
-        _hostRtnl.Links.Create(new LinkSpec("hostend0", new Veth("veth0") { PeerNamespace = _vm }));
+        _vm = new FreshNamespace(_hostRtnl, _name, static () => Tuntap.CreatePersistentTap("tap0"));
+        _rtnl = Rtnl.Open(_vm.Namespace);
+        _hostRtnl.Links.Create(new LinkSpec("hostend0", new Veth("veth0") { PeerNamespace = _vm.Namespace }));
         _veth = _rtnl.Links.Get("veth0");
         _tap = _rtnl.Links.Get("tap0");
     }
@@ -60,11 +58,6 @@ public class JoinBenchmarks
     {
         _rtnl.Dispose();
         _vm.Dispose();
-        NetworkNamespace.Delete(_name);
-        while (_hostRtnl.Links.TryGet("hostend0") is not null)
-        {
-            Thread.Sleep(1);
-        }
     }
 
     [GlobalCleanup]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Fireline.Host;
+using Fireline.Linux;
 using Fireline.TestSupport;
 using Fireline.Vms;
 
@@ -17,6 +18,8 @@ namespace Fireline.Benchmarks;
 /// <item><c>--batch N</c>: from an empty host, N creates one after another, then the N deletes: the pattern
 /// bench/compare.sh times the peers with.</item>
 /// </list>
+/// <c>--host-ipv6 off</c> disables IPv6 on the test host's new links first (the host veths then get no link-local
+/// address, DAD or router solicitation): an experiment on what a large host costs, not what Fireline does.
 /// Prints a table, and one tab-separated line per figure starting with <c>lifecycle</c> for scripts.
 /// Ctrl-C or SIGTERM stop the run and still remove the test host.
 /// </summary>
@@ -30,6 +33,7 @@ public static class VmLifecycleBenchmark
         var samples = int.Parse(Option(args, "--samples", "200"), CultureInfo.InvariantCulture);
         var warmup = int.Parse(Option(args, "--warmup", "20"), CultureInfo.InvariantCulture);
         var batch = Option(args, "--batch", "");
+        var hostIpv6 = Option(args, "--host-ipv6", "on") != "off";
 
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -48,13 +52,13 @@ public static class VmLifecycleBenchmark
             Console.WriteLine($"{"vms on host",12} {"operation",-9} {"n",5} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"mean ms",8}");
             if (batch.Length > 0)
             {
-                Batch(int.Parse(batch, CultureInfo.InvariantCulture), warmup, stop.Token);
+                Batch(int.Parse(batch, CultureInfo.InvariantCulture), warmup, hostIpv6, stop.Token);
             }
             else
             {
                 foreach (var size in sizes)
                 {
-                    Cycles(size, samples, warmup, stop.Token);
+                    Cycles(size, samples, warmup, hostIpv6, stop.Token);
                 }
             }
 
@@ -68,11 +72,10 @@ public static class VmLifecycleBenchmark
     }
 
     /// <summary>A host holding <paramref name="size"/> VMs; each sample creates one more VM and deletes it again.</summary>
-    private static void Cycles(int size, int samples, int warmup, CancellationToken stop)
+    private static void Cycles(int size, int samples, int warmup, bool hostIpv6, CancellationToken stop)
     {
-        using var env = new EngineHost();
+        using var env = Open(hostIpv6);
         var engine = env.Engine;
-        engine.InitHost(new HostInitRequest());
         var fill = Enumerable.Range(0, size).Select(i => env.Host.VmId($"f{i}")).ToList();
         try
         {
@@ -105,11 +108,10 @@ public static class VmLifecycleBenchmark
     }
 
     /// <summary>N creates on a growing host, then N deletes on a shrinking one, after untimed warm-up cycles.</summary>
-    private static void Batch(int count, int warmup, CancellationToken stop)
+    private static void Batch(int count, int warmup, bool hostIpv6, CancellationToken stop)
     {
-        using var env = new EngineHost();
+        using var env = Open(hostIpv6);
         var engine = env.Engine;
-        engine.InitHost(new HostInitRequest());
         for (var i = 0; i < warmup; i++)
         {
             var id = env.Host.VmId($"w{i}");
@@ -144,6 +146,27 @@ public static class VmLifecycleBenchmark
 
         Report($"0-{count}", "create", creates);
         Report($"{count}-0", "delete", deletes);
+    }
+
+    /// <summary>A private test host with the engine on it, host initialized.</summary>
+    private static EngineHost Open(bool hostIpv6)
+    {
+        var env = new EngineHost();
+        try
+        {
+            if (!hostIpv6)
+            {
+                env.Host.HostNamespace.Run(static () => Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1"));
+            }
+
+            env.Engine.InitHost(new HostInitRequest());
+            return env;
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
     }
 
     private static double Time(Action operation)
