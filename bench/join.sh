@@ -6,7 +6,7 @@
 # only the join carries traffic. iperf3 (TCP, one stream) runs its server in A and its client in B, both ways,
 # ROUNDS times per join, the joins alternating. Everything lives in private namespaces with a per-run prefix,
 # removed on exit, also on Ctrl-C. Root required.
-# Usage: bench/join.sh [ROUNDS] [SECONDS]   (3 rounds of 5 s by default)
+# Usage: bench/join.sh [ROUNDS] [SECONDS]   (5 rounds of 5 s by default)
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -14,7 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 
-ROUNDS=${1:-3}
+ROUNDS=${1:-5}
 SECONDS_PER_TEST=${2:-5}
 P="flj$$"
 A="$P-a" B="$P-b" X="$P-x"
@@ -78,7 +78,7 @@ iperf() {
   server=$!
   for _ in $(seq 50); do
     if rate=$(in_ns "$B" iperf3 -c 10.200.0.1 -p "$port" -t "$SECONDS_PER_TEST" -J "$@" 2>/dev/null |
-      python3 -c 'import json, sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)'); then
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)' 2>/dev/null); then
       break
     fi
     sleep 0.1 # the server was not listening yet

@@ -14,7 +14,11 @@ namespace Fireline.Benchmarks;
 /// operations on a host of a given size, and a thousand VMs are made once per size, not once per iteration.
 /// <list type="bullet">
 /// <item><c>--sizes 10,1000 --samples 200</c> (default): for each size, a host with that many VMs, then
-/// <c>samples</c> cycles of one create and one delete, each timed (plus <c>--warmup</c> untimed cycles first).</item>
+/// <c>samples</c> rounds of one create and one delete on each host in turn, each timed (plus <c>--warmup</c>
+/// untimed rounds first): the hosts share whatever load the machine has.
+/// Between the fill and the samples the host settles for <c>--settle</c> seconds (15): each new host veth starts
+/// IPv6 duplicate address detection and router solicitations that run for ~12 s and take the rtnl lock, a
+/// burst a host that grew over time would not have.</item>
 /// <item><c>--batch N</c>: from an empty host, N creates one after another, then the N deletes: the pattern
 /// bench/compare.sh times the peers with.</item>
 /// </list>
@@ -33,6 +37,7 @@ public static class VmLifecycleBenchmark
         var samples = int.Parse(Option(args, "--samples", "200"), CultureInfo.InvariantCulture);
         var warmup = int.Parse(Option(args, "--warmup", "20"), CultureInfo.InvariantCulture);
         var batch = Option(args, "--batch", "");
+        var settle = TimeSpan.FromSeconds(double.Parse(Option(args, "--settle", "15"), CultureInfo.InvariantCulture));
         var hostIpv6 = Option(args, "--host-ipv6", "on") != "off";
 
         using var stop = new CancellationTokenSource();
@@ -56,10 +61,7 @@ public static class VmLifecycleBenchmark
             }
             else
             {
-                foreach (var size in sizes)
-                {
-                    Cycles(size, samples, warmup, hostIpv6, stop.Token);
-                }
+                Cycles(sizes, samples, warmup, settle, hostIpv6, stop.Token);
             }
 
             return 0;
@@ -71,39 +73,58 @@ public static class VmLifecycleBenchmark
         }
     }
 
-    /// <summary>A host holding <paramref name="size"/> VMs; each sample creates one more VM and deletes it again.</summary>
-    private static void Cycles(int size, int samples, int warmup, bool hostIpv6, CancellationToken stop)
+    /// <summary>
+    /// One test host per size, each holding that many VMs; each round creates one more VM on every host in turn and
+    /// deletes it again, so the sizes are compared under the same load on a shared machine.
+    /// </summary>
+    private static void Cycles(int[] sizes, int samples, int warmup, TimeSpan settle, bool hostIpv6, CancellationToken stop)
     {
-        using var env = Open(hostIpv6);
-        var engine = env.Engine;
-        var fill = Enumerable.Range(0, size).Select(i => env.Host.VmId($"f{i}")).ToList();
+        var hosts = new List<(int Size, EngineHost Env, List<string> Fill)>();
         try
         {
-            Parallel.ForEach(fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism, CancellationToken = stop },
-                id => engine.CreateVm(new VmCreateRequest { VmId = id }));
-            var creates = new List<double>(samples);
-            var deletes = new List<double>(samples);
+            foreach (var size in sizes)
+            {
+                var env = Open(hostIpv6);
+                hosts.Add((size, env, [.. Enumerable.Range(0, size).Select(i => env.Host.VmId($"f{i}"))]));
+                Parallel.ForEach(hosts[^1].Fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism, CancellationToken = stop },
+                    id => env.Engine.CreateVm(new VmCreateRequest { VmId = id }));
+            }
+
+            stop.WaitHandle.WaitOne(settle);
+            var creates = sizes.Select(_ => new List<double>(samples)).ToArray();
+            var deletes = sizes.Select(_ => new List<double>(samples)).ToArray();
             for (var i = -warmup; i < samples; i++)
             {
-                stop.ThrowIfCancellationRequested();
-                var id = env.Host.VmId($"s{i + warmup}");
-                var created = Time(() => engine.CreateVm(new VmCreateRequest { VmId = id }));
-                var deleted = Time(() => engine.DeleteVm(id));
-                if (i >= 0)
+                for (var h = 0; h < hosts.Count; h++)
                 {
-                    creates.Add(created);
-                    deletes.Add(deleted);
+                    stop.ThrowIfCancellationRequested();
+                    var engine = hosts[h].Env.Engine;
+                    var id = hosts[h].Env.Host.VmId($"s{i + warmup}");
+                    var created = Time(() => engine.CreateVm(new VmCreateRequest { VmId = id }));
+                    var deleted = Time(() => engine.DeleteVm(id));
+                    if (i >= 0)
+                    {
+                        creates[h].Add(created);
+                        deletes[h].Add(deleted);
+                    }
                 }
             }
 
-            Report(size.ToString(CultureInfo.InvariantCulture), "create", creates);
-            Report(size.ToString(CultureInfo.InvariantCulture), "delete", deletes);
+            for (var h = 0; h < hosts.Count; h++)
+            {
+                Report(sizes[h].ToString(CultureInfo.InvariantCulture), "create", creates[h]);
+                Report(sizes[h].ToString(CultureInfo.InvariantCulture), "delete", deletes[h]);
+            }
         }
         finally
         {
-            // Through the engine, so the kernel tears the namespaces down as in production, in parallel; the test
-            // host's own cleanup (one `ip netns del` each) is the fallback for anything left.
-            Parallel.ForEach(fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism }, id => engine.DeleteVm(id));
+            // Through the engine, so the kernel tears the namespaces down as in production; the test host's own
+            // cleanup (one `ip netns del` each) is the fallback for anything left.
+            foreach (var (_, env, fill) in hosts)
+            {
+                Parallel.ForEach(fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism }, id => env.Engine.DeleteVm(id));
+                env.Dispose();
+            }
         }
     }
 
