@@ -59,7 +59,7 @@ internal static class HostCommands
             return;
         }
 
-        output.WriteLine($"uplink: {status.Uplink}   nat: {(status.Nat ? "on" : "off")}   forwarding: {(status.Forwarding ? "on" : "off")}   firewall table: {(status.FirewallTable ? "present" : "missing")}");
+        output.WriteLine($"uplink: {status.Uplink ?? "none"}   nat: {(status.Nat ? "on" : "off")}   forwarding: {(status.Forwarding ? "on" : "off")}   firewall table: {(status.FirewallTable ? "present" : "missing")}");
         var table = new Table("NETWORK", "SUBNET", "GATEWAY", "BRIDGE", "STATE", "NAT", "VMS", "CAPACITY");
         foreach (var n in status.Networks)
         {

@@ -32,12 +32,14 @@ public sealed partial class Checkup
         }
         else
         {
-            checks.Add(present && firewall.Masquerades(state.Uplink)
+            checks.Add(present && state.Uplink is not null && firewall.Masquerades(state.Uplink)
                 ? Pass(HostScope, "nat-rule", $"traffic of {string.Join(", ", natted)} is masqueraded out of {state.Uplink}")
                 : Fail(HostScope, "nat-rule", $"no masquerade rule out of {state.Uplink}: guests of {string.Join(", ", natted)} cannot reach beyond the host", Reconcile));
         }
 
-        checks.Add(CheckUplink(state.Uplink, links));
+        checks.Add(state.Uplink is { } uplink
+            ? CheckUplink(uplink, links)
+            : Info(HostScope, "uplink", "no uplink: NAT is off and none was named, so guests reach only each other and the host"));
         foreach (var network in store.ListNetworks())
         {
             CheckBridge(network.Spec, links, checks);

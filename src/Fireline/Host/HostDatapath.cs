@@ -71,18 +71,13 @@ public sealed class HostDatapath(HostKernel kernel)
 
     /// <summary>The interface of the host namespace's IPv4 default route: where NAT goes out when no uplink is named.</summary>
     public string DetectUplink()
-    {
-        return kernel.Rtnl(rtnl =>
-        {
-            var route = rtnl.Routes.DefaultRoute(AddressFamily.InterNetwork);
-            if (route?.LinkIndex is not { } index)
-            {
-                throw DomainErrors.InvalidInput("uplink", "no IPv4 default route in the host namespace to find the uplink by; name it with --uplink");
-            }
+        => TryDetectUplink() ?? throw DomainErrors.InvalidInput("uplink", "no IPv4 default route in the host namespace to find the uplink by; name it with --uplink");
 
-            return rtnl.Links.List().Single(l => l.Index == index).Name;
-        });
-    }
+    /// <summary>The default route's interface, or null when the host namespace has no IPv4 default route.</summary>
+    public string? TryDetectUplink()
+        => kernel.Rtnl(rtnl => rtnl.Routes.DefaultRoute(AddressFamily.InterNetwork)?.LinkIndex is { } index
+            ? rtnl.Links.List().Single(l => l.Index == index).Name
+            : null);
 
     /// <summary>Checks that the named uplink exists in the host namespace.</summary>
     public void RequireLink(string name, string field)

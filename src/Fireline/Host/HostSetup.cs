@@ -39,8 +39,12 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
                 : throw DomainErrors.InvalidInput("ipv6Prefix", $"--ipv6-prefix: {prefixError}");
         }
 
-        var uplink = request.Uplink ?? host.DetectUplink();
-        host.RequireLink(uplink, "uplink");
+        // NAT needs an uplink; without NAT one is only used when named or found (port forwards arrive on it).
+        var uplink = request.Uplink ?? (request.Nat ? host.DetectUplink() : host.TryDetectUplink());
+        if (uplink is not null)
+        {
+            host.RequireLink(uplink, "uplink");
+        }
 
         var existing = store.GetNetwork(DefaultNetwork);
         // A default network refined later (network apply: policies, DNS) keeps all of that: init changes only its own options.

@@ -93,16 +93,21 @@ public static class FirewallRuleset
         text.Append($"table {InetTable} {{\n");
         text.Append($"\tmap {PortForwards} {{\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n\t}}\n\n");
         text.Append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
-        text.Append($"\t\tiifname \"{host.Uplink}\" fib daddr type local dnat ip to meta l4proto . th dport map @{PortForwards}\n\t}}\n\n");
+        if (host.Uplink is not null)
+        {
+            text.Append($"\t\tiifname \"{host.Uplink}\" fib daddr type local dnat ip to meta l4proto . th dport map @{PortForwards}\n");
+        }
+
+        text.Append("\t}\n\n");
         text.Append("\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
         var masqueraded = networks.Where(n => n.Nat).Select(n => n.Subnet).ToList();
-        if (host.Nat && masqueraded.Count > 0)
+        if (host is { Nat: true, Uplink: not null } && masqueraded.Count > 0)
         {
             text.Append($"\t\toifname \"{host.Uplink}\" ip saddr {{ {string.Join(", ", masqueraded)} }} masquerade\n");
         }
 
         var masqueraded6 = networks.Where(n => n.Nat && n.Ipv6 is not null).Select(n => n.Ipv6!).ToList();
-        if (host.Nat && masqueraded6.Count > 0)
+        if (host is { Nat: true, Uplink: not null } && masqueraded6.Count > 0)
         {
             text.Append($"\t\toifname \"{host.Uplink}\" ip6 saddr {{ {string.Join(", ", masqueraded6)} }} masquerade\n");
         }

@@ -173,6 +173,11 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             }
         }
 
+        if (store.GetHost() is { Uplink: null })
+        {
+            throw DomainErrors.Unsupported("port forwards arrive on the uplink, and this host has none: fireline host init --uplink IF", "hostPort");
+        }
+
         using var held = _locks.Acquire(id.Value);
         var vm = store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
         var forward = new PortForward { VmId = id.Value, Protocol = protocol, HostPort = hostPort, VmPort = vmPort, VmAddress = Ipv4Network.Format(vm.Address) };

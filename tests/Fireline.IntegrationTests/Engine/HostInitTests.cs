@@ -56,6 +56,18 @@ public sealed class HostInitTests : IDisposable
     }
 
     [Fact]
+    public void Without_nat_no_uplink_is_needed()
+    {
+        Ip.Run("-n", Ns, "route", "del", "default");
+
+        var status = _env.Engine.InitHost(new HostInitRequest { Nat = false });
+
+        Assert.Null(status.Uplink);
+        Assert.DoesNotContain("masquerade", _env.Host.InHost("nft", "list", "ruleset"), StringComparison.Ordinal);
+        Assert.Equal(ErrorKind.InvalidInput, Assert.Throws<FirelineException>(() => _env.Engine.InitHost(new HostInitRequest())).Kind);
+    }
+
+    [Fact]
     public void A_hand_deleted_table_is_restored_by_the_next_init()
     {
         _env.Engine.InitHost(new HostInitRequest());
