@@ -9,7 +9,6 @@ internal static class ApiErrors
     public const string BodyTooLargeCode = "body-too-large";
     public const string MethodNotAllowedCode = "method-not-allowed";
     public const string UnauthorizedCode = "unauthorized";
-    public const string NotImplementedCode = "not-implemented";
 
     /// <summary>A body that is not JSON, has a value of the wrong type, or misses a required field: nothing was changed.</summary>
     public static FirelineException InvalidBody(string field, string message)
@@ -33,10 +32,6 @@ internal static class ApiErrors
 
     public static FirelineException Unauthorized()
         => new(ErrorKind.InvalidInput, UnauthorizedCode, "the TCP listener needs 'Authorization: Bearer <token>' with the daemon's token");
-
-    /// <summary>A route the API reserves for a feature this build does not have yet.</summary>
-    public static FirelineException NotImplemented(string what)
-        => new(ErrorKind.Unavailable, NotImplementedCode, $"{what} is not available in this build of the daemon");
 
     public static FirelineException DaemonUnreachable(string socket, string reason)
         => new(ErrorKind.Unavailable, "daemon-unreachable", $"cannot reach the fireline daemon at {socket}: {reason}");

@@ -27,7 +27,6 @@ internal static class ProblemMapping
         [ApiErrors.BodyTooLargeCode] = 413,
         [ApiErrors.MethodNotAllowedCode] = 405,
         [ApiErrors.UnauthorizedCode] = 401,
-        [ApiErrors.NotImplementedCode] = 501,
         ["unsupported"] = 501,
     };
 
