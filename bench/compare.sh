@@ -10,7 +10,9 @@
 #             one plugin process per VM as a container runtime calls it, plus the namespace the runtime makes
 #             (`ip netns add` before ADD, `ip netns delete` after DEL). It makes no TAP: less work than the others.
 #   fireline: the published NativeAOT CLI, one process per VM as a CNI plugin would be
-#             (`fireline --state-dir D --host-netns H vm create|delete ID`), and the in-process engine
+#             (`fireline --state-dir D --host-netns H vm create|delete ID`), the daemon's API path (`fireline
+#             serve` in its own test host; one curl process sends the N PUTs, then the N DELETEs, on one
+#             kept-alive connection and reports each request's time), and the in-process engine
 #             (bench/Fireline.Benchmarks `lifecycle --batch N`, its own private test host).
 # The three process-per-VM approaches take turns VM by VM, so load from other work on the machine falls on all
 # alike. Prints p50 and mean per create and per delete, and each peer's figure divided by Fireline's.
@@ -30,6 +32,7 @@ work=$(mktemp -d)
 CNI_PATH=/usr/lib/cni
 
 cleanup() {
+  [ -z "${daemon:-}" ] || { kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null || true; }
   for ns in $(ls /var/run/netns 2>/dev/null | grep -E "^(vm-)?$P-" || true); do
     ip netns delete "$ns" 2>/dev/null || true
   done
@@ -38,9 +41,9 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 130" INT TERM
 
-if [ ! -x "$CNI_PATH/bridge" ] || ! command -v iptables >/dev/null; then
-  echo "== installing containernetworking-plugins (CNI reference plugins; ipMasq needs iptables)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containernetworking-plugins >/dev/null
+if [ ! -x "$CNI_PATH/bridge" ] || ! command -v iptables >/dev/null || ! command -v curl >/dev/null; then
+  echo "== installing containernetworking-plugins (CNI reference plugins; ipMasq needs iptables) and curl"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containernetworking-plugins iptables curl >/dev/null
 fi
 
 echo "== building the benchmark program and publishing the NativeAOT fireline"
@@ -150,6 +153,29 @@ fireline_host() {
 fireline_create() { fl vm create "$P-f$1"; }
 fireline_delete() { fl vm delete "$P-f$1"; }
 
+# --- Fireline's daemon, one client on one kept-alive connection -------------------------------------------------
+AH="$P-api"
+SOCK="$work/api.sock"
+api_host() {
+  make_host "$AH"
+  "$FL" --state-dir "$work/api" --host-netns "$AH" -o json host init >/dev/null
+  "$FL" --state-dir "$work/api" --host-netns "$AH" serve --socket "$SOCK" >"$work/api.log" 2>&1 &
+  daemon=$!
+  for _ in $(seq 100); do [ -S "$SOCK" ] && return; sleep 0.1; done
+  echo "compare.sh: the daemon did not open $SOCK:" >&2
+  cat "$work/api.log" >&2
+  exit 1
+}
+# METHOD FROM TO OUT: one curl process, one connection, the requests for VMs FROM..TO-1 (PUT with an empty JSON
+# body); each request's seconds to $work/api.OUT. Any answer that is not 2xx stops the run.
+api_requests() {
+  local urls=() body=() i
+  for ((i = $2; i < $3; i++)); do urls+=(-o /dev/null "http://fireline/v1/vms/$P-a$i"); done # -o is per URL
+  [ "$1" != PUT ] || body=(-H 'Content-Type: application/json' -d '{}')
+  curl -sS --unix-socket "$SOCK" -X "$1" "${body[@]}" -w '%{http_code} %{time_total}\n' "${urls[@]}" |
+    awk -v what="$1" '$1 !~ /^2/ { print "compare.sh: " what " answered " $1 > "/dev/stderr"; exit 1 } { print $2 }' >>"$work/api.$4"
+}
+
 # --- timing and statistics ----------------------------------------------------------------------------------
 now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
 
@@ -186,6 +212,14 @@ for ((i = 0; i < N; i++)); do
   for a in "${approaches[@]}"; do timed "$a" delete "$i"; done
 done
 
+echo "== Fireline daemon API: $N PUTs, then $N DELETEs, one kept-alive connection"
+api_host
+api_requests PUT "$N" "$((N + WARMUP))" warmup
+api_requests DELETE "$N" "$((N + WARMUP))" warmup
+api_requests PUT 0 "$N" create
+api_requests DELETE 0 "$N" delete
+for op in create delete; do awk '{ printf "%d\n", $1 * 1000000 }' "$work/api.$op" >"$work/apiusec.$op"; done
+
 echo "== Fireline in-process: lifecycle --batch $N"
 "${LIFECYCLE[@]}" --batch "$N" --warmup "$WARMUP" | tee "$work/inproc.txt"
 # lifecycle <size> <op> <n> <p50> <p90> <p99> <mean>
@@ -197,21 +231,23 @@ for a in "${approaches[@]}"; do
     read -r p50["$a.$op"] mean["$a.$op"] <<<"$(stats "$work/$a.$op")"
   done
 done
+for op in create delete; do read -r p50["api.$op"] mean["api.$op"] <<<"$(stats "$work/apiusec.$op")"; done
 for op in create delete; do read -r p50["inproc.$op"] mean["inproc.$op"] <<<"$(inproc "$op")"; done
 
 declare -A names=([design]="design document as iproute2 commands" [cni]="CNI bridge + host-local + ipMasq" \
-  [fireline]="Fireline CLI (NativeAOT, process per VM)" [inproc]="Fireline in-process engine")
+  [fireline]="Fireline CLI (NativeAOT, process per VM)" [api]="Fireline daemon API (kept-alive connection)" \
+  [inproc]="Fireline in-process engine")
 echo
 printf "VM network create and delete, N=%d, milliseconds per VM (kernel %s, %s)\n" "$N" "$(uname -r)" "$(date -u +%F)"
 printf "%-42s %10s %10s %10s %10s\n" "approach" "create p50" "mean" "delete p50" "mean"
-for a in design cni fireline inproc; do
+for a in design cni fireline api inproc; do
   printf "%-42s %10s %10s %10s %10s\n" "${names[$a]}" "${p50[$a.create]}" "${mean[$a.create]}" "${p50[$a.delete]}" "${mean[$a.delete]}"
 done
 echo
 echo "peer / Fireline (how many times longer the peer takes)"
 printf "%-42s %10s %10s %10s %10s\n" "ratio" "create p50" "mean" "delete p50" "mean"
 for peer in design cni; do
-  for f in fireline inproc; do
+  for f in fireline api inproc; do
     printf "%-42s" "$peer / $f"
     for col in "p50 create" "mean create" "p50 delete" "mean delete"; do
       read -r stat op <<<"$col"
