@@ -72,6 +72,8 @@ public static class FirewallThroughput
 
         Ratio("fireline", results[0], results[1]);
         Ratio("iptables", results[^2], results[^1]);
+        large.RestoreElements();
+        Reload(large); // the timed phases after this one expect every VM's rules in place
     }
 
     /// <summary>Median loaded ÷ median none, and the median of the rounds' own ratios (each pair measured minutes apart at most).</summary>
