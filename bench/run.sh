@@ -6,6 +6,8 @@
 #   4. Fireline against the design document's iproute2 approach and the CNI plugins (bench/compare.sh)
 #   5. throughput of the two in-namespace joins (bench/join.sh)
 #   6. start-up of the published NativeAOT `fireline`
+#   7. firewall programming at 10 and 4,000 VMs against the design document's iptables, and throughput with
+#      4,000 VMs' firewall state loaded (bench/firewall.sh)
 # Each part works in private namespaces it removes on exit. The machine is shared: before each part the run
 # waits (up to QUIET_WAIT seconds, 600 by default) for the 1-minute load average to fall under QUIET_LOAD (1.5),
 # and prints the load it started at; and every part runs at a raised priority (nice BENCH_NICE, -10 by default)
@@ -56,3 +58,6 @@ run bench/join.sh
 part "start-up: fireline --version (NativeAOT), ip -V for reference"
 scripts/publish.sh
 run hyperfine -N --warmup 10 'artifacts/fireline/fireline --version' 'ip -V'
+
+part "firewall programming at 10 and 4,000 VMs, iptables peer, throughput with 4,000 VMs' state"
+run bench/firewall.sh

@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 using Fireline.Benchmarks;
 
 // Root required. `dotnet run -c Release -- --job short --filter '*'` runs the BenchmarkDotNet classes;
-// `dotnet run -c Release -- lifecycle [--sizes 10,1000] [--samples 200] | [--batch N]` the VM lifecycle latencies.
+// `dotnet run -c Release -- lifecycle [--sizes 10,1000] [--samples 200] | [--batch N]` the VM lifecycle latencies;
+// `dotnet run -c Release -- firewall [--sizes 10,4000] [--samples 200]` firewall programming and throughput (issue 5).
 if (args is ["lifecycle", .. var rest])
 {
     return VmLifecycleBenchmark.Run(rest);
+}
+
+if (args is ["firewall", .. var options])
+{
+    return FirewallBenchmark.Run(options);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using Fireline.Host;
-using Fireline.Linux;
 using Fireline.TestSupport;
 using Fireline.Vms;
 
@@ -29,32 +25,21 @@ namespace Fireline.Benchmarks;
 /// </summary>
 public static class VmLifecycleBenchmark
 {
-    private const int FillParallelism = 4;
+    private const int OperationWidth = 9;
 
     public static int Run(string[] args)
     {
-        var sizes = Option(args, "--sizes", "10,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var samples = int.Parse(Option(args, "--samples", "200"), CultureInfo.InvariantCulture);
-        var warmup = int.Parse(Option(args, "--warmup", "20"), CultureInfo.InvariantCulture);
-        var batch = Option(args, "--batch", "");
-        var settle = TimeSpan.FromSeconds(double.Parse(Option(args, "--settle", "15"), CultureInfo.InvariantCulture));
-        var hostIpv6 = Option(args, "--host-ipv6", "on") != "off";
+        var sizes = Measure.Sizes(args, "10,1000");
+        var samples = Measure.Option(args, "--samples", 200);
+        var warmup = Measure.Option(args, "--warmup", 20);
+        var batch = Measure.Option(args, "--batch", "");
+        var settle = TimeSpan.FromSeconds(Measure.Option(args, "--settle", 15.0));
+        var hostIpv6 = Measure.Option(args, "--host-ipv6", "on") != "off";
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true; // let the finally blocks remove the test host
-            stop.Cancel();
-        };
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
-
+        using var stop = new StopSignal();
         try
         {
-            Console.WriteLine($"{"vms on host",12} {"operation",-9} {"n",5} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"mean ms",8}");
+            Measure.Header(OperationWidth);
             if (batch.Length > 0)
             {
                 Batch(int.Parse(batch, CultureInfo.InvariantCulture), warmup, hostIpv6, stop.Token);
@@ -84,10 +69,9 @@ public static class VmLifecycleBenchmark
         {
             foreach (var size in sizes)
             {
-                var env = Open(hostIpv6);
+                var env = EngineHosts.Open(hostIpv6);
                 hosts.Add((size, env, [.. Enumerable.Range(0, size).Select(i => env.Host.VmId($"f{i}"))]));
-                Parallel.ForEach(hosts[^1].Fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism, CancellationToken = stop },
-                    id => env.Engine.CreateVm(new VmCreateRequest { VmId = id }));
+                EngineHosts.Fill(env, hosts[^1].Fill.Select(id => new VmCreateRequest { VmId = id }), stop);
             }
 
             stop.WaitHandle.WaitOne(settle);
@@ -100,8 +84,8 @@ public static class VmLifecycleBenchmark
                     stop.ThrowIfCancellationRequested();
                     var engine = hosts[h].Env.Engine;
                     var id = hosts[h].Env.Host.VmId($"s{i + warmup}");
-                    var created = Time(() => engine.CreateVm(new VmCreateRequest { VmId = id }));
-                    var deleted = Time(() => engine.DeleteVm(id));
+                    var created = Measure.Time(() => engine.CreateVm(new VmCreateRequest { VmId = id }));
+                    var deleted = Measure.Time(() => engine.DeleteVm(id));
                     if (i >= 0)
                     {
                         creates[h].Add(created);
@@ -118,11 +102,9 @@ public static class VmLifecycleBenchmark
         }
         finally
         {
-            // Through the engine, so the kernel tears the namespaces down as in production; the test host's own
-            // cleanup (one `ip netns del` each) is the fallback for anything left.
             foreach (var (_, env, fill) in hosts)
             {
-                Parallel.ForEach(fill, new ParallelOptions { MaxDegreeOfParallelism = FillParallelism }, id => env.Engine.DeleteVm(id));
+                EngineHosts.Empty(env, fill);
                 env.Dispose();
             }
         }
@@ -131,7 +113,7 @@ public static class VmLifecycleBenchmark
     /// <summary>N creates on a growing host, then N deletes on a shrinking one, after untimed warm-up cycles.</summary>
     private static void Batch(int count, int warmup, bool hostIpv6, CancellationToken stop)
     {
-        using var env = Open(hostIpv6);
+        using var env = EngineHosts.Open(hostIpv6);
         var engine = env.Engine;
         for (var i = 0; i < warmup; i++)
         {
@@ -148,13 +130,13 @@ public static class VmLifecycleBenchmark
             foreach (var id in ids)
             {
                 stop.ThrowIfCancellationRequested();
-                creates.Add(Time(() => engine.CreateVm(new VmCreateRequest { VmId = id })));
+                creates.Add(Measure.Time(() => engine.CreateVm(new VmCreateRequest { VmId = id })));
             }
 
             foreach (var id in ids)
             {
                 stop.ThrowIfCancellationRequested();
-                deletes.Add(Time(() => engine.DeleteVm(id)));
+                deletes.Add(Measure.Time(() => engine.DeleteVm(id)));
             }
         }
         finally
@@ -169,48 +151,6 @@ public static class VmLifecycleBenchmark
         Report($"{count}-0", "delete", deletes);
     }
 
-    /// <summary>A private test host with the engine on it, host initialized.</summary>
-    private static EngineHost Open(bool hostIpv6)
-    {
-        var env = new EngineHost();
-        try
-        {
-            if (!hostIpv6)
-            {
-                env.Host.HostNamespace.Run(static () => Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1"));
-            }
-
-            env.Engine.InitHost(new HostInitRequest());
-            return env;
-        }
-        catch
-        {
-            env.Dispose();
-            throw;
-        }
-    }
-
-    private static double Time(Action operation)
-    {
-        var start = Stopwatch.GetTimestamp();
-        operation();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
     private static void Report(string size, string operation, List<double> milliseconds)
-    {
-        milliseconds.Sort();
-        double At(double p) => milliseconds[Math.Max(0, (int)Math.Ceiling(p * milliseconds.Count) - 1)]; // nearest rank
-        var (p50, p90, p99, mean) = (At(0.50), At(0.90), At(0.99), milliseconds.Average());
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{size,12} {operation,-9} {milliseconds.Count,5} {p50,8:F2} {p90,8:F2} {p99,8:F2} {mean,8:F2}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"lifecycle\t{size}\t{operation}\t{milliseconds.Count}\t{p50:F3}\t{p90:F3}\t{p99:F3}\t{mean:F3}"));
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-    }
+        => Measure.Report("lifecycle", size, operation, milliseconds, OperationWidth);
 }
