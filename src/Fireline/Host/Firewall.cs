@@ -15,18 +15,35 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
 {
     private const string SourceSetting = "firewall.structure";
     private const string ListingSetting = "firewall.listing";
+    private const string FrameSetting = "firewall.frame";
 
     /// <summary>
     /// Makes the tables hold the structure for these networks. When the kernel already holds exactly what was
-    /// last applied for the same structure, nothing is touched (a second host init changes nothing); otherwise
-    /// both tables are replaced at once, elements included. Returns whether it rebuilt.
+    /// last applied for the same structure, nothing is touched (a second host init changes nothing). When only
+    /// policies changed, the changed policy chains get their new rules in one transaction, and no VM's element
+    /// is touched: a rule costs the same with 10 VMs or 4,000. Otherwise both tables are replaced at once,
+    /// elements included. Returns whether anything changed.
     /// </summary>
     public bool Ensure(HostState host, IReadOnlyList<NetworkSpec> networks)
     {
         var structure = FirewallRuleset.Structure(host, networks);
-        if (structure == store.GetSetting(SourceSetting) && ListStructure() is { } listing && listing == store.GetSetting(ListingSetting))
+        var frame = FirewallRuleset.Frame(host, networks);
+        var applied = store.GetSetting(SourceSetting);
+        if (applied is not null && ListStructure() is { } listing && listing == store.GetSetting(ListingSetting))
         {
-            return false;
+            if (structure == applied)
+            {
+                return false;
+            }
+
+            if (frame == store.GetSetting(FrameSetting))
+            {
+                kernel.Nftables.Run(string.Concat(FirewallRuleset.PolicyChains(networks)
+                    .Where(chain => !applied.Contains(chain.Value, StringComparison.Ordinal))
+                    .Select(chain => FirewallRuleset.ReplaceChain(chain.Key, chain.Value))));
+                Remember(structure, frame);
+                return true;
+            }
         }
 
         // One transaction: the old tables (if any) go and the new ones come at once; no instant without rules.
@@ -34,9 +51,16 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
             $"add table {FirewallRuleset.InetTable}\ndelete table {FirewallRuleset.InetTable}\n" +
             $"add table {FirewallRuleset.BridgeTable}\ndelete table {FirewallRuleset.BridgeTable}\n" +
             structure + FirewallElements.From(store));
-        store.SaveSetting(SourceSetting, structure);
-        store.SaveSetting(ListingSetting, ListStructure() ?? "");
+        Remember(structure, frame);
         return true;
+    }
+
+    /// <summary>What was applied, and what the kernel lists for it (so a change by hand is noticed and repaired).</summary>
+    private void Remember(string structure, string frame)
+    {
+        store.SaveSetting(SourceSetting, structure);
+        store.SaveSetting(FrameSetting, frame);
+        store.SaveSetting(ListingSetting, ListStructure() ?? "");
     }
 
     /// <summary>
@@ -65,8 +89,22 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
     /// <summary>Lets a VM's frames through anti-spoofing: its port, MAC and address.</summary>
     public void AddVm(VmFirewallEntry vm) => kernel.Nftables.Run(FirewallRuleset.AddVm(vm));
 
-    /// <summary>Removes a VM's elements; elements already gone count as removed.</summary>
-    public void RemoveVm(VmFirewallEntry vm) => RunTolerant(FirewallRuleset.DeleteVm(vm));
+    /// <summary>
+    /// Removes a VM's elements in one transaction; when one of them is already gone (a crash cut a delete
+    /// short), the rest go one by one, and those already gone count as removed.
+    /// </summary>
+    public void RemoveVm(VmFirewallEntry vm)
+    {
+        var commands = FirewallRuleset.DeleteVm(vm);
+        try
+        {
+            kernel.Nftables.Run(commands);
+        }
+        catch (NftablesException error) when (error.Errno == Errno.ENOENT)
+        {
+            RunTolerant(commands);
+        }
+    }
 
     public void AddForward(PortForward forward) => kernel.Nftables.Run(FirewallRuleset.AddForward(forward));
 

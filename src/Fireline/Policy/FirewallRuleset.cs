@@ -39,6 +39,49 @@ public static class FirewallRuleset
         return text.ToString();
     }
 
+    /// <summary>
+    /// The structure with every network's policy left out: when only policies change, this stays the same, and
+    /// only the policy chains need new rules (<see cref="PolicyChains"/>).
+    /// </summary>
+    public static string Frame(HostState host, IReadOnlyList<NetworkSpec> networks)
+        => Structure(host, [.. networks.Select(n => n with { Policies = [], DefaultIngress = PolicyAction.Allow, DefaultEgress = PolicyAction.Allow })]);
+
+    /// <summary>
+    /// Each network's two policy chains (<c>out-N</c>, <c>in-N</c>) as written in <see cref="Structure"/>: a block
+    /// <c>chain NAME { rules }</c>, keyed by chain name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PolicyChains(IReadOnlyList<NetworkSpec> networks)
+    {
+        var (all, all6) = Prefixes(networks);
+        var chains = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var network in networks)
+        {
+            var text = new StringBuilder();
+            EgressChain(text, network, all, all6);
+            chains[Chain("out", network.Name)] = text.ToString();
+            text.Clear();
+            IngressChain(text, network, all, all6);
+            chains[Chain("in", network.Name)] = text.ToString();
+        }
+
+        return chains;
+    }
+
+    /// <summary>
+    /// One transaction that replaces a chain's rules with those of a block from <see cref="PolicyChains"/>:
+    /// <c>flush chain inet fireline in-N</c>, then <c>add rule inet fireline in-N ...</c> per rule.
+    /// </summary>
+    public static string ReplaceChain(string chain, string block)
+    {
+        var text = new StringBuilder($"flush chain {InetTable} {chain}\n");
+        foreach (var line in block.Split('\n').Where(line => line.StartsWith("\t\t", StringComparison.Ordinal)))
+        {
+            text.Append($"add rule {InetTable} {chain} {line.Trim()}\n");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The commands that add every VM's and forward's elements (after a rebuild).</summary>
     public static string Elements(IReadOnlyList<VmFirewallEntry> vms, IReadOnlyList<PortForward> forwards)
     {
@@ -87,9 +130,13 @@ public static class FirewallRuleset
     private static string ForwardElement(string verb, PortForward forward)
         => string.Create(CultureInfo.InvariantCulture, $"{verb} element {InetTable} {PortForwards} {{ {forward.Protocol} . {forward.HostPort}");
 
+    /// <summary>Every network's IPv4 subnet, and every dual-stack network's IPv6 prefix, as nft set contents.</summary>
+    private static (string All, string All6) Prefixes(IReadOnlyList<NetworkSpec> networks)
+        => (string.Join(", ", networks.Select(n => n.Subnet)), string.Join(", ", networks.Where(n => n.Ipv6 is not null).Select(n => n.Ipv6)));
+
     private static void Inet(StringBuilder text, HostState host, List<NetworkSpec> networks)
     {
-        var all = string.Join(", ", networks.Select(n => n.Subnet));
+        var (all, all6) = Prefixes(networks);
         text.Append($"table {InetTable} {{\n");
         text.Append($"\tmap {PortForwards} {{\n\t\ttype inet_proto . inet_service : ipv4_addr . inet_service\n\t}}\n\n");
         text.Append("\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
@@ -122,7 +169,6 @@ public static class FirewallRuleset
         text.Append("\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n");
         text.Append("\t\tct state established,related accept\n\t\tct state invalid drop\n");
         var dualStack = networks.Where(n => n.Ipv6 is not null).ToList();
-        var all6 = string.Join(", ", dualStack.Select(n => n.Ipv6));
         text.Append($"\t\tip saddr vmap {{ {Dispatch(networks, "out", n => n.Subnet)} }}\n");
         text.Append($"\t\tip daddr vmap {{ {Dispatch(networks, "in", n => n.Subnet)} }}\n");
         if (dualStack.Count > 0)
@@ -153,7 +199,28 @@ public static class FirewallRuleset
     private static void NetworkChains(StringBuilder text, NetworkSpec network, string all, string all6)
     {
         var gateway = Ipv4Network.Format(Ipv4Network.Parse(network.Subnet).Gateway);
-        // Egress: an allowed packet returns to the forward chain, where the receiver's ingress policy still applies.
+        EgressChain(text, network, all, all6);
+        IngressChain(text, network, all, all6);
+        text.Append('\n');
+        text.Append($"\tchain {Chain("host", network.Name)} {{\n\t\tct state established,related accept\n");
+        text.Append($"\t\tip daddr {gateway} icmp type echo-request accept\n");
+        if (network.Ipv6 is { } hostPrefix)
+        {
+            text.Append($"\t\tip6 daddr {Ipv6Prefix.Parse(hostPrefix).Gateway} icmpv6 type echo-request accept\n");
+            text.Append("\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept\n");
+        }
+
+        if (network.Dns.Contains(gateway))
+        {
+            text.Append($"\t\tip daddr {gateway} meta l4proto {{ tcp, udp }} th dport 53 accept\n");
+        }
+
+        text.Append("\t\tdrop\n\t}\n");
+    }
+
+    // Egress: an allowed packet returns to the forward chain, where the receiver's ingress policy still applies.
+    private static void EgressChain(StringBuilder text, NetworkSpec network, string all, string all6)
+    {
         text.Append($"\n\tchain {Chain("out", network.Name)} {{\n");
         text.Append($"\t\tip daddr {{ {all} }} ip daddr != {network.Subnet} drop comment \"isolation\"\n");
         if (network.Ipv6 is { } outPrefix)
@@ -171,8 +238,12 @@ public static class FirewallRuleset
             text.Append("\t\tdrop comment \"default egress\"\n");
         }
 
-        text.Append("\t}\n\n");
-        text.Append($"\tchain {Chain("in", network.Name)} {{\n");
+        text.Append("\t}\n");
+    }
+
+    private static void IngressChain(StringBuilder text, NetworkSpec network, string all, string all6)
+    {
+        text.Append($"\n\tchain {Chain("in", network.Name)} {{\n");
         text.Append($"\t\tip saddr {{ {all} }} ip saddr != {network.Subnet} drop comment \"isolation\"\n");
         if (network.Ipv6 is { } inPrefix)
         {
@@ -184,21 +255,7 @@ public static class FirewallRuleset
             text.Append($"\t\t{Match(rule)}{(rule.Action == PolicyAction.Allow ? "accept" : "drop")} comment \"{rule.Name}\"\n");
         }
 
-        text.Append($"\t\t{(network.DefaultIngress == PolicyAction.Allow ? "accept" : "drop")} comment \"default ingress\"\n\t}}\n\n");
-        text.Append($"\tchain {Chain("host", network.Name)} {{\n\t\tct state established,related accept\n");
-        text.Append($"\t\tip daddr {gateway} icmp type echo-request accept\n");
-        if (network.Ipv6 is { } hostPrefix)
-        {
-            text.Append($"\t\tip6 daddr {Ipv6Prefix.Parse(hostPrefix).Gateway} icmpv6 type echo-request accept\n");
-            text.Append("\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept\n");
-        }
-
-        if (network.Dns.Contains(gateway))
-        {
-            text.Append($"\t\tip daddr {gateway} meta l4proto {{ tcp, udp }} th dport 53 accept\n");
-        }
-
-        text.Append("\t\tdrop\n\t}\n");
+        text.Append($"\t\t{(network.DefaultIngress == PolicyAction.Allow ? "accept" : "drop")} comment \"default ingress\"\n\t}}\n");
     }
 
     /// <summary>The match part of a rule: addresses, protocol, ports (an empty match matches everything).</summary>

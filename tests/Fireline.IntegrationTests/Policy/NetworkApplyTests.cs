@@ -97,5 +97,36 @@ public sealed class NetworkApplyTests : IDisposable
         Assert.Equal("network-not-found", Assert.Throws<FirelineException>(() => _env.Engine.GetNetwork("customer-b-dev")).Code);
     }
 
+    [Fact]
+    public void A_changed_rule_rewrites_only_its_chain_and_the_result_is_what_a_fresh_host_gets()
+    {
+        _env.Engine.ApplyNetworks(DesignDocumentNetworks.Yaml(withVlans: false), dryRun: false, prune: false);
+        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("r1"), Network = "customer-a-prod" });
+        var tablesBefore = _env.Host.InHost("nft", "-a", "list", "tables");
+        var changed = DesignDocumentNetworks.Yaml(withVlans: false).Replace("port: 443", "port: 8443", StringComparison.Ordinal);
+
+        _env.Engine.ApplyNetworks(changed, dryRun: false, prune: false);
+
+        // The tables were not replaced (same handles), the VM's anti-spoofing elements stayed, the rule changed.
+        Assert.Equal(tablesBefore, _env.Host.InHost("nft", "-a", "list", "tables"));
+        Assert.Contains(vm.HostVeth, _env.Host.InHost("nft", "list", "set", "bridge", "fireline", "vm_ipv4"), StringComparison.Ordinal);
+        var chain = _env.Host.InHost("nft", "list", "chain", "inet", "fireline", "in-customer-a-prod");
+        Assert.Contains("tcp dport 8443 accept comment \"allow-https\"", chain, StringComparison.Ordinal);
+        Assert.DoesNotContain("dport 443 ", chain, StringComparison.Ordinal);
+
+        using var fresh = new EngineHost();
+        fresh.Engine.InitHost(new HostInitRequest());
+        fresh.Engine.ApplyNetworks(changed, dryRun: false, prune: false);
+        Assert.Equal(Chains(fresh), Chains(_env));
+
+        // Nothing left to do: a second apply and a reconcile find the firewall as it should be.
+        var settled = Snapshot();
+        _env.Engine.ApplyNetworks(changed, dryRun: false, prune: false);
+        Assert.Equal(settled, Snapshot());
+    }
+
+    /// <summary>The inet table's chains as nft lists them, without handles.</summary>
+    private static string Chains(EngineHost env) => env.Host.InHost("nft", "list", "table", "inet", "fireline");
+
     public void Dispose() => _env.Dispose();
 }
