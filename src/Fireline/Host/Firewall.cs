@@ -131,16 +131,31 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
         => kernel.Nftables.ListTerse($"list chain {FirewallRuleset.InetTable} postrouting")
             .Split('\n').Any(line => line.Contains($"oifname \"{uplink}\"", StringComparison.Ordinal) && line.TrimEnd().EndsWith("masquerade", StringComparison.Ordinal));
 
-    /// <summary>Both tables without their elements, or null when either is missing.</summary>
+    /// <summary>
+    /// Both tables without their elements, or null when either is missing. A table at a time: libnftables then
+    /// reads only that table from the kernel (elements included, so the bridge table's read grows with the VMs),
+    /// where <c>list tables</c> would read the whole ruleset.
+    /// </summary>
     private string? ListStructure()
     {
+        try
+        {
+            return kernel.Nftables.ListTerse($"list table {FirewallRuleset.InetTable}") + kernel.Nftables.ListTerse($"list table {FirewallRuleset.BridgeTable}");
+        }
+        catch (NftablesException) when (!BothTablesExist())
+        {
+            // libnftables reports a missing table as a lookup error without errno: asking which tables exist tells.
+            return null;
+        }
+    }
+
+    private bool BothTablesExist()
+    {
         using var tables = kernel.Nftables.ListJson("list tables");
-        var present = tables.RootElement.GetProperty("nftables").EnumerateArray()
+        return tables.RootElement.GetProperty("nftables").EnumerateArray()
             .Where(item => item.TryGetProperty("table", out _))
             .Select(item => item.GetProperty("table"))
-            .Count(table => table.GetProperty("name").GetString() == "fireline" && table.GetProperty("family").GetString() is "inet" or "bridge");
-        return present < 2 ? null
-            : kernel.Nftables.ListTerse($"list table {FirewallRuleset.InetTable}") + kernel.Nftables.ListTerse($"list table {FirewallRuleset.BridgeTable}");
+            .Count(table => table.GetProperty("name").GetString() == "fireline" && table.GetProperty("family").GetString() is "inet" or "bridge") == 2;
     }
 
     /// <summary>Deletes elements one command at a time, so one already gone does not keep the others.</summary>

@@ -124,6 +124,9 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
     private void Validate(IReadOnlyList<NetworkSpec> wanted, Dictionary<string, NetworkState> current, List<string> pruned,
         Dictionary<string, int> leased, bool dryRun)
     {
+        // Read once: listing the host's links costs more with every VM's host veth.
+        var hostAddresses = new Lazy<List<(string Link, string Text, Ipv4Network Network)>>(
+            () => HostAddresses(current.Values.Select(n => n.Spec.Bridge).Concat(wanted.Select(w => w.Bridge)).ToHashSet(StringComparer.Ordinal)));
         foreach (var spec in wanted)
         {
             var subnet = Ipv4Network.Parse(spec.Subnet);
@@ -156,8 +159,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
                 throw DomainErrors.Conflict($"network '{spec.Name}': {spec.Subnet} on {spec.Bridge} clashes with network '{clash.Name}' ({clash.Spec.Subnet} on {clash.Spec.Bridge})", "subnet");
             }
 
-            var own = HostAddresses(current.Values.Select(n => n.Spec.Bridge).Concat(wanted.Select(w => w.Bridge)).ToHashSet(StringComparer.Ordinal))
-                .FirstOrDefault(a => a.Network.Overlaps(subnet));
+            var own = hostAddresses.Value.FirstOrDefault(a => a.Network.Overlaps(subnet));
             if (own.Link is not null)
             {
                 throw DomainErrors.InvalidInput("subnet", $"network '{spec.Name}': subnet {spec.Subnet} overlaps the host's own address {own.Text} on {own.Link}");
@@ -177,7 +179,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         }
     }
 
-    private IEnumerable<(string Link, string Text, Ipv4Network Network)> HostAddresses(HashSet<string> ownBridges)
+    private List<(string Link, string Text, Ipv4Network Network)> HostAddresses(HashSet<string> ownBridges)
         => kernel.Rtnl(rtnl =>
         {
             var names = rtnl.Links.List().ToDictionary(l => l.Index, l => l.Name);
