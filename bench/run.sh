@@ -8,6 +8,8 @@
 #   6. start-up of the published NativeAOT `fireline`
 #   7. firewall programming at 10 and 4,000 VMs against the design document's iptables, and throughput with
 #      4,000 VMs' firewall state loaded (bench/firewall.sh)
+#   8. the daemon's API path: latency on one connection, 32 concurrent clients, RSS and start-up reconcile at
+#      1,000 VMs (bench/api-bench.sh)
 # Each part works in private namespaces it removes on exit. The machine is shared: before each part the run
 # waits (up to QUIET_WAIT seconds, 600 by default) for the 1-minute load average to fall under QUIET_LOAD (1.5),
 # and prints the load it started at; and every part runs at a raised priority (nice BENCH_NICE, -10 by default)
@@ -57,7 +59,10 @@ run bench/join.sh
 # `ip -V` is the reference: the start-up of the C tool Fireline replaces, on the same machine and load.
 part "start-up: fireline --version (NativeAOT), ip -V for reference"
 scripts/publish.sh
-run hyperfine -N --warmup 10 'artifacts/fireline/fireline --version' 'ip -V'
+run hyperfine -N --warmup 10 --runs 200 'artifacts/fireline/fireline --version' 'ip -V'
 
 part "firewall programming at 10 and 4,000 VMs, iptables peer, throughput with 4,000 VMs' state"
 run bench/firewall.sh
+
+part "daemon API: one kept-alive client, 32 concurrent clients, RSS and start-up reconcile with 1,000 VMs"
+run bench/api-bench.sh

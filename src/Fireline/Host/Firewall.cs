@@ -29,7 +29,7 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
         var structure = FirewallRuleset.Structure(host, networks);
         var frame = FirewallRuleset.Frame(host, networks);
         var applied = store.GetSetting(SourceSetting);
-        if (applied is not null && ListStructure() is { } listing && listing == store.GetSetting(ListingSetting))
+        if (applied is not null && ListTables() is { } tables && tables.Inet + tables.Bridge == store.GetSetting(ListingSetting))
         {
             if (structure == applied)
             {
@@ -41,7 +41,8 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
                 kernel.Nftables.Run(string.Concat(FirewallRuleset.PolicyChains(networks)
                     .Where(chain => !applied.Contains(chain.Value, StringComparison.Ordinal))
                     .Select(chain => FirewallRuleset.ReplaceChain(chain.Key, chain.Value))));
-                Remember(structure, frame);
+                // The bridge table was not touched: its listing (the read that grows with the VMs) still holds.
+                Remember(structure, frame, ListTable(FirewallRuleset.InetTable) + tables.Bridge);
                 return true;
             }
         }
@@ -51,16 +52,16 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
             $"add table {FirewallRuleset.InetTable}\ndelete table {FirewallRuleset.InetTable}\n" +
             $"add table {FirewallRuleset.BridgeTable}\ndelete table {FirewallRuleset.BridgeTable}\n" +
             structure + FirewallElements.From(store));
-        Remember(structure, frame);
+        Remember(structure, frame, ListStructure() ?? "");
         return true;
     }
 
     /// <summary>What was applied, and what the kernel lists for it (so a change by hand is noticed and repaired).</summary>
-    private void Remember(string structure, string frame)
+    private void Remember(string structure, string frame, string listing)
     {
         store.SaveSetting(SourceSetting, structure);
         store.SaveSetting(FrameSetting, frame);
-        store.SaveSetting(ListingSetting, ListStructure() ?? "");
+        store.SaveSetting(ListingSetting, listing);
     }
 
     /// <summary>
@@ -136,11 +137,13 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
     /// reads only that table from the kernel (elements included, so the bridge table's read grows with the VMs),
     /// where <c>list tables</c> would read the whole ruleset.
     /// </summary>
-    private string? ListStructure()
+    private string? ListStructure() => ListTables() is { } tables ? tables.Inet + tables.Bridge : null;
+
+    private (string Inet, string Bridge)? ListTables()
     {
         try
         {
-            return kernel.Nftables.ListTerse($"list table {FirewallRuleset.InetTable}") + kernel.Nftables.ListTerse($"list table {FirewallRuleset.BridgeTable}");
+            return (ListTable(FirewallRuleset.InetTable), ListTable(FirewallRuleset.BridgeTable));
         }
         catch (NftablesException) when (!BothTablesExist())
         {
@@ -148,6 +151,8 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
             return null;
         }
     }
+
+    private string ListTable(string table) => kernel.Nftables.ListTerse($"list table {table}");
 
     private bool BothTablesExist()
     {

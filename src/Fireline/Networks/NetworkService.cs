@@ -159,7 +159,8 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
                 throw DomainErrors.Conflict($"network '{spec.Name}': {spec.Subnet} on {spec.Bridge} clashes with network '{clash.Name}' ({clash.Spec.Subnet} on {clash.Spec.Bridge})", "subnet");
             }
 
-            var own = hostAddresses.Value.FirstOrDefault(a => a.Network.Overlaps(subnet));
+            // A subnet already recorded was checked against the host's addresses when it was applied.
+            var own = existing?.Spec.Subnet == spec.Subnet ? default : hostAddresses.Value.FirstOrDefault(a => a.Network.Overlaps(subnet));
             if (own.Link is not null)
             {
                 throw DomainErrors.InvalidInput("subnet", $"network '{spec.Name}': subnet {spec.Subnet} overlaps the host's own address {own.Text} on {own.Link}");
