@@ -17,6 +17,10 @@ scripts/setup.sh
 
 echo "== build (Release)"
 timeout 15m dotnet build Fireline.slnx -c Release -nologo -v quiet
+# The tests that run `fireline` as a user would run the binary users get: the NativeAOT publish.
+echo "== publish fireline (NativeAOT)"
+timeout 15m scripts/publish.sh
+export FIRELINE_CLI="$repo/artifacts/fireline/fireline"
 
 # Test namespaces carry the TestHost prefix flt<pid>-<n> (vm-flt... for VM namespaces). Namespaces that other
 # runs on this machine hold while we run are not ours: only names that appear during this run are checked.
