@@ -20,9 +20,9 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
     /// <summary>
     /// Makes the tables hold the structure for these networks. When the kernel already holds exactly what was
     /// last applied for the same structure, nothing is touched (a second host init changes nothing). When only
-    /// policies changed, the changed policy chains get their new rules in one transaction, and no VM's element
-    /// is touched: a rule costs the same with 10 VMs or 4,000. Otherwise both tables are replaced at once,
-    /// elements included. Returns whether anything changed.
+    /// policies changed, the changed policy chains get their new rules in one transaction and no VM's element
+    /// is touched (only the check before, a listing of the tables, reads the elements). Otherwise both tables
+    /// are replaced at once, elements included. Returns whether anything changed.
     /// </summary>
     public bool Ensure(HostState host, IReadOnlyList<NetworkSpec> networks)
     {
