@@ -39,7 +39,7 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
             if (frame == store.GetSetting(FrameSetting))
             {
                 kernel.Nftables.Run(string.Concat(FirewallRuleset.PolicyChains(networks)
-                    .Where(chain => !applied.Contains(chain.Value, StringComparison.Ordinal))
+                    .Where(chain => !applied.Contains(FirewallRuleset.ChainBlock(chain.Key, chain.Value), StringComparison.Ordinal))
                     .Select(chain => FirewallRuleset.ReplaceChain(chain.Key, chain.Value))));
                 // The bridge table was not touched: its listing (the read that grows with the VMs) still holds.
                 Remember(structure, frame, ListTable(FirewallRuleset.InetTable) + tables.Bridge);
@@ -111,7 +111,7 @@ public sealed class Firewall(HostKernel kernel, IStateStore store)
 
     public void RemoveForward(PortForward forward) => RunTolerant(FirewallRuleset.DeleteForward(forward));
 
-    public bool IsPresent() => ListStructure() is not null;
+    public bool IsPresent() => BothTablesExist();
 
     /// <summary>
     /// The elements of one of the bridge table's anti-spoofing sets (<see cref="FirewallRuleset.VmMacs"/>,

@@ -137,7 +137,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
                     $"network '{spec.Name}': its subnet or bridge cannot change ({existing.Spec.Subnet} on {existing.Spec.Bridge}) while {leased[spec.Name]} VM(s) use it", "subnet");
             }
 
-            if (current.TryGetValue(spec.Name, out var before) && before.Spec.Ipv6 is { } oldPrefix && oldPrefix != spec.Ipv6 &&
+            if (existing?.Spec.Ipv6 is { } oldPrefix && oldPrefix != spec.Ipv6 &&
                 store.ListVms().Any(v => v.Network == spec.Name && v.Options.Ipv6))
             {
                 throw DomainErrors.Conflict($"network '{spec.Name}': its IPv6 prefix {oldPrefix} is in use by VMs and cannot change", "ipv6");

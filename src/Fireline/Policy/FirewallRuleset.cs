@@ -46,41 +46,30 @@ public static class FirewallRuleset
     public static string Frame(HostState host, IReadOnlyList<NetworkSpec> networks)
         => Structure(host, [.. networks.Select(n => n with { Policies = [], DefaultIngress = PolicyAction.Allow, DefaultEgress = PolicyAction.Allow })]);
 
-    /// <summary>
-    /// Each network's two policy chains (<c>out-N</c>, <c>in-N</c>) as written in <see cref="Structure"/>: a block
-    /// <c>chain NAME { rules }</c>, keyed by chain name.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> PolicyChains(IReadOnlyList<NetworkSpec> networks)
+    /// <summary>Each network's two policy chains (<c>out-N</c>, <c>in-N</c>) and their rules, keyed by chain name.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> PolicyChains(IReadOnlyList<NetworkSpec> networks)
     {
         var (all, all6) = Prefixes(networks);
-        var chains = new Dictionary<string, string>(StringComparer.Ordinal);
+        var chains = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var network in networks)
         {
-            var text = new StringBuilder();
-            EgressChain(text, network, all, all6);
-            chains[Chain("out", network.Name)] = text.ToString();
-            text.Clear();
-            IngressChain(text, network, all, all6);
-            chains[Chain("in", network.Name)] = text.ToString();
+            chains[Chain("out", network.Name)] = EgressRules(network, all, all6);
+            chains[Chain("in", network.Name)] = IngressRules(network, all, all6);
         }
 
         return chains;
     }
 
-    /// <summary>
-    /// One transaction that replaces a chain's rules with those of a block from <see cref="PolicyChains"/>:
-    /// <c>flush chain inet fireline in-N</c>, then <c>add rule inet fireline in-N ...</c> per rule.
-    /// </summary>
-    public static string ReplaceChain(string chain, string block)
-    {
-        var text = new StringBuilder($"flush chain {InetTable} {chain}\n");
-        foreach (var line in block.Split('\n').Where(line => line.StartsWith("\t\t", StringComparison.Ordinal)))
-        {
-            text.Append($"add rule {InetTable} {chain} {line.Trim()}\n");
-        }
+    /// <summary>A chain as <see cref="Structure"/> writes it: <c>chain NAME { rules }</c>.</summary>
+    public static string ChainBlock(string chain, IReadOnlyList<string> rules)
+        => $"\n\tchain {chain} {{\n{string.Concat(rules.Select(rule => $"\t\t{rule}\n"))}\t}}\n";
 
-        return text.ToString();
-    }
+    /// <summary>
+    /// One transaction that replaces a chain's rules: <c>flush chain inet fireline in-N</c>, then
+    /// <c>add rule inet fireline in-N ...</c> per rule.
+    /// </summary>
+    public static string ReplaceChain(string chain, IReadOnlyList<string> rules)
+        => $"flush chain {InetTable} {chain}\n" + string.Concat(rules.Select(rule => $"add rule {InetTable} {chain} {rule}\n"));
 
     /// <summary>The commands that add every VM's and forward's elements (after a rebuild).</summary>
     public static string Elements(IReadOnlyList<VmFirewallEntry> vms, IReadOnlyList<PortForward> forwards)
@@ -199,8 +188,8 @@ public static class FirewallRuleset
     private static void NetworkChains(StringBuilder text, NetworkSpec network, string all, string all6)
     {
         var gateway = Ipv4Network.Format(Ipv4Network.Parse(network.Subnet).Gateway);
-        EgressChain(text, network, all, all6);
-        IngressChain(text, network, all, all6);
+        text.Append(ChainBlock(Chain("out", network.Name), EgressRules(network, all, all6)));
+        text.Append(ChainBlock(Chain("in", network.Name), IngressRules(network, all, all6)));
         text.Append('\n');
         text.Append($"\tchain {Chain("host", network.Name)} {{\n\t\tct state established,related accept\n");
         text.Append($"\t\tip daddr {gateway} icmp type echo-request accept\n");
@@ -219,43 +208,36 @@ public static class FirewallRuleset
     }
 
     // Egress: an allowed packet returns to the forward chain, where the receiver's ingress policy still applies.
-    private static void EgressChain(StringBuilder text, NetworkSpec network, string all, string all6)
+    private static List<string> EgressRules(NetworkSpec network, string all, string all6)
     {
-        text.Append($"\n\tchain {Chain("out", network.Name)} {{\n");
-        text.Append($"\t\tip daddr {{ {all} }} ip daddr != {network.Subnet} drop comment \"isolation\"\n");
-        if (network.Ipv6 is { } outPrefix)
+        List<string> rules = [$"ip daddr {{ {all} }} ip daddr != {network.Subnet} drop comment \"isolation\""];
+        if (network.Ipv6 is { } prefix)
         {
-            text.Append($"\t\tip6 daddr {{ {all6} }} ip6 daddr != {outPrefix} drop comment \"isolation\"\n");
+            rules.Add($"ip6 daddr {{ {all6} }} ip6 daddr != {prefix} drop comment \"isolation\"");
         }
 
-        foreach (var rule in network.Policies.Where(r => r.Direction == PolicyDirection.Egress))
-        {
-            text.Append($"\t\t{Match(rule)}{(rule.Action == PolicyAction.Allow ? "return" : "drop")} comment \"{rule.Name}\"\n");
-        }
-
+        rules.AddRange(network.Policies.Where(r => r.Direction == PolicyDirection.Egress)
+            .Select(rule => $"{Match(rule)}{(rule.Action == PolicyAction.Allow ? "return" : "drop")} comment \"{rule.Name}\""));
         if (network.DefaultEgress == PolicyAction.Deny)
         {
-            text.Append("\t\tdrop comment \"default egress\"\n");
+            rules.Add("drop comment \"default egress\"");
         }
 
-        text.Append("\t}\n");
+        return rules;
     }
 
-    private static void IngressChain(StringBuilder text, NetworkSpec network, string all, string all6)
+    private static List<string> IngressRules(NetworkSpec network, string all, string all6)
     {
-        text.Append($"\n\tchain {Chain("in", network.Name)} {{\n");
-        text.Append($"\t\tip saddr {{ {all} }} ip saddr != {network.Subnet} drop comment \"isolation\"\n");
-        if (network.Ipv6 is { } inPrefix)
+        List<string> rules = [$"ip saddr {{ {all} }} ip saddr != {network.Subnet} drop comment \"isolation\""];
+        if (network.Ipv6 is { } prefix)
         {
-            text.Append($"\t\tip6 saddr {{ {all6} }} ip6 saddr != {inPrefix} drop comment \"isolation\"\n");
+            rules.Add($"ip6 saddr {{ {all6} }} ip6 saddr != {prefix} drop comment \"isolation\"");
         }
 
-        foreach (var rule in network.Policies.Where(r => r.Direction == PolicyDirection.Ingress))
-        {
-            text.Append($"\t\t{Match(rule)}{(rule.Action == PolicyAction.Allow ? "accept" : "drop")} comment \"{rule.Name}\"\n");
-        }
-
-        text.Append($"\t\t{(network.DefaultIngress == PolicyAction.Allow ? "accept" : "drop")} comment \"default ingress\"\n\t}}\n");
+        rules.AddRange(network.Policies.Where(r => r.Direction == PolicyDirection.Ingress)
+            .Select(rule => $"{Match(rule)}{(rule.Action == PolicyAction.Allow ? "accept" : "drop")} comment \"{rule.Name}\""));
+        rules.Add($"{(network.DefaultIngress == PolicyAction.Allow ? "accept" : "drop")} comment \"default ingress\"");
+        return rules;
     }
 
     /// <summary>The match part of a rule: addresses, protocol, ports (an empty match matches everything).</summary>
