@@ -180,7 +180,11 @@ public sealed class DaemonLifecycleTests : IDisposable
         Assert.Equal(200, daemon.Send("PUT", $"/v1/vms/{id}", """{"network":"tenant-a"}""").Status);
         Assert.Equal(404, daemon.Send("GET", $"/v1/vms/{_env.Host.VmId("missing")}").Status);
 
-        var lines = daemon.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(KernelState.Json).ToList();
+        // A request's log line is written after its answer: wait for both requests' lines.
+        List<System.Text.Json.JsonElement> Lines() => [.. daemon.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(KernelState.Json)];
+        Eventually.True(() => Lines().Count(l => l.GetProperty("Message").GetString()!.StartsWith("PUT ", StringComparison.Ordinal) || l.GetProperty("EventId").GetInt32() == 2) >= 2,
+            "the daemon logs both requests");
+        var lines = Lines();
         Assert.Contains(lines, l => l.GetProperty("Message").GetString() == "networks from the configuration file: tenant-a create");
         var request = Assert.Single(lines, l => l.GetProperty("Message").GetString()!.StartsWith($"PUT /v1/vms/{id} -> 200", StringComparison.Ordinal));
         var scope = request.GetProperty("Scopes").EnumerateArray().Single(s => s.TryGetProperty("vmId", out _));
