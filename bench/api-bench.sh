@@ -4,10 +4,8 @@
 # host (bench/ApiBench). Root required. Usage: sudo bench/api-bench.sh [--scale N] [--clients N] [--per-client N]
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "api-bench.sh: run as root (the daemon creates network namespaces)" >&2
-  exit 2
-fi
+source "$(dirname "$0")/lib.sh"
+require_root "the daemon creates network namespaces"
 
 cd "$(dirname "$0")/.."
 [ -x artifacts/fireline/fireline ] || scripts/publish.sh

@@ -19,27 +19,16 @@
 # Usage: bench/compare.sh [N]   (N = 100 by default)
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "compare.sh: run as root (it creates network namespaces)" >&2
-  exit 2
-fi
+source "$(dirname "$0")/lib.sh"
+require_root "it creates network namespaces"
 
 N=${1:-100}
 WARMUP=3
 cd "$(dirname "$0")/.."
 P="flc$$" # every namespace this run makes starts with this (VM namespaces with vm-$P)
-work=$(mktemp -d)
 CNI_PATH=/usr/lib/cni
-
-cleanup() {
-  [ -z "${daemon:-}" ] || { kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null || true; }
-  for ns in $(ls /var/run/netns 2>/dev/null | grep -E "^(vm-)?$P-" || true); do
-    ip netns delete "$ns" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
+scratch "$P"
+on_exit() { [ -z "${daemon:-}" ] || { kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null || true; }; }
 
 if [ ! -x "$CNI_PATH/bridge" ] || ! command -v iptables >/dev/null || ! command -v curl >/dev/null; then
   echo "== installing containernetworking-plugins (CNI reference plugins; ipMasq needs iptables) and curl"
@@ -52,7 +41,6 @@ scripts/publish.sh
 FL=$PWD/artifacts/fireline/fireline
 LIFECYCLE=(dotnet "$PWD/bench/Fireline.Benchmarks/bin/Release/net10.0/Fireline.Benchmarks.dll" lifecycle)
 
-in_ns() { nsenter --net="/var/run/netns/$1" -- "${@:2}"; }
 
 # A private test host, as tests/Fireline.TestSupport/TestHost.cs builds one: NAME with uplink0 to NAME-out.
 make_host() {

@@ -8,10 +8,8 @@
 # Usage: bench/firewall.sh [--sizes 10,4000] [--samples 200] [--rounds 4] [--seconds 5] [...]  (FirewallBenchmark.cs lists all)
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "firewall.sh: run as root (the benchmark creates network namespaces)" >&2
-  exit 2
-fi
+source "$(dirname "$0")/lib.sh"
+require_root "the benchmark creates network namespaces"
 
 for tool in iptables iptables-restore iperf3 tc; do
   command -v "$tool" >/dev/null || { echo "firewall.sh: $tool is missing (Debian: apt-get install iptables iperf3 iproute2)" >&2; exit 2; }

@@ -5,25 +5,14 @@
 # Usage: bench/floor.sh [N]
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "floor.sh: run as root (it creates network namespaces)" >&2
-  exit 2
-fi
+source "$(dirname "$0")/lib.sh"
+require_root "it creates network namespaces"
 
 N=${1:-500}
 P="flb$$"            # every namespace this run makes starts with this
 HOST="$P-host"       # plays the test host
 VM="$P-vm"           # plays a VM's namespace
-work=$(mktemp -d)
-
-cleanup() {
-  for ns in $(ls /var/run/netns 2>/dev/null | grep "^$P-" || true); do
-    ip netns delete "$ns" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
+scratch "$P"
 
 # Writes N lines of a command template to a file; %d is replaced by the index, %a by an address 10.100.x.y.
 lines() {
@@ -46,7 +35,6 @@ per_op() {
 # Prints one result row: operation, add, delete, add + delete (the cycle the .NET benchmarks time).
 row() { awk -v op="$1" -v a="$2" -v d="$3" 'BEGIN { printf "%-58s %10.1f %10.1f %10.1f\n", op, a, d, a + d }'; }
 
-in_ns() { nsenter --net="/var/run/netns/$1" -- "${@:2}"; }
 
 ip netns add "$HOST"
 ip netns add "$VM"

@@ -9,29 +9,16 @@
 # Usage: bench/join.sh [ROUNDS] [SECONDS]   (5 rounds of 5 s by default)
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "join.sh: run as root (it creates network namespaces)" >&2
-  exit 2
-fi
+source "$(dirname "$0")/lib.sh"
+require_root "it creates network namespaces"
 
 ROUNDS=${1:-5}
 SECONDS_PER_TEST=${2:-5}
 P="flj$$"
 A="$P-a" B="$P-b" X="$P-x"
-work=$(mktemp -d)
 server=""
-
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null || true
-  for ns in $(ls /var/run/netns 2>/dev/null | grep "^$P-" || true); do
-    ip netns delete "$ns" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-in_ns() { nsenter --net="/var/run/netns/$1" -- "${@:2}"; }
+scratch "$P"
+on_exit() { [ -z "$server" ] || kill "$server" 2>/dev/null; }
 
 for ns in "$A" "$B" "$X"; do
   ip netns add "$ns"

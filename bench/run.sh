@@ -17,10 +17,8 @@
 # Usage: bench/run.sh   (results: printed; BenchmarkDotNet's reports under BenchmarkDotNet.Artifacts/)
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "run.sh: run as root (the benchmarks create network namespaces)" >&2
-  exit 2
-fi
+source "$(dirname "$0")/lib.sh"
+require_root "the benchmarks create network namespaces"
 
 cd "$(dirname "$0")/.."
 QUIET_LOAD=${QUIET_LOAD:-1.5}
