@@ -53,7 +53,8 @@ static int echo(const char *port_text)
         for (ssize_t i = 0; i < n; i++)
             if (buffer[i] == '\n' || buffer[i] == '\r')
                 buffer[i] = ' ';
-        printf("RECV udp:%s %s:%d %s\n", port_text, inet_ntoa(peer.sin_addr), ntohs(peer.sin_port), buffer);
+        /* On a fresh line, like every report (the console may hold an unfinished one). */
+        printf("\nRECV udp:%s %s:%d %s\n", port_text, inet_ntoa(peer.sin_addr), ntohs(peer.sin_port), buffer);
         fflush(stdout);
         sendto(fd, buffer, (size_t)n, 0, (struct sockaddr *)&peer, length);
     }

@@ -100,6 +100,9 @@ public sealed class GuestStandIn : IDisposable
             _relay.WaitForExit();
         }
 
+        // Used directly: Process.Dispose leaves them open.
+        _relay.StandardInput.Dispose();
+        _relay.StandardOutput.Dispose();
         _relay.Dispose();
         _ = Tool.TryRun("ip", "netns", "del", Namespace);
     }

@@ -56,6 +56,7 @@ public sealed class OutsideServer : IDisposable
             _process.WaitForExit();
         }
 
+        _process.StandardOutput.Dispose(); // read directly: Process.Dispose leaves it open
         _process.Dispose();
     }
 }

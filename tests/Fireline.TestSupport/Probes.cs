@@ -70,6 +70,7 @@ public static class Probes
             process.WaitForExit();
         }
 
+        process.StandardOutput.Dispose(); // read directly: Process.Dispose leaves it open
         process.Dispose();
     }
 

@@ -178,7 +178,11 @@ public sealed partial class QemuGuest : IDisposable
             else
             {
                 // The firmware and the kernel clear the screen with escape sequences: they are not part of a line.
-                _lines.Add(TerminalControl().Replace(line, ""));
+                // The guest starts every report on a fresh line, but what the firmware printed without a newline
+                // ("Booting from ROM..") may still share it: a report is read from its marker on, wherever it is.
+                var text = TerminalControl().Replace(line, "");
+                var report = ReportMarker().Match(text);
+                _lines.Add(report.Success ? text[report.Index..] : text);
             }
 
             Monitor.PulseAll(_gate);
@@ -206,9 +210,13 @@ public sealed partial class QemuGuest : IDisposable
         }
 
         _qemu.WaitForExit();
+        _qemu.StandardInput.Dispose(); // written directly: Process.Dispose leaves it open
         _qemu.Dispose();
     }
 
     [GeneratedRegex(@"\x1B(\[[0-?]*[ -/]*[@-~]|.)|\r")]
     private static partial Regex TerminalControl();
+
+    [GeneratedRegex("FIRELINE |PROBE |RECV ")]
+    private static partial Regex ReportMarker();
 }

@@ -44,20 +44,24 @@ public static class Tool
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        // Process.Dispose leaves a redirected stream that was read or written directly open (it is the caller's):
+        // a pipe per stream until the garbage collector gets to it, over a thousand of them in a test run.
+        using var output = process.StandardOutput;
+        using var error = process.StandardError;
         if (standardInput is not null)
         {
             process.StandardInput.Write(standardInput);
             process.StandardInput.Close();
         }
 
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
+        var outputText = output.ReadToEndAsync();
+        var errorText = error.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in {timeout}");
         }
 
-        return new Result(process.ExitCode, output.Result, error.Result);
+        return new Result(process.ExitCode, outputText.Result, errorText.Result);
     }
 }

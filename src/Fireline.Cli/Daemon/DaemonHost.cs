@@ -31,6 +31,7 @@ internal static class DaemonHost
 
     public static int Run(DaemonSettings settings)
     {
+        StopSignals.Handle();
         using var hostNamespace = ServiceSession.OpenHostNamespace(settings.HostNamespace);
         using var engine = FirelineEngine.Open(new EngineOptions
         {
@@ -44,6 +45,12 @@ internal static class DaemonHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
         DaemonLog.Opened(logger, settings.StateDirectory, settings.HostNamespace ?? "the daemon's own");
         StartUp(engine, settings, logger);
+        if (StopSignals.Requested.IsCancellationRequested)
+        {
+            // Stopped while starting: the state is whole (reconcile and init are), so there is nothing to serve.
+            DaemonLog.Stopped(logger);
+            return Output.ExitCodes.Success;
+        }
 
         app.UseRouting();
         app.Use(new RequestPipeline(logger, settings.Token, settings.MetricsListen?.Port).InvokeAsync);
@@ -72,6 +79,7 @@ internal static class DaemonHost
                 DaemonLog.Listening(logger, "tcp:" + metrics + " (GET /metrics only)");
             }
 
+            using var stopping = StopSignals.Requested.Register(app.Lifetime.StopApplication);
             app.WaitForShutdown();
         }
         finally

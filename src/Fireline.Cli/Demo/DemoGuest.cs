@@ -73,11 +73,21 @@ internal sealed class DemoGuest : IDisposable
             }
             else
             {
-                _lines.Add(line.Trim());
+                _lines.Add(FromReport(line).Trim());
             }
 
             Monitor.PulseAll(_gate);
         }
+    }
+
+    /// <summary>
+    /// The line from its report marker on: the guest starts every report on a fresh line, but firmware output
+    /// without a newline ("Booting from ROM..") may still share it.
+    /// </summary>
+    private static string FromReport(string line)
+    {
+        var markers = new[] { line.IndexOf("FIRELINE ", StringComparison.Ordinal), line.IndexOf("PROBE ", StringComparison.Ordinal) }.Where(at => at >= 0).ToList();
+        return markers.Count > 0 ? line[markers.Min()..] : line;
     }
 
     private string Wait(Func<string, bool> match, TimeSpan timeout)
@@ -129,6 +139,7 @@ internal sealed class DemoGuest : IDisposable
         {
             Kill();
             _qemu.WaitForExit();
+            _qemu.StandardInput.Dispose(); // written directly: Process.Dispose leaves it open
             _qemu.Dispose();
         }
     }

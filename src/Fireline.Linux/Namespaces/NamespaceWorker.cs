@@ -5,15 +5,23 @@ namespace Fireline.Linux.Namespaces;
 
 /// <summary>
 /// A dedicated OS thread that enters a network namespace, runs one piece of work, and returns to the
-/// namespace it started in. Thread-pool threads never switch namespaces, so nothing else can run in the wrong
+/// process's own namespace. Thread-pool threads never switch namespaces, so nothing else can run in the wrong
 /// one. Workers are pooled; one that cannot get back home is retired, never reused.
 /// </summary>
 internal sealed class NamespaceWorker
 {
     private static readonly System.Collections.Concurrent.ConcurrentBag<NamespaceWorker> Idle = [];
+
+    /// <summary>
+    /// Home for every worker: the namespace of the process's main thread, which never switches. Not the
+    /// namespace a worker's thread started in: a worker made by work running inside a VM's namespace (work that
+    /// itself enters another one) would otherwise call that namespace home, keep it alive, and run later work
+    /// meant for the process's namespace in it.
+    /// </summary>
+    private static readonly Lazy<SafeFd> Home = new(() => NamespaceFiles.Open("/proc/self/ns/net"));
+
     private readonly SemaphoreSlim _start = new(0);
     private readonly ManualResetEventSlim _done = new();
-    private SafeFd _home = null!;
     private SafeFd? _target;
     private Action? _work;
     private Exception? _error;
@@ -38,6 +46,7 @@ internal sealed class NamespaceWorker
     /// </summary>
     public static void Run(SafeFd? target, Action work)
     {
+        _ = Home.Value;
         if (!Idle.TryTake(out var worker))
         {
             worker = new NamespaceWorker();
@@ -65,13 +74,10 @@ internal sealed class NamespaceWorker
 
     private void Loop(ManualResetEventSlim ready)
     {
-        try
+        // A thread starts in its creator's namespace, which may be any: it goes home before its first work.
+        if (Libc.SetNs(Home.Value, Libc.CLONE_NEWNET) != 0)
         {
-            _home = NamespaceFiles.OpenCurrentThread();
-        }
-        catch (Exception error)
-        {
-            _error = error;
+            _error = KernelException.FromLastError(KernelObjectKind.Namespace, "setns to the process's namespace", null);
             ready.Set();
             return;
         }
@@ -96,7 +102,7 @@ internal sealed class NamespaceWorker
             finally
             {
                 // Whatever the work did (entered, unshared), this thread goes home before it takes more work.
-                if (Libc.SetNs(_home, Libc.CLONE_NEWNET) != 0)
+                if (Libc.SetNs(Home.Value, Libc.CLONE_NEWNET) != 0)
                 {
                     _broken = true;
                     _error ??= new KernelException(Marshal.GetLastPInvokeError(), "setns back to the home namespace", null, null);

@@ -20,6 +20,9 @@ namespace Fireline.Linux.Nftables;
 /// </summary>
 public sealed class NftContext : IDisposable
 {
+    /// <summary>FD_SETSIZE: the first descriptor select() cannot wait on.</summary>
+    private const int SelectLimit = 1024;
+
     private readonly NetworkNamespace _namespace;
     private readonly NftContextHandle _handle;
 
@@ -32,6 +35,12 @@ public sealed class NftContext : IDisposable
     /// <summary>
     /// Creates a context whose every command acts on <paramref name="ns"/>. The context keeps its own handle
     /// on the namespace; <paramref name="ns"/> may be disposed afterwards.
+    /// <para>
+    /// libnftables 1.0.x waits for the kernel's answers with select() on the socket it opens here, and glibc's
+    /// fortified FD_SET aborts the whole process when that descriptor is 1024 or more. The socket takes the
+    /// lowest free descriptor, so open contexts early, while the process holds few, and keep them; a process that
+    /// has none free below 1024 gets an error here (EMFILE) instead of an abort at its first change.
+    /// </para>
     /// </summary>
     public static NftContext Open(NetworkNamespace ns)
     {
@@ -42,6 +51,16 @@ public sealed class NftContext : IDisposable
             NftContextHandle handle;
             lock (LibNftables.Gate)
             {
+                try
+                {
+                    EnsureLowDescriptorFree();
+                }
+                catch
+                {
+                    own.Dispose();
+                    throw;
+                }
+
                 handle = LibNftables.CtxNew(LibNftables.NFT_CTX_DEFAULT);
             }
 
@@ -122,6 +141,17 @@ public sealed class NftContext : IDisposable
         }
 
         return output;
+    }
+
+    /// <summary>Refuses when the next socket would get a descriptor select() cannot take (see <see cref="Open"/>).</summary>
+    private static void EnsureLowDescriptorFree()
+    {
+        using var probe = Libc.Open("/dev/null", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (!probe.IsInvalid && probe.Value >= SelectLimit)
+        {
+            throw new KernelException((int)Errno.EMFILE, "nft_ctx_new", null,
+                $"the process holds every descriptor below {SelectLimit}, and libnftables' socket must get one of them (it waits on it with select())");
+        }
     }
 
     /// <summary>The operation as an error message shows it: the command, or the first one of a longer buffer.</summary>

@@ -15,14 +15,28 @@ public sealed class HostKernel : IDisposable
     private const int MaxIdleSockets = 16;
     private readonly ConcurrentBag<Rtnl> _idle = [];
     private readonly bool _ownsNamespace;
-    private readonly Lazy<NftContext> _nft;
+    private readonly NftContext _nft;
 
     public HostKernel(NetworkNamespace? hostNamespace, string netnsDirectory)
     {
         _ownsNamespace = hostNamespace is null;
         Namespace = hostNamespace ?? NetworkNamespace.Current();
         NetnsDirectory = netnsDirectory;
-        _nft = new Lazy<NftContext>(() => NftContext.Open(Namespace), LazyThreadSafetyMode.ExecutionAndPublication);
+        try
+        {
+            // Opened now, while the process holds few descriptors, and kept: libnftables needs its socket below
+            // descriptor 1024 (NftContext.Open says why), and a host of the library may open many later.
+            _nft = NftContext.Open(Namespace);
+        }
+        catch
+        {
+            if (_ownsNamespace)
+            {
+                Namespace.Dispose();
+            }
+
+            throw;
+        }
     }
 
     public NetworkNamespace Namespace { get; }
@@ -31,7 +45,7 @@ public sealed class HostKernel : IDisposable
     public string NetnsDirectory { get; }
 
     /// <summary>libnftables, acting on the host namespace whichever thread calls it.</summary>
-    public NftContext Nftables => _nft.Value;
+    public NftContext Nftables => _nft;
 
     public T Rtnl<T>(Func<Rtnl, T> work)
     {
@@ -80,10 +94,7 @@ public sealed class HostKernel : IDisposable
             rtnl.Dispose();
         }
 
-        if (_nft.IsValueCreated)
-        {
-            _nft.Value.Dispose();
-        }
+        _nft.Dispose();
 
         if (_ownsNamespace)
         {

@@ -62,13 +62,15 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     public static FirelineEngine Open(EngineOptions options)
     {
         var stateLock = StateDirectoryLock.Acquire(options.StateDirectory, options.LockHolder, options.LockHolder == "cli" ? options.LockWait : TimeSpan.Zero);
+        SqliteStateStore? store = null;
         try
         {
-            var store = new SqliteStateStore(Path.Combine(options.StateDirectory, "fireline.db"));
+            store = new SqliteStateStore(Path.Combine(options.StateDirectory, "fireline.db"));
             return new FirelineEngine(stateLock, store, new HostKernel(options.HostNamespace, options.NetnsDirectory), options);
         }
         catch
         {
+            store?.Dispose();
             stateLock.Dispose();
             throw;
         }

@@ -124,9 +124,19 @@ public sealed class VmDatapath(HostKernel kernel)
             }
             catch (LinkExistsException)
             {
-                // The name comes from an address leased to this VM alone: a link holding it is an orphan of a
-                // crash before this lease. Replace it.
-                rtnl.Links.Delete(spec.Name);
+                // The name comes from an address leased to this VM alone, so a link holding it is the previous
+                // holder's: a VM just deleted, whose namespace the kernel is still freeing with its veth (delete
+                // leaves that to it), or an orphan of a crash. Replace it; if the kernel frees it first, the name
+                // is free all the same.
+                try
+                {
+                    rtnl.Links.Delete(spec.Name);
+                }
+                catch (LinkNotFoundException)
+                {
+                    // Freed with its namespace meanwhile.
+                }
+
                 rtnl.Links.Create(spec);
             }
         });

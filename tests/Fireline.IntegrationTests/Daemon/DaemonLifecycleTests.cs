@@ -92,7 +92,8 @@ public sealed class DaemonLifecycleTests : IDisposable
             Assert.Contains("reconcile: state and kernel agree (1 VMs)", daemon.Log, StringComparison.Ordinal);
 
             Assert.True(ping.WaitForExit(TimeSpan.FromSeconds(60)), "ping did not finish");
-            var output = ping.StandardOutput.ReadToEnd();
+            using var pingOutput = ping.StandardOutput; // read directly: Process.Dispose leaves it open
+            var output = pingOutput.ReadToEnd();
             Assert.Contains("50 packets transmitted, 50 received, 0% packet loss", output, StringComparison.Ordinal);
         }
         finally
@@ -102,14 +103,26 @@ public sealed class DaemonLifecycleTests : IDisposable
     }
 
     [Fact]
-    public void Under_systemd_it_reports_ready_once_listening_and_stopping_on_sigterm()
+    public void Under_systemd_it_reports_ready_once_listening_and_a_storm_of_sigterms_stops_it_cleanly()
     {
-        var socket = Path.Combine(_env.StateDirectory, "notify-test.sock");
-        var result = Tool.TryRun("python3", ["-c", SystemdStandIn, TestSupport.Cli.Path, .. _env.CliScope, "--socket", socket], TimeSpan.FromSeconds(90));
+        var result = UnderSystemd("ready");
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        // SIGTERM every 5 ms from READY=1 until it exits: the later ones land while it shuts down.
         Assert.Equal(["READY=1 socket=True", "STOPPING=1", "exit 0"], result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("<6>fireline.daemon", result.StandardError, StringComparison.Ordinal); // journald's priority prefix
+    }
+
+    [Fact]
+    public void Sigterms_while_it_starts_stop_it_cleanly()
+    {
+        var result = UnderSystemd("starting");
+
+        // SIGTERM every 5 ms from its first log line on, before it listens: it stops, never dies of the signal.
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Equal("exit 0", result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Contains("stopped; every VM's network stays in place", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_env.StateDirectory, "notify-test.sock")), "no socket is left behind");
     }
 
     [Fact]
@@ -232,25 +245,45 @@ public sealed class DaemonLifecycleTests : IDisposable
         Assert.Equal(200, daemon.Send("GET", "/v1/vms").Status); // the Unix socket needs none
     }
 
+    private Tool.Result UnderSystemd(string stormFrom)
+    {
+        var socket = Path.Combine(_env.StateDirectory, "notify-test.sock");
+        return Tool.TryRun("python3", ["-c", SystemdStandIn, stormFrom, TestSupport.Cli.Path, .. _env.CliScope, "--socket", socket], TimeSpan.FromSeconds(90));
+    }
+
     /// <summary>
     /// systemd as far as a Type=notify service sees it: a parent process named "systemd" and a NOTIFY_SOCKET.
-    /// Starts the daemon, prints each notification, sends SIGTERM after READY=1; the daemon's log goes to stderr.
+    /// Starts the daemon and sends it SIGTERM every 5 ms until it exits, from READY=1 on ("ready") or from its
+    /// first log line on ("starting"); prints each notification and the exit code; the daemon's log goes to stderr.
     /// </summary>
     private const string SystemdStandIn = """
-        import ctypes, os, socket, subprocess, sys
-        path = sys.argv[-1] + ".notify"
+        import ctypes, os, socket, subprocess, sys, time
+        mode, command, path = sys.argv[1], sys.argv[2:], sys.argv[-1] + ".notify"
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         notify.bind(path)
         notify.settimeout(60)
         ctypes.CDLL(None).prctl(15, b"systemd", 0, 0, 0)
-        daemon = subprocess.Popen([sys.argv[1], *sys.argv[2:], "serve"], env=dict(os.environ, NOTIFY_SOCKET=path), stdout=sys.stderr)
+        daemon = subprocess.Popen([*command, "serve"], env=dict(os.environ, NOTIFY_SOCKET=path), stdout=subprocess.PIPE, text=True)
+        log = []
         try:
-            print(notify.recv(4096).decode().strip(), "socket=" + str(os.path.exists(sys.argv[-1])), flush=True)
-            daemon.terminate()
-            print(notify.recv(4096).decode().strip(), flush=True)
+            if mode == "ready":
+                print(notify.recv(4096).decode().strip(), "socket=" + str(os.path.exists(sys.argv[-1])), flush=True)
+            else:
+                log.append(daemon.stdout.readline())
+            while daemon.poll() is None:
+                daemon.terminate()
+                time.sleep(0.005)
+            notify.setblocking(False)
+            while True:
+                try:
+                    print(notify.recv(4096).decode().strip(), flush=True)
+                except BlockingIOError:
+                    break
         finally:
-            daemon.terminate()
+            if daemon.poll() is None:
+                daemon.kill()
             print("exit", daemon.wait(), flush=True)
+            sys.stderr.write("".join(log) + daemon.stdout.read())
             os.unlink(path)
         """;
 

@@ -15,6 +15,8 @@ public sealed class HostInitTests : IDisposable
     public void Sets_up_forwarding_the_bridge_with_its_gateway_and_nat_in_the_test_host()
     {
         var rootForwarding = File.ReadAllText("/proc/sys/net/ipv4/ip_forward");
+        // A new namespace starts with the machine's IPv4 settings: off first, so that the init is what turns it on.
+        _env.Host.InHost("sysctl", "-qw", "net.ipv4.ip_forward=0");
 
         var status = _env.Engine.InitHost(new HostInitRequest());
 

@@ -56,13 +56,7 @@ public sealed class ReconcileTests : IDisposable
         Ip.Run("netns", "add", foreign);
         // Forget the VM: its namespace and veth are now orphans only the kernel knows about.
         _env.Engine.Dispose();
-        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_env.StateDirectory}/fireline.db"))
-        {
-            db.Open();
-            using var command = db.CreateCommand();
-            command.CommandText = "DELETE FROM vms";
-            command.ExecuteNonQuery();
-        }
+        StateDatabase.Execute(_env.StateDirectory, "DELETE FROM vms");
 
         var report = _env.Reopen().Reconcile();
 

@@ -3,7 +3,6 @@ using Fireline.Host;
 using Fireline.Sriov;
 using Fireline.TestSupport;
 using Fireline.Vms;
-using Microsoft.Data.Sqlite;
 
 namespace Fireline.IntegrationTests.Sriov;
 
@@ -71,13 +70,7 @@ public sealed class SriovTests : IDisposable
         var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("r1"), Sriov = "tpf0" });
         Ip.Run("-n", vm.Namespace, "link", "del", "vf0");
         _env.Engine.Dispose();
-        using (var db = new SqliteConnection($"Data Source={_env.StateDirectory}/fireline.db"))
-        {
-            db.Open();
-            using var command = db.CreateCommand();
-            command.CommandText = "INSERT INTO vfs(pf, vf_index, vm_id, device) VALUES('tpf0', 1, 'no-such-vm', 'tvf1')";
-            command.ExecuteNonQuery();
-        }
+        StateDatabase.Execute(_env.StateDirectory, "INSERT INTO vfs(pf, vf_index, vm_id, device) VALUES('tpf0', 1, 'no-such-vm', 'tvf1')");
 
         var report = _env.Reopen().Reconcile();
 

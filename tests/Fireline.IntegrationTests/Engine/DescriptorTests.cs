@@ -1,0 +1,68 @@
+using Fireline.Host;
+using Fireline.Linux;
+using Fireline.Service;
+using Fireline.TestSupport;
+using Fireline.Vms;
+using Microsoft.Win32.SafeHandles;
+
+namespace Fireline.IntegrationTests.Engine;
+
+/// <summary>
+/// A host of the library that holds thousands of descriptors (a daemon with many connections, a test run):
+/// libnftables aborts the process when its socket's descriptor is 1024 or more, so Fireline must never let it.
+/// </summary>
+[Trait("Category", Categories.Integration)]
+public sealed class DescriptorTests : IDisposable
+{
+    private readonly EngineHost _env = new();
+    private readonly List<SafeFileHandle> _held = [];
+
+    [Fact]
+    public void With_two_thousand_descriptors_open_the_engine_still_changes_the_firewall()
+    {
+        Hold(2000);
+
+        _env.Engine.InitHost(new HostInitRequest());
+        _env.Engine.ApplyNetworks(
+            "networks: [{name: crowded, subnet: 10.210.0.0/24, policies: [{name: web, direction: ingress, protocol: tcp, port: 80, action: allow}]}]",
+            dryRun: false, prune: false);
+        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("crowded"), Network = "crowded" });
+
+        var inet = _env.Host.InHost("nft", "list", "table", "inet", "fireline");
+        Assert.Contains("tcp dport 80 accept comment \"web\"", inet, StringComparison.Ordinal);
+        Assert.Contains(vm.HostVeth, _env.Host.InHost("nft", "list", "set", "bridge", "fireline", "vm_ipv4"), StringComparison.Ordinal);
+        _env.Engine.DeleteVm(vm.VmId);
+        Assert.DoesNotContain(vm.HostVeth, _env.Host.InHost("nft", "list", "set", "bridge", "fireline", "vm_ipv4"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_engine_opened_with_no_descriptor_free_below_1024_is_refused_not_aborted()
+    {
+        _env.Engine.Dispose(); // its descriptors are low ones: they must not be free for the next engine
+        Hold(1100);
+
+        var error = Assert.Throws<KernelException>(() => _env.Reopen());
+
+        Assert.Equal(Errno.EMFILE, error.Errno);
+        Assert.Contains("below 1024", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Takes the lowest free descriptors until the process holds at least <paramref name="count"/> more.</summary>
+    private void Hold(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _held.Add(File.OpenHandle("/dev/null"));
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var handle in _held)
+        {
+            handle.Dispose();
+        }
+
+        _env.Dispose();
+    }
+}
