@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
-using Fireline.Host;
+using System.Net;
+using Fireline.Firewall;
 using Fireline.Kernel;
+using Fireline.Linux;
 using Fireline.Linux.Namespaces;
-using Fireline.Policy;
+using Fireline.Linux.Nftables;
 using Fireline.State;
 using Fireline.TestSupport;
 using Fireline.Vms;
@@ -13,8 +15,8 @@ namespace Fireline.Benchmarks;
 /// <summary>
 /// One size of the firewall benchmark: a private engine host holding that many VMs spread round-robin over the
 /// benchmark's networks (each a /22, 1,021 VMs at most: a bridge takes 1,023), the iptables peer's scratch namespace
-/// loaded with as many VMs' rules, and a <see cref="Fireline.Host.Firewall"/> of its own on the host namespace:
-/// what the engine builds (<c>new Firewall(kernel, store)</c>), so its <c>AddVm</c>/<c>RemoveVm</c> can be timed alone.
+/// loaded with as many VMs' rules, and a <see cref="HostFirewall"/> of its own on the host namespace:
+/// what the engine builds (<c>new HostFirewall(kernel, store)</c>), so its <c>AddVm</c>/<c>RemoveVm</c> can be timed alone.
 /// </summary>
 public sealed class FirewallHost : IDisposable
 {
@@ -28,14 +30,14 @@ public sealed class FirewallHost : IDisposable
         Peer = new IptablesPeer(env.Host.Prefix);
         _store = new SqliteStateStore(Path.Combine(env.StateDirectory, "fireline.db"));
         _kernel = new HostKernel(env.Host.HostNamespace, NetworkNamespace.DefaultRunDirectory);
-        Firewall = new Firewall(_kernel, _store);
+        Firewall = new HostFirewall(_kernel, _store);
     }
 
     public int Size { get; }
 
     public EngineHost Env { get; }
 
-    public Firewall Firewall { get; }
+    public HostFirewall Firewall { get; }
 
     public IptablesPeer Peer { get; }
 
@@ -93,7 +95,7 @@ public sealed class FirewallHost : IDisposable
             env.Engine.ApplyNetworks(NetworksYaml(networks), dryRun: false, prune: false);
             EngineHosts.Fill(env, Enumerable.Range(0, size).Select(i => new VmCreateRequest { VmId = env.Host.VmId($"f{i}"), Network = Network(i % networks) }), stop);
             var probe = env.Engine.CreateVm(new VmCreateRequest { VmId = env.Host.VmId("probe"), Network = Network(0) });
-            host.Probe = new VmFirewallEntry(probe.HostVeth, probe.GuestMac, probe.Ipv4.Address);
+            host.Probe = Entry(probe);
             host.Sender = env.Engine.CreateVm(new VmCreateRequest { VmId = env.Host.VmId("sender"), Network = Network(0) });
             var loaded = host.Peer.Load(size);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -118,17 +120,27 @@ public sealed class FirewallHost : IDisposable
     /// <summary>Only the sender's elements in the anti-spoofing sets, in one transaction: no other VM's state.</summary>
     public void KeepOnlySender()
     {
-        var sender = new VmFirewallEntry(Sender.HostVeth, Sender.GuestMac, Sender.Ipv4.Address);
-        _kernel.Nftables.Run(
-            $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmMacs}\n" +
-            $"flush set {FirewallRuleset.BridgeTable} {FirewallRuleset.VmAddresses}\n" + FirewallRuleset.AddVm(sender));
+        var batch = new NftBatch();
+        foreach (var set in FirewallTables.BridgeSets)
+        {
+            batch.FlushSet(set);
+        }
+
+        foreach (var (set, elements) in Entry(Sender).Elements)
+        {
+            batch.AddElements(set, elements);
+        }
+
+        _kernel.Nft(nft => nft.Apply(batch));
     }
 
     /// <summary>Every VM's elements back, from the state (what reconcile does).</summary>
     public void RestoreElements() => Firewall.SyncElements();
 
     /// <summary>How many VMs the anti-spoofing address set holds now.</summary>
-    public int Elements => Firewall.ListVmElements(FirewallRuleset.VmAddresses).Count;
+    public int Elements => Firewall.VmIpv4Elements().Count;
+
+    private static VmFirewallEntry Entry(VmRecord vm) => new(vm.HostVeth, MacAddress.Parse(vm.GuestMac), IPAddress.Parse(vm.Ipv4.Address));
 
     /// <summary>Deletes every VM through the engine, then removes the test host with the peer's namespaces.</summary>
     public void Dispose()

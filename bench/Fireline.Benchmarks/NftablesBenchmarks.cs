@@ -1,4 +1,4 @@
-using System.Text;
+using System.Net;
 using BenchmarkDotNet.Attributes;
 using Fireline.Linux.Nftables;
 using Fireline.TestSupport;
@@ -7,7 +7,7 @@ namespace Fireline.Benchmarks;
 
 /// <summary>
 /// One VM's element in a plain (non-interval) set that already holds <see cref="Loaded"/> others, added and removed
-/// as two transactions through one reused libnftables context:
+/// as two transactions over one nf_tables netlink socket:
 /// <c>nft add element inet T vms { 10.100.0.2 }</c> + <c>nft delete element inet T vms { 10.100.0.2 }</c>.
 /// </summary>
 public class NftablesBenchmarks
@@ -15,21 +15,20 @@ public class NftablesBenchmarks
     /// <summary>The set's other elements: a host with this many VMs.</summary>
     public const int Loaded = 4000;
 
+    private static readonly NftTable Table = new(NftFamily.Inet, "bench");
+    private static readonly NftSet Vms = new(Table, "vms", NftDataType.Ipv4Address);
+    private static readonly NftElement Probe = new(NftData.Address(IPAddress.Parse("10.100.0.2")));
+
     private TestHost _host = null!;
-    private NftContext _nft = null!;
+    private NfTables _nft = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _host = new TestHost();
-        _nft = NftContext.Open(_host.HostNamespace);
-        var load = new StringBuilder("add table inet bench\nadd set inet bench vms { type ipv4_addr; }\nadd element inet bench vms { ");
-        for (var i = 0; i < Loaded; i++)
-        {
-            load.Append(i == 0 ? "" : ", ").Append($"10.101.{i / 250}.{i % 250 + 2}");
-        }
-
-        _nft.Run(load.Append(" }\n").ToString());
+        _nft = NfTables.Open(_host.HostNamespace);
+        var load = Enumerable.Range(0, Loaded).Select(i => new NftElement([10, 101, (byte)(i / 250), (byte)((i % 250) + 2)])).ToList();
+        _nft.Apply(new NftBatch().AddTable(Table).AddSet(Vms).AddElements(Vms, load));
     }
 
     [GlobalCleanup]
@@ -42,7 +41,7 @@ public class NftablesBenchmarks
     [Benchmark]
     public void AddAndDeleteElement()
     {
-        _nft.Run("add element inet bench vms { 10.100.0.2 }");
-        _nft.Run("delete element inet bench vms { 10.100.0.2 }");
+        _nft.Apply(new NftBatch().AddElements(Vms, [Probe]));
+        _nft.Apply(new NftBatch().DeleteElements(Vms, [Probe]));
     }
 }

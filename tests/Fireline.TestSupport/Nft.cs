@@ -24,11 +24,19 @@ public static class Nft
     public static IReadOnlyList<JsonElement> Objects(string ns, string kind)
         => [.. Ruleset(ns).Where(item => item.TryGetProperty(kind, out _)).Select(item => item.GetProperty(kind))];
 
-    /// <summary>The elements of a set of plain values (addresses, ports), as nft prints them; empty when the set is.</summary>
+    /// <summary>
+    /// The elements of a set of plain values (addresses, ports, names, prefixes written <c>a/len</c>), as nft prints
+    /// them; empty when the set is.
+    /// </summary>
     public static IReadOnlyList<string> SetElements(string ns, string family, string table, string set)
     {
         var found = Objects(ns, "set").Single(s =>
             s.GetProperty("family").GetString() == family && s.GetProperty("table").GetString() == table && s.GetProperty("name").GetString() == set);
-        return found.TryGetProperty("elem", out var elements) ? [.. elements.EnumerateArray().Select(e => e.ToString())] : [];
+        return found.TryGetProperty("elem", out var elements) ? [.. elements.EnumerateArray().Select(Text)] : [];
     }
+
+    private static string Text(JsonElement element)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty("prefix", out var prefix)
+            ? $"{prefix.GetProperty("addr").GetString()}/{prefix.GetProperty("len").GetInt32()}"
+            : element.ToString();
 }

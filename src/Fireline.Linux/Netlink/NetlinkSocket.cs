@@ -12,9 +12,14 @@ public sealed class NetlinkSocket : IDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
     private const int DumpAttempts = 5;
+
+    /// <summary>What a new socket's send buffer holds at least (net.core.wmem_default is 212,992).</summary>
+    private const int DefaultSendBuffer = 200 * 1024;
+
     private readonly SafeFd _fd;
     private readonly byte[] _receive = new byte[ReceiveBufferSize];
     private uint _sequence;
+    private int _sendBuffer = DefaultSendBuffer;
 
     private NetlinkSocket(SafeFd fd, NetlinkProtocol protocol, uint portId)
     {
@@ -79,21 +84,54 @@ public sealed class NetlinkSocket : IDisposable
     /// </summary>
     public void Execute(NetlinkRequest request, ReplyHandler? onReply = null)
     {
-        var messages = request.Messages;
-        if (messages.Count == 0)
+        if (request.Messages.Count == 0)
         {
             return;
         }
 
-        var firstSequence = _sequence + 1;
+        var firstSequence = Stamp(request);
+        SendAll(request.MutableBytes, request.Messages[0]);
+        ReceiveUntilAnswered(request, firstSequence, onReply, null);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="silent"/>, whose messages the kernel answers only when one fails (an nf_tables
+    /// batch sent without acks), then <paramref name="sync"/>, which it always answers. The kernel handles each
+    /// send to the end before it returns, so every failure of the first is queued before the answer to the
+    /// second: reading up to that answer sees them all, with no timeout and no select(). Throws the first
+    /// failure. A send larger than the socket's buffer grows the buffer first (root may exceed rmem/wmem limits).
+    /// </summary>
+    public unsafe void ExecuteSilent(NetlinkRequest silent, NetlinkRequest sync)
+    {
+        var silentFirst = Stamp(silent);
+        var syncFirst = Stamp(sync);
+        if (silent.Bytes.Length > _sendBuffer)
+        {
+            var size = silent.Bytes.Length + (64 * 1024);
+            if (Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, &size, sizeof(int)) != 0)
+            {
+                throw KernelException.FromLastError(silent.Messages[0].Kind, "setsockopt(SO_SNDBUFFORCE)", null);
+            }
+
+            _sendBuffer = size;
+        }
+
+        SendAll(silent.MutableBytes, silent.Messages[0]);
+        SendAll(sync.MutableBytes, sync.Messages[0]);
+        ReceiveUntilAnswered(sync, syncFirst, null, (silent, silentFirst));
+    }
+
+    /// <summary>Gives each message of the request the next sequence number; returns the first.</summary>
+    private uint Stamp(NetlinkRequest request)
+    {
+        var first = _sequence + 1;
         var bytes = request.MutableBytes;
-        foreach (var message in messages)
+        foreach (var message in request.Messages)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(bytes[(message.Offset + 8)..], ++_sequence);
         }
 
-        SendAll(bytes, messages[0]);
-        ReceiveUntilAnswered(request, firstSequence, onReply);
+        return first;
     }
 
     /// <summary>
@@ -152,7 +190,8 @@ public sealed class NetlinkSocket : IDisposable
         }
     }
 
-    private unsafe void ReceiveUntilAnswered(NetlinkRequest request, uint firstSequence, ReplyHandler? onReply)
+    private unsafe void ReceiveUntilAnswered(NetlinkRequest request, uint firstSequence, ReplyHandler? onReply,
+        (NetlinkRequest Request, uint FirstSequence)? silent)
     {
         var messages = request.Messages;
         var answered = new bool[messages.Count];
@@ -193,7 +232,9 @@ public sealed class NetlinkSocket : IDisposable
                 var index = (long)message.Sequence - firstSequence;
                 if (index < 0 || index >= messages.Count || answered[index])
                 {
-                    continue; // a late answer to an earlier exchange
+                    // Not an answer to this request: a failure of the silent one, or a late answer to an earlier exchange.
+                    firstError ??= SilentFailure(message, silent);
+                    continue;
                 }
 
                 var entry = messages[(int)index];
@@ -241,6 +282,24 @@ public sealed class NetlinkSocket : IDisposable
         {
             throw new DumpInterruptedException(messages[0].Operation);
         }
+    }
+
+    /// <summary>The failure a message reports for one of the silent request's messages, if it is one.</summary>
+    private static KernelException? SilentFailure(NetlinkMessage message, (NetlinkRequest Request, uint FirstSequence)? silent)
+    {
+        if (silent is not { } quiet || message.Type != NetlinkConstants.NLMSG_ERROR)
+        {
+            return null;
+        }
+
+        var index = (long)message.Sequence - quiet.FirstSequence;
+        if (index < 0 || index >= quiet.Request.Messages.Count || ParseError(message, out var reason) is not (< 0 and var error))
+        {
+            return null;
+        }
+
+        var entry = quiet.Request.Messages[(int)index];
+        return KernelException.Create(-error, entry.Kind, entry.Operation, entry.ObjectName, reason);
     }
 
     /// <summary>Reads nlmsgerr (or the int of NLMSG_DONE) and its extended-ack message, if any.</summary>

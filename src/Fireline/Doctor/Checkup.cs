@@ -1,3 +1,4 @@
+using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Host;
@@ -14,7 +15,7 @@ namespace Fireline.Doctor;
 /// in the host namespace and inside each VM's namespace) and, when it fails, names the command that fixes it.
 /// It changes nothing but the neighbour entry a ping to a running guest refreshes.
 /// </summary>
-public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDatapath host, Firewall firewall)
+public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDatapath host, HostFirewall firewall)
 {
     private const string Reconcile = "fireline reconcile";
     private const string HostScope = "host";
@@ -62,8 +63,8 @@ public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDa
     /// <summary>The anti-spoofing elements in the kernel, read once per run: port -> MACs, port -> (MAC, IPv4).</summary>
     private sealed record AntiSpoofing(ILookup<string, string> Macs, ILookup<string, (string Mac, string Address)> Addresses)
     {
-        public static AntiSpoofing Read(Firewall firewall) => new(
-            firewall.ListVmElements(FirewallRuleset.VmMacs).ToLookup(e => e[0], e => e[1], StringComparer.Ordinal),
-            firewall.ListVmElements(FirewallRuleset.VmAddresses).ToLookup(e => e[0], e => (e[1], e[2]), StringComparer.Ordinal));
+        public static AntiSpoofing Read(HostFirewall firewall) => new(
+            firewall.VmMacElements().ToLookup(e => e.Port, e => e.Mac.ToString(), StringComparer.Ordinal),
+            firewall.VmIpv4Elements().ToLookup(e => e.Port, e => (e.Mac.ToString(), e.Address.ToString()), StringComparer.Ordinal));
     }
 }

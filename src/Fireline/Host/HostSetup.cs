@@ -1,3 +1,4 @@
+using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Ipam;
@@ -10,7 +11,7 @@ namespace Fireline.Host;
 /// <c>fireline host init</c> and <c>host status</c>. Init is ensure-style throughout: every piece is checked
 /// and only what is missing or different is changed, so a second run changes nothing.
 /// </summary>
-public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapath host, Firewall firewall)
+public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapath host, HostFirewall firewall)
 {
     public const string DefaultNetwork = "default";
 

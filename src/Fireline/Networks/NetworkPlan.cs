@@ -7,7 +7,7 @@ public sealed record NetworkPlan
 
     public required IReadOnlyList<NetworkChange> Changes { get; init; }
 
-    /// <summary>Fireline's nftables tables as they are after the apply (the rules the file compiles to).</summary>
+    /// <summary>The chains and rules the file's networks compile to, as nft would list them.</summary>
     public required string Firewall { get; init; }
 }
 

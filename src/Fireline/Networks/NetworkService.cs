@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Host;
@@ -15,7 +16,7 @@ namespace Fireline.Networks;
 /// validated whole before anything changes (an invalid file changes nothing at all); then bridges are ensured
 /// and the firewall is rebuilt in one transaction. Applying the same file twice changes nothing.
 /// </summary>
-public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDatapath host, Firewall firewall, HostKernel kernel)
+public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDatapath host, HostFirewall firewall, HostKernel kernel)
 {
     public NetworkPlan Apply(string yaml, bool dryRun, bool prune)
     {
@@ -27,7 +28,6 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         var pruned = prune ? current.Keys.Where(name => wanted.All(w => w.Name != name)).ToList() : [];
         Validate(wanted, current, pruned, leased, dryRun);
 
-        var after = current.Values.Select(n => n.Spec).Where(s => !pruned.Contains(s.Name) && wanted.All(w => w.Name != s.Name)).Concat(wanted).ToList();
         foreach (var spec in wanted)
         {
             var action = !current.TryGetValue(spec.Name, out var existing) ? "create" : existing.Spec == spec ? "unchanged" : "update";
@@ -35,7 +35,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         }
 
         changes.AddRange(pruned.Select(name => new NetworkChange(name, "delete", [$"bridge {current[name].Spec.Bridge} removed"])));
-        var firewallText = FirewallRuleset.Structure(hostState, after);
+        var firewallText = FirewallText.Describe(hostState, wanted);
         if (dryRun || changes.All(c => c.Action == "unchanged"))
         {
             // Unchanged networks still get their bridge and firewall checked: apply is also a repair.

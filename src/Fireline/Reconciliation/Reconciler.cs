@@ -1,3 +1,4 @@
+using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Host;
 using Fireline.Kernel;
@@ -17,7 +18,7 @@ namespace Fireline.Reconciliation;
 /// and removes what is provably this instance's but unclaimed. Another instance's objects are never touched:
 /// a VM namespace counts as ours only when its veth peer sits in our host namespace or our records name it.
 /// </summary>
-public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath datapath, HostDatapath host, Firewall firewall, SriovPool sriov, HostKernel kernel)
+public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, HostKernel kernel)
 {
     public ReconcileReport Run()
     {
@@ -73,9 +74,9 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
             }
         }
 
-        if (firewall.Ensure(state, [.. networks.Select(n => n.Spec)]))
+        if (firewall.Verify(state, [.. networks.Select(n => n.Spec)]))
         {
-            actions.Add(new ReconcileAction("repair", "firewall", $"rebuilt nftables tables {FirewallRuleset.InetTable} and {FirewallRuleset.BridgeTable}"));
+            actions.Add(new ReconcileAction("repair", "firewall", $"rebuilt nftables tables {FirewallTables.Inet} and {FirewallTables.Bridge}"));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Doctor;
 using Fireline.Errors;
@@ -45,7 +46,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _metrics = new Lazy<FirelineMetrics>(() => options.Metrics ?? new FirelineMetrics());
         var pools = new NetworkPools(store);
         var hostDatapath = new HostDatapath(kernel);
-        var firewall = new Firewall(kernel, store);
+        var firewall = new HostFirewall(kernel, store);
         var datapath = new VmDatapath(kernel);
         _host = new HostSetup(store, pools, hostDatapath, firewall);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);

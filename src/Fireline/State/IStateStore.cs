@@ -18,6 +18,12 @@ public interface IStateStore : IDisposable
 
     void SaveSetting(string key, string value);
 
+    /// <summary>Every setting whose key starts with <paramref name="prefix"/>, by key.</summary>
+    IReadOnlyDictionary<string, string> ListSettings(string prefix);
+
+    /// <summary>Removes a setting; nothing happens when there is none.</summary>
+    void DeleteSetting(string key);
+
     IReadOnlyList<NetworkState> ListNetworks();
 
     NetworkState? GetNetwork(string name);

@@ -47,6 +47,22 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
+    public IReadOnlyDictionary<string, string> ListSettings(string prefix)
+    {
+        lock (_lock)
+        {
+            return _settings.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        }
+    }
+
+    public void DeleteSetting(string key)
+    {
+        lock (_lock)
+        {
+            _settings.Remove(key);
+        }
+    }
+
     public IReadOnlyList<NetworkState> ListNetworks()
     {
         lock (_lock)

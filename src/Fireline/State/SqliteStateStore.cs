@@ -96,6 +96,24 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public IReadOnlyDictionary<string, string> ListSettings(string prefix)
+    {
+        lock (_lock)
+        {
+            var full = "setting." + prefix;
+            return Query("SELECT key, value FROM meta WHERE substr(key, 1, length($p)) = $p", r => (r.GetString(0), r.GetString(1)), ("$p", full))
+                .ToDictionary(s => s.Item1["setting.".Length..], s => s.Item2, StringComparer.Ordinal);
+        }
+    }
+
+    public void DeleteSetting(string key)
+    {
+        lock (_lock)
+        {
+            Execute("DELETE FROM meta WHERE key = $k", ("$k", "setting." + key));
+        }
+    }
+
     public IReadOnlyList<NetworkState> ListNetworks()
     {
         lock (_lock)

@@ -1,3 +1,4 @@
+using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Concurrency;
 using Fireline.Errors;
@@ -16,7 +17,7 @@ namespace Fireline.Vms;
 /// commits after the last, so a crash at any instant leaves a record reconcile can finish or undo. Operations
 /// on one VM are serialised; operations on different VMs share no lock across kernel calls.
 /// </summary>
-public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, Firewall firewall, SriovPool sriov, string netnsDirectory)
+public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, string netnsDirectory)
 {
     /// <summary>
     /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM.
@@ -67,7 +68,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             }
 
             // Anti-spoofing lets the VM's frames through before its port exists: it is never open without them.
-            firewall.AddVm(FirewallElements.For(vm, network.Spec));
+            firewall.AddVm(VmFirewallEntry.For(vm, network.Spec));
             FaultPoints.Hit("create.firewall");
 
             var bridge = host.FindBridge(network.Spec.Bridge)
@@ -147,7 +148,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             firewall.RemoveForward(forward);
         }
 
-        firewall.RemoveVm(FirewallElements.For(vm, store.GetNetwork(vm.Network)!.Spec));
+        firewall.RemoveVm(VmFirewallEntry.For(vm, store.GetNetwork(vm.Network)!.Spec));
         FaultPoints.Hit("delete.firewall");
         Release(vm);
         return removed;

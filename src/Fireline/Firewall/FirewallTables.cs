@@ -1,0 +1,83 @@
+using Fireline.Linux.Nftables;
+
+namespace Fireline.Firewall;
+
+/// <summary>
+/// Fireline's two tables in the host namespace, their named sets and maps, and their base chains: the frame that
+/// every network's chains and every VM's elements hang in. Fireline never writes into anybody else's table.
+/// </summary>
+public static class FirewallTables
+{
+    public static NftTable Inet { get; } = new(NftFamily.Inet, "fireline");
+
+    public static NftTable Bridge { get; } = new(NftFamily.Bridge, "fireline");
+
+    // inet: which interfaces are Fireline's, and where each network's packets go.
+
+    /// <summary>Every network's bridge: the interfaces VM traffic arrives on and leaves by.</summary>
+    public static NftSet Bridges { get; } = new(Inet, "bridges", NftDataType.InterfaceName);
+
+    /// <summary>The host's uplink (none, or one element): where NAT and port forwards happen.</summary>
+    public static NftSet Uplink { get; } = new(Inet, "uplink", NftDataType.InterfaceName);
+
+    /// <summary>Bridge → the chain for new flows a network's VMs start.</summary>
+    public static NftSet FromNetwork { get; } = new(Inet, "from_network", NftDataType.InterfaceName) { VerdictMap = true };
+
+    /// <summary>Bridge → the chain for new flows towards a network's VMs from anywhere else.</summary>
+    public static NftSet ToNetwork { get; } = new(Inet, "to_network", NftDataType.InterfaceName) { VerdictMap = true };
+
+    /// <summary>Bridge → the chain for what a network's VMs send to the host itself.</summary>
+    public static NftSet HostFromNetwork { get; } = new(Inet, "host_from_network", NftDataType.InterfaceName) { VerdictMap = true };
+
+    /// <summary>Every network's IPv4 subnet: sources no packet from any other interface may claim.</summary>
+    public static NftSet Subnets4 { get; } = new(Inet, "subnets4", NftDataType.Ipv4Address) { Interval = true };
+
+    public static NftSet Subnets6 { get; } = new(Inet, "subnets6", NftDataType.Ipv6Address) { Interval = true };
+
+    /// <summary>The subnets masqueraded out of the uplink.</summary>
+    public static NftSet Nat4 { get; } = new(Inet, "nat4", NftDataType.Ipv4Address) { Interval = true };
+
+    public static NftSet Nat6 { get; } = new(Inet, "nat6", NftDataType.Ipv6Address) { Interval = true };
+
+    /// <summary>Port forwards: protocol . host port → VM address . VM port.</summary>
+    public static NftSet PortForwards { get; } = new(Inet, "port_forwards", NftDataType.Concat(NftDataType.InetProtocol, NftDataType.InetService))
+    {
+        Data = NftDataType.Concat(NftDataType.Ipv4Address, NftDataType.InetService),
+    };
+
+    // bridge: anti-spoofing, one element per VM and address.
+
+    /// <summary>VM port . MAC: the only source MAC each VM port may send.</summary>
+    public static NftSet VmMacs { get; } = new(Bridge, "vm_macs", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress));
+
+    /// <summary>VM port . MAC . IPv4: the only IPv4 (and ARP sender) address each VM may send from.</summary>
+    public static NftSet VmIpv4 { get; } = new(Bridge, "vm_ipv4", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv4Address));
+
+    /// <summary>VM port . MAC . IPv6: the IPv6 addresses a dual-stack VM may send from (its own and its link-local).</summary>
+    public static NftSet VmIpv6 { get; } = new(Bridge, "vm_ipv6", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv6Address));
+
+    /// <summary>VM port . MAC . target: the addresses a VM may advertise (and probe for) in neighbour discovery.</summary>
+    public static NftSet VmNeighbourTargets { get; } = new(Bridge, "vm_nd6", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv6Address));
+
+    public static IReadOnlyList<NftSet> InetSets { get; } = [Bridges, Uplink, FromNetwork, ToNetwork, HostFromNetwork, Subnets4, Subnets6, Nat4, Nat6, PortForwards];
+
+    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets];
+
+    // Base chains.
+
+    /// <summary>Before conntrack: drops packets from elsewhere that claim a VM subnet's source.</summary>
+    public static NftChain Guard { get; } = new(Inet, "guard", new NftBaseChain(NftChainType.Filter, NftHook.Prerouting, NftBaseChain.RawPriority));
+
+    public static NftChain Prerouting { get; } = new(Inet, "prerouting", new NftBaseChain(NftChainType.Nat, NftHook.Prerouting, NftBaseChain.DestinationNatPriority));
+
+    public static NftChain Postrouting { get; } = new(Inet, "postrouting", new NftBaseChain(NftChainType.Nat, NftHook.Postrouting, NftBaseChain.SourceNatPriority));
+
+    public static NftChain Forward { get; } = new(Inet, "forward", new NftBaseChain(NftChainType.Filter, NftHook.Forward, NftBaseChain.FilterPriority));
+
+    public static NftChain Input { get; } = new(Inet, "input", new NftBaseChain(NftChainType.Filter, NftHook.Input, NftBaseChain.FilterPriority));
+
+    /// <summary>Anti-spoofing on every VM port, before the bridge forwards a frame anywhere.</summary>
+    public static NftChain BridgePrerouting { get; } = new(Bridge, "prerouting", new NftBaseChain(NftChainType.Filter, NftHook.Prerouting, NftBaseChain.BridgeFilterPriority));
+
+    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting];
+}

@@ -1,0 +1,73 @@
+using Fireline.Addressing;
+using Fireline.Linux.Nftables;
+using Fireline.Linux.Nftables.Clauses;
+using static Fireline.Firewall.FirewallTables;
+
+namespace Fireline.Firewall;
+
+/// <summary>
+/// The base chains' rules. They name no network: which chain a packet goes to is decided by the interface it
+/// came in on or leaves by (a bridge is a network), through the verdict maps each network adds its bridge to.
+/// So a network is added or removed without touching these, and no address a guest writes into a packet can
+/// choose its chain.
+/// </summary>
+public static class FrameRules
+{
+    // Before All: static initializers run in order.
+    private static VerdictStatement Drop { get; } = new(NftVerdict.Drop);
+
+    private static VerdictStatement Accept { get; } = new(NftVerdict.Accept);
+
+    public static IReadOnlyList<NftRule> All { get; } =
+    [
+        // A VM subnet's source is only believed on a bridge (where anti-spoofing vouches for it): from the uplink
+        // or any other interface it is forged. Before conntrack, so a forged packet never starts a flow.
+        new(Guard, [new InterfaceMatch(PacketDirection.In, "lo", Negate: true), new InterfaceSetMatch(PacketDirection.In, Bridges.Name, Negate: true),
+            new AddressSetMatch(AddressField.Ipv4Source, Subnets4.Name, NftFamily.Inet), Drop], "forged network source"),
+        new(Guard, [new InterfaceMatch(PacketDirection.In, "lo", Negate: true), new InterfaceSetMatch(PacketDirection.In, Bridges.Name, Negate: true),
+            new AddressSetMatch(AddressField.Ipv6Source, Subnets6.Name, NftFamily.Inet), Drop], "forged network source"),
+        new(Prerouting, [new InterfaceSetMatch(PacketDirection.In, Uplink.Name), new FibLocalMatch(), new DestinationNatMapStatement(PortForwards.Name)], "port forwards"),
+        new(Postrouting, [new InterfaceSetMatch(PacketDirection.Out, Uplink.Name), new AddressSetMatch(AddressField.Ipv4Source, Nat4.Name, NftFamily.Inet),
+            new MasqueradeStatement()], "nat"),
+        new(Postrouting, [new InterfaceSetMatch(PacketDirection.Out, Uplink.Name), new AddressSetMatch(AddressField.Ipv6Source, Nat6.Name, NftFamily.Inet),
+            new MasqueradeStatement()], "nat"),
+        // Bridged packets between two VMs pass here too (br_netfilter), with the bridge as both interfaces.
+        new(Forward, [new InterfaceVerdictMap(PacketDirection.In, FromNetwork.Name)], "from a network"),
+        new(Forward, [new InterfaceVerdictMap(PacketDirection.Out, ToNetwork.Name)], "to a network"),
+        new(Input, [new InterfaceVerdictMap(PacketDirection.In, HostFromNetwork.Name)], "from a network to the host"),
+        .. AntiSpoofing(),
+    ];
+
+    /// <summary>
+    /// Every frame a VM sends carries its own MAC, and its IPv4, ARP and IPv6 packets its own addresses; DHCP and
+    /// DHCPv6 server replies and router advertisements from guests are dropped; a neighbour advertisement names
+    /// only the sender's own address, and a duplicate-address probe only asks for it. Everything else a VM sends
+    /// (other ethertypes) is dropped. Frames from ports that are not VMs' pass untouched.
+    /// </summary>
+    private static IEnumerable<NftRule> AntiSpoofing()
+    {
+        var port = NftField.InputInterfaceName;
+        var mac = NftField.EtherSource;
+        NftClause[][] rules =
+        [
+            [new InterfaceMatch(PacketDirection.In, VmAddressing.HostVethPrefix + "*", Negate: true), Accept],
+            [new ConcatSetMatch([port, mac], VmMacs.Name, Negate: true), Drop],
+            [new EtherTypeMatch(EtherTypeMatch.Arp), new ConcatSetMatch([port, NftField.ArpSenderEther, NftField.ArpSenderIp], VmIpv4.Name, Negate: true), Drop],
+            [new EtherTypeMatch(EtherTypeMatch.Arp), Accept],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv4), new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv4Source)], VmIpv4.Name, Negate: true), Drop],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv4), new PortMatch(ProtocolMatch.Udp, PortEnd.Source, 67), Drop],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv4), Accept],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv6), IcmpTypeMatch.V6(IcmpTypeMatch.RouterAdvert), Drop],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv6), new PortMatch(ProtocolMatch.Udp, PortEnd.Source, 547), Drop],
+            // Duplicate-address detection: a solicitation from the unspecified address, for the sender's own address only.
+            [new AddressMatch(AddressField.Ipv6Source, new System.Net.IPNetwork(System.Net.IPAddress.IPv6Any, 128), NftFamily.Bridge),
+                IcmpTypeMatch.V6(IcmpTypeMatch.NeighbourSolicit), new ConcatSetMatch([port, mac, NftField.NeighbourTarget], VmNeighbourTargets.Name), Accept],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv6), new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv6Source)], VmIpv6.Name, Negate: true), Drop],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv6), IcmpTypeMatch.V6(IcmpTypeMatch.NeighbourAdvert),
+                new ConcatSetMatch([port, mac, NftField.NeighbourTarget], VmNeighbourTargets.Name, Negate: true), Drop],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv6), Accept],
+            [Drop],
+        ];
+        return rules.Select(clauses => new NftRule(BridgePrerouting, clauses, "anti-spoofing"));
+    }
+}

@@ -1,0 +1,380 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Fireline.Kernel;
+using Fireline.Linux;
+using Fireline.Linux.Nftables;
+using Fireline.Policy;
+using Fireline.State;
+using static Fireline.Firewall.FirewallTables;
+
+namespace Fireline.Firewall;
+
+/// <summary>
+/// Fireline's nftables tables in the host namespace, kept as the state calls for, over nf_tables netlink: every
+/// change is one transaction (all of it or none), every value is typed data. What was applied is remembered in
+/// the state store (the frame's version, the host's settings, each network's spec), so a network change touches
+/// only that network's chains and elements, and a VM's only its own elements.
+/// </summary>
+public sealed class HostFirewall(HostKernel kernel, IStateStore store)
+{
+    private const string FrameKey = "firewall.frame";
+    private const string HostKey = "firewall.host";
+    private const string NetworkKeyPrefix = "firewall.network.";
+
+    /// <summary>Identifies the frame this code builds: a new release with another frame rebuilds the tables once.</summary>
+    private static readonly string FrameVersion = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\n', FrameRules.All.Select(r => $"{r.Chain.Name} {r.Digest}").Concat(InetSets.Concat(BridgeSets).Select(s => s.ToString() + s.Key))))))[..16];
+
+    /// <summary>
+    /// Makes the tables hold the frame, the host's uplink and NAT, and exactly these networks. When the frame is
+    /// intact and the host unchanged, only networks that differ from what was applied are touched (their chains'
+    /// rules replaced, their elements swapped); otherwise both tables are rebuilt in one transaction, every VM's
+    /// and forward's elements included. Returns whether anything changed.
+    /// </summary>
+    public bool Ensure(HostState host, IReadOnlyList<NetworkSpec> networks)
+    {
+        var applied = Applied();
+        if (!kernel.Nft(FrameIntact) || applied.Host != host)
+        {
+            Rebuild(host, networks);
+            return true;
+        }
+
+        var batch = new NftBatch();
+        var wanted = networks.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var removed = applied.Networks.Keys.Where(name => !wanted.Contains(name)).ToList();
+        foreach (var name in removed)
+        {
+            Remove(batch, new NetworkFirewall(applied.Networks[name], host));
+        }
+
+        var changed = networks.Where(n => applied.Networks.GetValueOrDefault(n.Name) != n).ToList();
+        foreach (var spec in changed)
+        {
+            if (applied.Networks.TryGetValue(spec.Name, out var old))
+            {
+                Replace(batch, new NetworkFirewall(old, host), new NetworkFirewall(spec, host));
+            }
+            else
+            {
+                Add(batch, new NetworkFirewall(spec, host));
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            kernel.Nft(nft => nft.Apply(batch));
+        }
+        catch (KernelObjectNotFoundException)
+        {
+            // The kernel no longer holds what was applied (changed by hand): start from scratch.
+            Rebuild(host, networks);
+            return true;
+        }
+
+        Remember(host, changed, removed);
+        return true;
+    }
+
+    /// <summary>
+    /// Checks everything against the kernel, the rules of every chain and the elements of every network, and
+    /// rebuilds the tables when anything differs (reconcile). Returns whether it rebuilt them.
+    /// </summary>
+    public bool Verify(HostState host, IReadOnlyList<NetworkSpec> networks)
+    {
+        var applied = Applied();
+        var parts = networks.Select(n => new NetworkFirewall(n, host)).ToList();
+        if (applied.Host == host && applied.Networks.Count == networks.Count && networks.All(n => applied.Networks.GetValueOrDefault(n.Name) == n) &&
+            kernel.Nft(nft => FrameIntact(nft) && RulesIntact(nft, parts) && NetworkElementsIntact(nft, host, parts)))
+        {
+            return false;
+        }
+
+        Rebuild(host, networks);
+        return true;
+    }
+
+    /// <summary>
+    /// Makes every VM's and forward's elements exactly what the state calls for, in one transaction: what is
+    /// missing is added, what no record claims is removed (reconcile). Returns whether anything differed.
+    /// </summary>
+    public bool SyncElements()
+    {
+        var batch = new NftBatch();
+        kernel.Nft(nft =>
+        {
+            foreach (var (set, wanted) in WantedVmElements())
+            {
+                var present = nft.Elements(set);
+                var presentKeys = present.Select(Identity).ToHashSet(StringComparer.Ordinal);
+                var wantedKeys = wanted.Select(Identity).ToHashSet(StringComparer.Ordinal);
+                var missing = wanted.Where(w => !presentKeys.Contains(Identity(w))).ToList();
+                var extra = present.Where(p => !wantedKeys.Contains(Identity(p))).ToList();
+                if (extra.Count > 0)
+                {
+                    batch.DeleteElements(set, extra);
+                }
+
+                if (missing.Count > 0)
+                {
+                    batch.AddElements(set, missing);
+                }
+            }
+
+            nft.Apply(batch);
+        });
+        return batch.Count > 0;
+    }
+
+    /// <summary>Lets a VM's frames through anti-spoofing: its port, MAC and addresses (one transaction).</summary>
+    public void AddVm(VmFirewallEntry vm)
+    {
+        var batch = new NftBatch();
+        foreach (var (set, elements) in vm.Elements)
+        {
+            batch.AddElements(set, elements);
+        }
+
+        kernel.Nft(nft => nft.Apply(batch));
+    }
+
+    /// <summary>
+    /// Removes a VM's elements in one transaction; when one of them is already gone (a crash cut a delete short),
+    /// the rest go one by one, and those already gone count as removed.
+    /// </summary>
+    public void RemoveVm(VmFirewallEntry vm) => DeleteTolerant([.. vm.Elements.SelectMany(e => e.Elements.Select(element => (e.Set, element)))]);
+
+    public void AddForward(PortForward forward) => kernel.Nft(nft => nft.Apply(new NftBatch().AddElements(PortForwards, [ForwardElement.Of(forward)])));
+
+    public void RemoveForward(PortForward forward) => DeleteTolerant([(PortForwards, ForwardElement.Key(forward))]);
+
+    /// <summary>Whether both tables exist.</summary>
+    public bool IsPresent() => kernel.Nft(nft => nft.HasTable(Inet) && nft.HasTable(Bridge));
+
+    /// <summary>Whether traffic leaving by <paramref name="uplink"/> is masqueraded: the uplink is the one set, and the NAT rules are in place.</summary>
+    public bool Masquerades(string uplink) => kernel.Nft(nft =>
+        nft.HasTable(Inet) && nft.Elements(Uplink).Any(e => e.Key.AsSpan().SequenceEqual(NftData.InterfaceName(uplink))) &&
+        RulesMatch(nft, Postrouting.Name, FrameRules.All.Where(r => r.Chain == Postrouting)));
+
+    /// <summary>The anti-spoofing MAC elements in the kernel: port and MAC (doctor).</summary>
+    public IReadOnlyList<(string Port, MacAddress Mac)> VmMacElements()
+        => kernel.Nft(nft => nft.Elements(VmMacs)).Select(e => (Port(e.Key), MacAddress.FromBytes(e.Key.AsSpan(16, MacAddress.Length)))).ToList();
+
+    /// <summary>The anti-spoofing IPv4 elements in the kernel: port, MAC and address (doctor).</summary>
+    public IReadOnlyList<(string Port, MacAddress Mac, IPAddress Address)> VmIpv4Elements()
+        => kernel.Nft(nft => nft.Elements(VmIpv4))
+            .Select(e => (Port(e.Key), MacAddress.FromBytes(e.Key.AsSpan(16, MacAddress.Length)), new IPAddress(e.Key.AsSpan(24, 4)))).ToList();
+
+    /// <summary>Both tables rebuilt at once from the state: no instant without rules, and nothing of a hand edit survives.</summary>
+    private void Rebuild(HostState host, IReadOnlyList<NetworkSpec> networks)
+    {
+        var batch = new NftBatch();
+        foreach (var table in new[] { Inet, Bridge })
+        {
+            // Adding first makes the delete succeed whether or not the table was there.
+            batch.AddTable(table).DeleteTable(table).AddTable(table);
+        }
+
+        foreach (var set in InetSets.Concat(BridgeSets))
+        {
+            batch.AddSet(set);
+        }
+
+        foreach (var chain in BaseChains)
+        {
+            batch.AddChain(chain);
+        }
+
+        foreach (var rule in FrameRules.All)
+        {
+            batch.AddRule(rule);
+        }
+
+        if (host.Uplink is { } uplink)
+        {
+            batch.AddElements(Uplink, [new NftElement(NftData.InterfaceName(uplink))]);
+        }
+
+        foreach (var network in networks)
+        {
+            Add(batch, new NetworkFirewall(network, host));
+        }
+
+        foreach (var (set, elements) in WantedVmElements())
+        {
+            if (elements.Count > 0)
+            {
+                batch.AddElements(set, elements);
+            }
+        }
+
+        kernel.Nft(nft => nft.Apply(batch));
+        store.SaveSetting(FrameKey, FrameVersion);
+        var names = networks.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        Remember(host, networks, [.. Applied().Networks.Keys.Where(name => !names.Contains(name))]);
+    }
+
+    private static void Add(NftBatch batch, NetworkFirewall network)
+    {
+        foreach (var chain in network.Chains)
+        {
+            batch.AddChain(chain);
+        }
+
+        foreach (var rule in network.Rules)
+        {
+            batch.AddRule(rule);
+        }
+
+        foreach (var (set, elements) in network.Elements)
+        {
+            batch.AddElements(set, elements);
+        }
+    }
+
+    /// <summary>Elements first (the verdict maps jump to its chains), then rules (its chains jump to each other), then chains.</summary>
+    private static void Remove(NftBatch batch, NetworkFirewall network)
+    {
+        foreach (var (set, elements) in network.Elements)
+        {
+            batch.DeleteElements(set, elements);
+        }
+
+        foreach (var chain in network.Chains)
+        {
+            batch.FlushChain(chain);
+        }
+
+        foreach (var chain in network.Chains)
+        {
+            batch.DeleteChain(chain);
+        }
+    }
+
+    /// <summary>A changed network keeps its chains (their names come from its name): their rules and its elements are swapped.</summary>
+    private static void Replace(NftBatch batch, NetworkFirewall old, NetworkFirewall wanted)
+    {
+        foreach (var (set, elements) in old.Elements)
+        {
+            batch.DeleteElements(set, elements);
+        }
+
+        foreach (var chain in old.Chains)
+        {
+            batch.FlushChain(chain);
+        }
+
+        foreach (var rule in wanted.Rules)
+        {
+            batch.AddRule(rule);
+        }
+
+        foreach (var (set, elements) in wanted.Elements)
+        {
+            batch.AddElements(set, elements);
+        }
+    }
+
+    /// <summary>Tables, the frame's version, and every base chain's rules as this code writes them.</summary>
+    private bool FrameIntact(NfTables nft)
+        => store.GetSetting(FrameKey) == FrameVersion && nft.HasTable(Inet) && nft.HasTable(Bridge) &&
+           BaseChains.All(chain => RulesMatch(nft, chain.Name, FrameRules.All.Where(r => r.Chain == chain), chain.Table));
+
+    private static bool RulesIntact(NfTables nft, IReadOnlyList<NetworkFirewall> networks)
+    {
+        var listed = nft.Rules(Inet).ToLookup(r => r.Chain, r => r.Digest, StringComparer.Ordinal);
+        var chains = nft.Chains(Inet).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var wanted = networks.SelectMany(n => n.Chains).Concat(BaseChains.Where(c => c.Table == Inet)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return chains.SetEquals(wanted) && networks.All(n => n.Chains.All(chain =>
+            listed[chain.Name].SequenceEqual(n.Rules.Where(r => r.Chain == chain).Select(r => r.Digest), StringComparer.Ordinal)));
+    }
+
+    private static bool NetworkElementsIntact(NfTables nft, HostState host, IReadOnlyList<NetworkFirewall> networks)
+    {
+        var wanted = networks.SelectMany(n => n.Elements).GroupBy(e => e.Set).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Elements).ToList());
+        wanted[Uplink] = host.Uplink is { } uplink ? [new NftElement(NftData.InterfaceName(uplink))] : [];
+        return InetSets.Where(s => s != PortForwards).All(set =>
+        {
+            var present = nft.Elements(set).Select(Identity).ToHashSet(StringComparer.Ordinal);
+            return present.SetEquals((wanted.GetValueOrDefault(set) ?? []).Select(Identity));
+        });
+    }
+
+    private static bool RulesMatch(NfTables nft, string chain, IEnumerable<NftRule> wanted, NftTable? table = null)
+        => nft.Rules(table ?? Inet, chain).Select(r => r.Digest).SequenceEqual(wanted.Select(r => r.Digest), StringComparer.Ordinal);
+
+    /// <summary>Every recorded VM's anti-spoofing elements and every forward's element, by set.</summary>
+    private List<(NftSet Set, List<NftElement> Elements)> WantedVmElements()
+    {
+        var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
+        var vms = store.ListVms().Where(vm => networks.ContainsKey(vm.Network)).SelectMany(vm => VmFirewallEntry.For(vm, networks[vm.Network]).Elements).ToList();
+        List<(NftSet, List<NftElement>)> wanted = [.. BridgeSets.Select(set => (set, vms.Where(e => e.Set == set).SelectMany(e => e.Elements).ToList()))];
+        wanted.Add((PortForwards, [.. store.ListForwards().Where(f => f.VmAddress is not null).Select(ForwardElement.Of)]));
+        return wanted;
+    }
+
+    /// <summary>Deletes elements in one transaction, or one by one when one of them is already gone.</summary>
+    private void DeleteTolerant(IReadOnlyList<(NftSet Set, NftElement Element)> elements) => kernel.Nft(nft =>
+    {
+        var batch = new NftBatch();
+        foreach (var (set, element) in elements)
+        {
+            batch.DeleteElements(set, [element]);
+        }
+
+        try
+        {
+            nft.Apply(batch);
+        }
+        catch (KernelObjectNotFoundException)
+        {
+            foreach (var (set, element) in elements)
+            {
+                try
+                {
+                    nft.Apply(new NftBatch().DeleteElements(set, [element]));
+                }
+                catch (KernelObjectNotFoundException)
+                {
+                    // Not there: the state the caller wants.
+                }
+            }
+        }
+    });
+
+    /// <summary>An element's key, end flag, value and verdict as one string, to compare sets of elements in linear time.</summary>
+    private static string Identity(NftElement element)
+        => $"{Convert.ToHexString(element.Key)}{(element.IntervalEnd ? "/end" : "")}:{(element.Data is { } data ? Convert.ToHexString(data) : "")}:{element.Verdict}";
+
+    private static string Port(byte[] key) => Encoding.ASCII.GetString(key, 0, 16).TrimEnd('\0');
+
+    private (HostState? Host, Dictionary<string, NetworkSpec> Networks) Applied()
+    {
+        var host = store.GetSetting(HostKey) is { } json ? JsonSerializer.Deserialize(json, StateJson.Default.HostState) : null;
+        var networks = store.ListSettings(NetworkKeyPrefix).ToDictionary(
+            s => s.Key[NetworkKeyPrefix.Length..], s => JsonSerializer.Deserialize(s.Value, StateJson.Default.NetworkSpec)!, StringComparer.Ordinal);
+        return (host, networks);
+    }
+
+    /// <summary>Records what the kernel now holds: the host's settings, the networks saved, the networks removed.</summary>
+    private void Remember(HostState host, IReadOnlyList<NetworkSpec> saved, IReadOnlyList<string> removed)
+    {
+        store.SaveSetting(HostKey, JsonSerializer.Serialize(host, StateJson.Default.HostState));
+        foreach (var name in removed)
+        {
+            store.DeleteSetting(NetworkKeyPrefix + name);
+        }
+
+        foreach (var network in saved)
+        {
+            store.SaveSetting(NetworkKeyPrefix + network.Name, JsonSerializer.Serialize(network, StateJson.Default.NetworkSpec));
+        }
+    }
+}
