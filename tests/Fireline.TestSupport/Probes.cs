@@ -8,9 +8,13 @@ public static class Probes
 {
     private const string Server = """
         import socket, sys
-        server = socket.socket()
+        if sys.argv[2] == "dual":
+            server = socket.socket(socket.AF_INET6)
+            server.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        else:
+            server = socket.socket()
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("0.0.0.0", int(sys.argv[1])))
+        server.bind(("::" if sys.argv[2] == "dual" else "0.0.0.0", int(sys.argv[1])))
         server.listen()
         print("ready", flush=True)
         while True:
@@ -43,11 +47,14 @@ public static class Probes
     public static string Answer(string ns, string address, int port)
         => Tool.Run("nsenter", $"--net=/var/run/netns/{ns}", "--", "python3", "-c", Client, address, port.ToString(CultureInfo.InvariantCulture)).Trim();
 
-    /// <summary>Starts a TCP server inside the namespace; stop it with <see cref="Stop"/>.</summary>
-    public static Process Listen(string ns, int port)
+    /// <summary>
+    /// Starts a TCP server inside the namespace on every IPv4 address, or with <paramref name="dualStack"/> on every
+    /// IPv4 and IPv6 address (link-local included); stop it with <see cref="Stop"/>.
+    /// </summary>
+    public static Process Listen(string ns, int port, bool dualStack = false)
     {
         var start = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { $"--net=/var/run/netns/{ns}", "--", "python3", "-c", Server, port.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { $"--net=/var/run/netns/{ns}", "--", "python3", "-c", Server, port.ToString(CultureInfo.InvariantCulture), dualStack ? "dual" : "v4" })
         {
             start.ArgumentList.Add(argument);
         }
