@@ -70,7 +70,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             firewall.AddVm(FirewallElements.For(vm, network.Spec));
             FaultPoints.Hit("create.firewall");
 
-            var bridge = host.FindBridge(network.Spec.Bridge)
+            var bridge = host.FindBridge(network.Spec)
                 ?? throw DomainErrors.Conflict($"network '{networkName}': its bridge {network.Spec.Bridge} is missing; run 'fireline reconcile'", "network");
             datapath.Build(vm, bridge.Index, TcLimits(network.Spec, vm.Options));
             if (options.Sriov is { } pf)
