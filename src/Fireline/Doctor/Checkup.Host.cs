@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Fireline.Addressing;
 using Fireline.Host;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Ownership;
 using Fireline.State;
 using Fireline.Vms;
 
@@ -87,6 +88,14 @@ public sealed partial class Checkup
         checks.Add(bridge.IsUp
             ? Pass(scope, "bridge", $"bridge {network.Bridge} is up")
             : Fail(scope, "bridge", $"bridge {network.Bridge} is down: its VMs are cut off", Reconcile));
+        checks.Add(mark.Judge(bridge.Alias) switch
+        {
+            Owner.Ours => Pass(scope, "bridge-owner", $"bridge {network.Bridge} carries this instance's mark"),
+            // Reconcile adopts it when it is one Fireline made before marks (its MAC says so), and else leaves it.
+            Owner.Unmarked => Fail(scope, "bridge-owner", $"bridge {network.Bridge} carries no mark: Fireline changes and deletes only its own bridges", Reconcile),
+            _ => Fail(scope, "bridge-owner", $"bridge {network.Bridge} carries another mark ('{bridge.Alias}'): it is not this instance's, which leaves it alone",
+                $"fireline network delete {network.Name} (the bridge stays), then give the network a bridge name of its own"),
+        });
 
         // A full bridge is not broken, so it is worth knowing rather than a failure.
         var ports = links.Values.Count(l => l.MasterIndex == bridge.Index);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fireline.Errors;
 using Fireline.Host;
 using Fireline.TestSupport;
@@ -223,6 +224,24 @@ public sealed class OwnershipTests : IDisposable
     }
 
     [Fact]
+    public void A_recorded_bridge_that_carries_another_mark_is_left_alone_by_reconcile_and_named_by_doctor()
+    {
+        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("stranded") });
+        const string other = "fireline:0123456789abcdef0123456789abcdef";
+        Ip.Run("-n", Ns, "link", "set", "br-vms", "alias", other);
+        Ip.Run("-n", Ns, "link", "set", vm.HostVeth, "nomaster");
+
+        var report = _env.Engine.Reconcile();
+
+        Assert.Equal([("skip", "network default"), ("skip", vm.VmId)], report.Actions.Select(a => (a.Action, a.Subject)));
+        Assert.Equal(other, Alias("br-vms"));
+        Assert.Null(Master(vm.HostVeth));
+        var check = _env.Engine.Doctor(null).Checks.Single(c => c.Check == "bridge-owner");
+        Assert.Equal(Fireline.Doctor.CheckStatus.Fail, check.Status);
+        Assert.Contains("fireline network delete default", check.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unmarked_bridge_is_adopted_only_with_the_records_claim_or_the_instances_intent_to_create_it()
     {
         using var fresh = new EngineHost();
@@ -251,8 +270,18 @@ public sealed class OwnershipTests : IDisposable
         }
     }
 
-    /// <summary>Links (with their masters, states and aliases) and addresses, without the timers <c>-d</c> shows.</summary>
-    private static string Snapshot(string ns) => Tool.Run("ip", "-n", ns, "-o", "link", "show") + Tool.Run("ip", "-n", ns, "-o", "addr", "show");
+    /// <summary>
+    /// What a change would touch, and nothing the kernel changes on its own (timers, carrier, IPv6 duplicate address
+    /// detection): each link's kind, master, administrative state, alias and IPv4 addresses.
+    /// </summary>
+    private static string Snapshot(string ns) => string.Join("\n", Ip.Links(ns).Select(l =>
+    {
+        string? Text(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value.ToString() : null;
+        var flags = l.GetProperty("flags").EnumerateArray().Select(f => f.GetString());
+        var kind = l.TryGetProperty("linkinfo", out var info) ? Text(info, "info_kind") : null;
+        var addresses = Ip.AddressesOf(ns, l.GetProperty("ifname").GetString()!).Where(a => Text(a, "family") == "inet").Select(a => $"{Text(a, "local")}/{Text(a, "prefixlen")}");
+        return $"{Text(l, "ifname")} {kind} master={Text(l, "master")} up={flags.Contains("UP")} alias={Text(l, "ifalias")} {string.Join(",", addresses)}";
+    }));
 
     private string? Alias(string link, string? ns = null)
         => Ip.Link(ns ?? Ns, link) is { } found && found.TryGetProperty("ifalias", out var alias) ? alias.GetString() : null;
