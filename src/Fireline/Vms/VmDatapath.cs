@@ -87,11 +87,12 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     public IReadOnlyList<string> TearDown(VmState vm)
     {
         var removed = new List<string>();
-        var id = VmId.Parse(vm.VmId);
-        var name = VmAddressing.NamespaceName(id);
-        var owner = NamespaceOwner(name);
+        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
         var hostVeth = VmAddressing.HostVeth(vm.Address);
-        if (kernel.Rtnl(rtnl => rtnl.Links.TryGet(hostVeth) is { } link && MayRemove(mark.Judge(link, "veth"), vm) && Detach(rtnl, hostVeth)))
+        var link = kernel.Rtnl(rtnl => rtnl.Links.TryGet(hostVeth));
+        var linkOwner = link is null ? (Owner?)null : mark.Judge(link, "veth");
+        var owner = NamespaceOwner(name, linkOwner == Owner.Ours ? link!.LinkNamespaceId : null);
+        if (linkOwner is { } whose && MayRemove(whose, vm) && kernel.Rtnl(rtnl => Detach(rtnl, hostVeth)))
         {
             removed.Add($"link {hostVeth} (detached; freed with the namespace)");
         }
@@ -124,13 +125,21 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
 
     /// <summary>
     /// Whose the namespace <paramref name="name"/> is, by the marks on its tap0 and veth0 (see
-    /// <see cref="JudgeInside"/>); null when no namespace is mounted under that name.
+    /// <see cref="JudgeInside"/>); null when no namespace is mounted under that name. With
+    /// <paramref name="ownPeerNamespaceId"/>, the id under which the host namespace knows where the peer of one of
+    /// this instance's host veths lives, a namespace of that id is this instance's without a look inside (a thread
+    /// hop, the dearest part of a delete): it holds veth0, the peer this instance created in it.
     /// </summary>
-    public Owner? NamespaceOwner(string name)
+    public Owner? NamespaceOwner(string name, int? ownPeerNamespaceId = null)
     {
         try
         {
             using var ns = NetworkNamespace.Open(name, kernel.NetnsDirectory);
+            if (ownPeerNamespaceId is { } peer && kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(ns)) == peer)
+            {
+                return Owner.Ours;
+            }
+
             using var inside = Rtnl.Open(ns);
             return JudgeInside(inside.Links.List());
         }

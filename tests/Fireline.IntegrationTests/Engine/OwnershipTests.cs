@@ -155,20 +155,30 @@ public sealed class OwnershipTests : IDisposable
         Assert.Null(Master("fl0a640002"));
     }
 
-    [Fact]
-    public void Delete_leaves_a_namespace_that_carries_another_mark()
+    [Theory]
+    [InlineData("delete")]
+    [InlineData("reconcile")]
+    public void A_vms_namespace_replaced_by_one_with_another_mark_is_left_alone_when_the_record_goes(string how)
     {
         var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("taken") });
-        foreach (var device in new[] { "tap0", "veth0" })
-        {
-            Ip.Run("-n", vm.Namespace, "link", "set", device, "alias", "fireline:0123456789abcdef0123456789abcdef:taken");
-        }
+        // Its namespace went behind Fireline's back, and another instance made one of that name.
+        Ip.Run("netns", "del", vm.Namespace);
+        Ip.Run("netns", "add", vm.Namespace);
+        Ip.Run("-n", vm.Namespace, "tuntap", "add", "tap0", "mode", "tap");
+        Ip.Run("-n", vm.Namespace, "link", "set", "tap0", "alias", "fireline:0123456789abcdef0123456789abcdef:taken");
 
-        Assert.True(_env.Engine.DeleteVm(vm.VmId).Deleted);
+        if (how == "delete")
+        {
+            Assert.True(_env.Engine.DeleteVm(vm.VmId).Deleted);
+        }
+        else
+        {
+            Assert.Equal("drop-vanished", Assert.Single(_env.Engine.Reconcile().Actions).Action);
+        }
 
         Assert.Empty(_env.Engine.ListVms());
         Assert.True(Ip.NamespaceExists(vm.Namespace));
-        Assert.NotNull(Ip.Link(vm.Namespace, "tap0"));
+        Assert.Equal("fireline:0123456789abcdef0123456789abcdef:taken", Alias("tap0", vm.Namespace));
     }
 
     [Fact]
