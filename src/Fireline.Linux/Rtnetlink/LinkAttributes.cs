@@ -11,8 +11,8 @@ internal static class Ifla
     public const ushort ProtInfo = 12;
     public const ushort TxQueueLength = 13;
     public const ushort OperState = 16;
-    public const ushort IfAlias = 20;
     public const ushort LinkInfo = 18;
+    public const ushort IfAlias = 20;
     public const ushort Stats64 = 23;
     public const ushort AfSpec = 26;
     public const ushort NetNsFd = 28;

@@ -13,7 +13,7 @@ namespace Fireline.Ownership;
 /// </summary>
 public sealed class InstanceMark
 {
-    public const string Prefix = "fireline:";
+    private const string Prefix = "fireline:";
 
     /// <summary>The key of the instance id in the state store's settings.</summary>
     public const string SettingKey = "instance-id";
@@ -25,11 +25,8 @@ public sealed class InstanceMark
             throw new ArgumentException($"an instance id is lowercase hex, not '{instanceId}'", nameof(instanceId));
         }
 
-        InstanceId = instanceId;
         Text = Prefix + instanceId;
     }
-
-    public string InstanceId { get; }
 
     /// <summary>The mark of objects that belong to the instance as a whole: its bridges.</summary>
     public string Text { get; }

@@ -1,9 +1,9 @@
 using Fireline.Addressing;
+using Fireline.Errors;
 using Fireline.Host;
 using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
-using Fireline.Errors;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Ownership;
 using Fireline.Policy;
@@ -100,7 +100,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
     private void CheckVms(IReadOnlyList<Link> links, List<ReconcileAction> actions)
     {
         var byName = links.ToDictionary(l => l.Name, StringComparer.Ordinal);
-        // Only this instance's bridges: a VM is never attached to a bridge someone else's under the recorded name.
+        // Only this instance's bridges: a VM is never attached to someone else's bridge that has the recorded name.
         var bridges = store.ListNetworks().ToDictionary(n => n.Name,
             n => byName.GetValueOrDefault(n.Spec.Bridge) is { } bridge && mark.Judge(bridge, "bridge") == Owner.Ours ? bridge.Index : 0, StringComparer.Ordinal);
         foreach (var vm in store.ListVms().Where(v => v.Lifecycle == VmLifecycle.Ready))
