@@ -88,12 +88,12 @@ public sealed partial class Checkup
         checks.Add(bridge.IsUp
             ? Pass(scope, "bridge", $"bridge {network.Bridge} is up")
             : Fail(scope, "bridge", $"bridge {network.Bridge} is down: its VMs are cut off", Reconcile));
-        checks.Add(mark.Judge(bridge.Alias) switch
+        checks.Add(host.BridgeOwner(bridge, network) switch
         {
             Owner.Ours => Pass(scope, "bridge-owner", $"bridge {network.Bridge} carries this instance's mark"),
-            // Reconcile adopts it when it is one Fireline made before marks (its MAC says so), and else leaves it.
-            Owner.Unmarked => Fail(scope, "bridge-owner", $"bridge {network.Bridge} carries no mark: Fireline changes and deletes only its own bridges", Reconcile),
-            _ => Fail(scope, "bridge-owner", $"bridge {network.Bridge} carries another mark ('{bridge.Alias}'): it is not this instance's, which leaves it alone",
+            Owner.Unmarked => Fail(scope, "bridge-owner", $"bridge {network.Bridge} carries no mark, but its MAC says Fireline made it (before marks)", Reconcile),
+            _ => Fail(scope, "bridge-owner",
+                $"bridge {network.Bridge} is not this instance's ({(bridge.Alias is { } alias ? $"it carries the mark '{alias}'" : "no mark, and a MAC Fireline does not give")}), so Fireline leaves it alone",
                 $"fireline network delete {network.Name} (the bridge stays), then give the network a bridge name of its own"),
         });
 

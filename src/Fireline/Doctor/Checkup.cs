@@ -3,7 +3,6 @@ using Fireline.Errors;
 using Fireline.Host;
 using Fireline.Kernel;
 using Fireline.Linux.Rtnetlink;
-using Fireline.Ownership;
 using Fireline.Policy;
 using Fireline.State;
 
@@ -15,7 +14,7 @@ namespace Fireline.Doctor;
 /// in the host namespace and inside each VM's namespace) and, when it fails, names the command that fixes it.
 /// It changes nothing but the neighbour entry a ping to a running guest refreshes.
 /// </summary>
-public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDatapath host, Firewall firewall, InstanceMark mark)
+public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDatapath host, Firewall firewall)
 {
     private const string Reconcile = "fireline reconcile";
     private const string HostScope = "host";

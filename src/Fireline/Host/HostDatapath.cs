@@ -184,11 +184,17 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
     }
 
     /// <summary>
+    /// Whose a recorded network's bridge is: this instance's, an unmarked one to adopt (see <see cref="Judge"/>), or
+    /// foreign. For doctor, which says which and what fixes it.
+    /// </summary>
+    public Owner BridgeOwner(Link bridge, NetworkSpec network) => Judge(bridge, network, claimed: true, refuse: false);
+
+    /// <summary>
     /// <c>ip link del BRIDGE</c> for a recorded network, only when the bridge is this instance's (or a claimed one
     /// to adopt). Returns false, and leaves it, when it is missing or not this instance's.
     /// </summary>
     public bool DeleteBridge(NetworkSpec network)
-        => kernel.Rtnl(rtnl => rtnl.Links.TryGet(network.Bridge) is { } bridge && Judge(bridge, network, claimed: true, refuse: false) != Owner.Foreign &&
+        => kernel.Rtnl(rtnl => rtnl.Links.TryGet(network.Bridge) is { } bridge && BridgeOwner(bridge, network) != Owner.Foreign &&
                                rtnl.Links.DeleteIfExists(network.Bridge));
 
     /// <summary>

@@ -56,7 +56,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _reconciler = new Reconciler(store, _vms, datapath, hostDatapath, firewall, sriov, kernel, mark);
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, kernel);
-        _checkup = new Checkup(store, kernel, hostDatapath, firewall, mark);
+        _checkup = new Checkup(store, kernel, hostDatapath, firewall);
         _tuner = new HostTuner(kernel);
     }
 
