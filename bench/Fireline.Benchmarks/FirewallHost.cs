@@ -1,11 +1,12 @@
 using System.Globalization;
-using System.Text;
 using System.Net;
+using System.Text;
 using Fireline.Firewall;
 using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Nftables;
+using Fireline.Ownership;
 using Fireline.State;
 using Fireline.TestSupport;
 using Fireline.Vms;
@@ -30,7 +31,7 @@ public sealed class FirewallHost : IDisposable
         Peer = new IptablesPeer(env.Host.Prefix);
         _store = new SqliteStateStore(Path.Combine(env.StateDirectory, "fireline.db"));
         _kernel = new HostKernel(env.Host.HostNamespace, NetworkNamespace.DefaultRunDirectory);
-        Firewall = new HostFirewall(_kernel, _store);
+        Firewall = new HostFirewall(_kernel, _store, InstanceMark.Load(_store));
     }
 
     public int Size { get; }

@@ -67,8 +67,8 @@ public sealed class NetworkNamespace : IDisposable
 
     /// <summary>
     /// Creates a new namespace and mounts it as <paramref name="name"/>: <c>ip netns add NAME</c>.
-    /// <paramref name="inside"/>, when given, runs inside the new namespace before the call returns, on the same
-    /// thread hop (create a TAP, open a netlink socket, set sysctls).
+    /// <paramref name="inside"/>, when given, runs inside the new namespace on the same thread hop (create a TAP,
+    /// open a netlink socket, set sysctls), before the namespace is mounted: if it throws, nothing is mounted.
     /// </summary>
     public static NetworkNamespace Create(string name, Action? inside = null, string runDirectory = DefaultRunDirectory)
     {
@@ -85,12 +85,14 @@ public sealed class NetworkNamespace : IDisposable
                     throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns add {name} (unshare)", name);
                 }
 
+                // The work first, the mount after: a namespace appears under its name only once the work has made
+                // it what it should be (a VM's namespace with its marked TAP), so a crash in between leaves no
+                // half-made namespace for anyone to judge, only an empty mount point.
+                inside?.Invoke();
                 if (Libc.Mount("/proc/thread-self/ns/net", path, "none", Libc.MS_BIND, 0) != 0)
                 {
                     throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns add {name} (bind mount)", name);
                 }
-
-                inside?.Invoke();
             });
             return new NetworkNamespace(NamespaceFiles.Open(path), path, name);
         }
@@ -128,6 +130,26 @@ public sealed class NetworkNamespace : IDisposable
         {
             throw new KernelException(error.HResult & 0xffff, $"ip netns delete {name} (unlink)", name, error.Message);
         }
+    }
+
+    /// <summary>
+    /// Removes a name under the run directory that no namespace is mounted on: the empty mount point a create cut
+    /// short leaves. A name something is mounted on stays (the kernel refuses to unlink a mount point), so this can
+    /// never take a namespace away, whoever's it is. Returns whether it removed a name.
+    /// </summary>
+    public static bool DeleteUnmounted(string name, string runDirectory = DefaultRunDirectory)
+    {
+        ValidateName(name);
+        var path = System.IO.Path.Combine(runDirectory, name);
+        if (Libc.Unlink(path) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is (int)Errno.ENOENT or (int)Errno.EBUSY
+            ? false
+            : throw KernelException.Create(errno, KernelObjectKind.Namespace, $"rm {path}", name);
     }
 
     /// <summary>Runs <paramref name="work"/> on a dedicated thread inside this namespace and waits for it.</summary>

@@ -31,18 +31,22 @@ public sealed class NfTables : IDisposable
     }
 
     /// <summary>Whether the table exists: <c>nft list table inet fireline</c> succeeds.</summary>
-    public bool HasTable(NftTable table)
+    public bool HasTable(NftTable table) => Table(table) is not null;
+
+    /// <summary>The table's comment (from its user data; empty when it has none), or null when there is no such table.</summary>
+    public string? Table(NftTable table)
     {
         var request = Request(NfTablesWire.GetTable, NetlinkFlags.None, $"nft list table {table}", table.Family, table.Name);
         request.String(NfTablesWire.TableName, table.Name).End();
+        string? comment = null;
         try
         {
-            _socket.Execute(request);
-            return true;
+            _socket.Execute(request, message => comment = NftParse.TableComment(message));
+            return comment ?? "";
         }
         catch (KernelObjectNotFoundException)
         {
-            return false;
+            return null;
         }
     }
 

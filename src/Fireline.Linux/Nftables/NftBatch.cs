@@ -29,11 +29,20 @@ public sealed class NftBatch
     /// <summary>The number of changes queued.</summary>
     public int Count => _request.Messages.Count - 1 - (_sealed ? 1 : 0);
 
-    /// <summary><c>nft add table inet fireline</c> (no error when it exists).</summary>
-    public NftBatch AddTable(NftTable table)
+    /// <summary>
+    /// <c>nft add table inet fireline [{ comment "..." }]</c> (no error when it exists). The comment goes into the
+    /// table's user data, where nft shows it (kernels before 5.13 drop it).
+    /// </summary>
+    public NftBatch AddTable(NftTable table, string? comment = null)
     {
         Begin(NfTablesWire.NewTable, NetlinkFlags.Create, $"nft add table {table}", table.Family, table.Name);
-        _request.String(NfTablesWire.TableName, table.Name).End();
+        _request.String(NfTablesWire.TableName, table.Name);
+        if (comment is not null)
+        {
+            _request.Attribute(NfTablesWire.TableUserdata, Userdata.Comment(comment));
+        }
+
+        _request.End();
         return this;
     }
 
@@ -84,7 +93,7 @@ public sealed class NftBatch
         Begin(NfTablesWire.NewRule, NetlinkFlags.Create | NetlinkFlags.Append, $"nft add rule {rule.Chain} {rule}", rule.Chain.Table.Family, rule.Chain.Name);
         _request.String(NfTablesWire.RuleTable, rule.Chain.Table.Name).String(NfTablesWire.RuleChain, rule.Chain.Name);
         rule.EncodeExpressions(_request);
-        _request.Attribute(NfTablesWire.RuleUserdata, RuleUserdata.Encode(rule)).End();
+        _request.Attribute(NfTablesWire.RuleUserdata, Userdata.Rule(rule)).End();
         return this;
     }
 

@@ -6,6 +6,19 @@ namespace Fireline.Linux.Nftables;
 /// <summary>Reads nf_tables listings: chains, rules (with Fireline's digest), set names and elements.</summary>
 internal static class NftParse
 {
+    public static string TableComment(NetlinkMessage message)
+    {
+        foreach (var attribute in message.Attributes<NfGenMsg>())
+        {
+            if (attribute.Type == NfTablesWire.TableUserdata)
+            {
+                return Userdata.ReadComment(attribute.Value) ?? "";
+            }
+        }
+
+        return "";
+    }
+
     public static NftChainListing? Chain(NetlinkMessage message, string table)
     {
         string? tableName = null, name = null;
@@ -51,7 +64,7 @@ internal static class NftParse
                     handle = BinaryPrimitives.ReadUInt64BigEndian(attribute.Value);
                     break;
                 case NfTablesWire.RuleUserdata:
-                    digest = RuleUserdata.Digest(attribute.Value);
+                    digest = Userdata.Digest(attribute.Value);
                     break;
             }
         }

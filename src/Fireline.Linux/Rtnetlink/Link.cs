@@ -30,6 +30,9 @@ public sealed record Link
 
     public OperationalState OperationalState { get; init; }
 
+    /// <summary>IFLA_IFALIAS: the free-text alias (<c>ip link set NAME alias TEXT</c>); null when none is set.</summary>
+    public string? Alias { get; init; }
+
     public bool? Carrier { get; init; }
 
     /// <summary>64-bit counters; null when the dump skipped them.</summary>

@@ -12,6 +12,7 @@ internal static class Ifla
     public const ushort TxQueueLength = 13;
     public const ushort OperState = 16;
     public const ushort LinkInfo = 18;
+    public const ushort IfAlias = 20;
     public const ushort Stats64 = 23;
     public const ushort AfSpec = 26;
     public const ushort NetNsFd = 28;
@@ -31,6 +32,9 @@ internal static class Ifla
 
     /// <summary>RTEXT_FILTER_SKIP_STATS: leave the big stats blocks out of dumps that don't need them.</summary>
     public const uint ExtFilterSkipStats = 1 << 3;
+
+    /// <summary>IFALIASZ: an alias is shorter than this many bytes.</summary>
+    public const int AliasSize = 256;
 }
 
 /// <summary>Interface flags (linux/if.h).</summary>

@@ -103,6 +103,32 @@ public static class LinkRequests
         => ByName(request, RtnlMessageType.SetLink, NetlinkFlags.Ack, $"ip link set {name} netns {target.Name ?? target.Path}", name)
             .U32(Ifla.NetNsFd, (uint)target.FileDescriptor).End();
 
+    /// <summary>
+    /// <c>ip link set NAME alias TEXT</c> (an empty text removes the alias). By index, as iproute2 sends it;
+    /// <paramref name="name"/> only names the link in errors.
+    /// </summary>
+    public static NetlinkRequest SetAlias(NetlinkRequest request, int index, string name, string alias)
+    {
+        ValidateAlias(alias);
+        request.Begin(RtnlMessageType.NewLink, NetlinkFlags.Ack, $"ip link set {name} alias {alias}", KernelObjectKind.Link, name)
+            .Struct(new IfInfoMsg { Index = index })
+            // Without the NUL, as iproute2 sends it; the kernel takes the attribute's length as the text's.
+            .Attribute(Ifla.IfAlias, System.Text.Encoding.UTF8.GetBytes(alias));
+        return request.End();
+    }
+
+    /// <summary>Checks an alias before it is written: under IFALIASZ bytes, no NUL (the kernel would cut the text there).</summary>
+    public static string ValidateAlias(string alias)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        if (System.Text.Encoding.UTF8.GetByteCount(alias) >= Ifla.AliasSize || alias.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"a link alias has fewer than {Ifla.AliasSize} bytes and no NUL: '{alias}'", nameof(alias));
+        }
+
+        return alias;
+    }
+
     /// <summary><c>bridge link set dev NAME [isolated on|off] [learning on|off]</c></summary>
     public static NetlinkRequest SetBridgePort(NetlinkRequest request, int index, string name, bool? isolated, bool? learning)
     {
@@ -160,7 +186,7 @@ public static class LinkRequests
     {
         var header = message.Header<IfInfoMsg>();
         string name = "";
-        string? kind = null, portKind = null;
+        string? kind = null, portKind = null, alias = null;
         MacAddress? address = null;
         int mtu = 0;
         int? master = null, parent = null, linkNamespace = null;
@@ -180,6 +206,7 @@ public static class LinkRequests
                 case Ifla.OperState: operState = (OperationalState)attribute.U8; break;
                 case Ifla.Carrier: carrier = attribute.U8 != 0; break;
                 case Ifla.Stats64: statistics = LinkStatistics.Parse(attribute.Value); break;
+                case Ifla.IfAlias when attribute.Value.Length > 0: alias = attribute.String; break;
                 case Ifla.LinkInfo:
                     foreach (var info in attribute.Nested)
                     {
@@ -212,6 +239,7 @@ public static class LinkRequests
             OperationalState = operState,
             Carrier = carrier,
             Statistics = statistics,
+            Alias = alias,
         };
     }
 }

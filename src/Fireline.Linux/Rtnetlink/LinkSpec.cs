@@ -20,4 +20,11 @@ public sealed record LinkSpec(string Name, LinkKind Kind)
     public NetworkNamespace? Namespace { get; init; }
 
     public int? TxQueueLength { get; init; }
+
+    /// <summary>
+    /// The link's alias (IFLA_IFALIAS). The kernel ignores the attribute in a create request (checked on 6.18:
+    /// <c>ip link add x alias y type bridge</c> makes a link without one), so <see cref="Links.Create"/> sets it
+    /// with a second request right after the link exists.
+    /// </summary>
+    public string? Alias { get; init => field = value is null ? null : LinkRequests.ValidateAlias(value); }
 }

@@ -10,8 +10,22 @@ public sealed class Links
 
     internal Links(NetlinkSocket socket) => _socket = socket;
 
-    /// <summary><c>ip link add NAME ... type KIND</c>. Throws <see cref="LinkExistsException"/> when the name is taken.</summary>
-    public void Create(LinkSpec spec) => _socket.Execute(LinkRequests.Create(new NetlinkRequest(), spec));
+    /// <summary>
+    /// <c>ip link add NAME ... type KIND</c>, then <c>ip link set NAME alias TEXT</c> when the spec has an alias.
+    /// Throws <see cref="LinkExistsException"/> when the name is taken.
+    /// </summary>
+    /// <remarks>
+    /// Two sends, not one batch: the kernel goes on with a batch's next message after one fails, so an alias sent
+    /// with a create that found the name taken would mark the link that already had it.
+    /// </remarks>
+    public void Create(LinkSpec spec)
+    {
+        _socket.Execute(LinkRequests.Create(new NetlinkRequest(), spec));
+        if (spec.Alias is { } alias)
+        {
+            SetAlias(spec.Name, alias);
+        }
+    }
 
     /// <summary><c>ip link del NAME</c>. Throws <see cref="LinkNotFoundException"/> when there is no such link.</summary>
     public void Delete(string name) => _socket.Execute(LinkRequests.Delete(new NetlinkRequest(), name));
@@ -56,6 +70,12 @@ public sealed class Links
 
     /// <summary><c>ip link set NAME netns NS</c></summary>
     public void MoveToNamespace(string name, NetworkNamespace target) => _socket.Execute(LinkRequests.MoveToNamespace(new NetlinkRequest(), name, target));
+
+    /// <summary><c>ip link set NAME alias TEXT</c> (an empty text removes it)</summary>
+    public void SetAlias(string name, string alias) => SetAlias(Get(name).Index, name, alias);
+
+    /// <summary><c>ip link set NAME alias TEXT</c>, by the link's index</summary>
+    public void SetAlias(int index, string name, string alias) => _socket.Execute(LinkRequests.SetAlias(new NetlinkRequest(), index, name, alias));
 
     /// <summary><c>bridge link set dev NAME isolated on|off learning on|off</c> (null leaves a flag as it is)</summary>
     public void SetBridgePort(string name, bool? isolated = null, bool? learning = null)

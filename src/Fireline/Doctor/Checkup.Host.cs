@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Fireline.Addressing;
 using Fireline.Host;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Ownership;
 using Fireline.State;
 using Fireline.Vms;
 
@@ -24,6 +25,13 @@ public sealed partial class Checkup
         checks.Add(present
             ? Pass(HostScope, "firewall-tables", "nftables tables inet fireline and bridge fireline are present")
             : Fail(HostScope, "firewall-tables", "nftables table inet fireline or bridge fireline is missing: no NAT, isolation, policies or anti-spoofing", Reconcile));
+        if (present)
+        {
+            var specs = store.ListNetworks().Select(n => n.Spec).ToList();
+            checks.Add(firewall.IsIntact(state, specs)
+                ? Pass(HostScope, "firewall-rules", $"every chain, rule and element of the {specs.Count} network(s) is as Fireline applied it")
+                : Fail(HostScope, "firewall-rules", "Fireline's chains, rules or network elements differ from what it applied (changed by hand?)", Reconcile));
+        }
 
         var natted = store.ListNetworks().Where(n => n.Spec.Nat).Select(n => n.Name).ToList();
         if (!state.Nat || natted.Count == 0)
@@ -87,6 +95,14 @@ public sealed partial class Checkup
         checks.Add(bridge.IsUp
             ? Pass(scope, "bridge", $"bridge {network.Bridge} is up")
             : Fail(scope, "bridge", $"bridge {network.Bridge} is down: its VMs are cut off", Reconcile));
+        checks.Add(host.BridgeOwner(bridge, network) switch
+        {
+            Owner.Ours => Pass(scope, "bridge-owner", $"bridge {network.Bridge} carries this instance's mark"),
+            Owner.Unmarked => Fail(scope, "bridge-owner", $"bridge {network.Bridge} carries no mark, but its MAC says Fireline made it (before marks)", Reconcile),
+            _ => Fail(scope, "bridge-owner",
+                $"bridge {network.Bridge} is not this instance's ({(bridge.Alias is { } alias ? $"it carries the mark '{alias}'" : "no mark, and a MAC Fireline does not give")}), so Fireline leaves it alone",
+                $"fireline network delete {network.Name} (the bridge stays), then give the network a bridge name of its own"),
+        });
 
         // A full bridge is not broken, so it is worth knowing rather than a failure.
         var ports = links.Values.Count(l => l.MasterIndex == bridge.Index);

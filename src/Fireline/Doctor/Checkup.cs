@@ -1,6 +1,6 @@
-using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Errors;
+using Fireline.Firewall;
 using Fireline.Host;
 using Fireline.Kernel;
 using Fireline.Linux.Rtnetlink;

@@ -5,6 +5,8 @@ namespace Fireline.Errors;
 /// <summary>The domain's errors, built in one place so each code is spelled once.</summary>
 public static class DomainErrors
 {
+    public const string BridgeInUseCode = "bridge-in-use";
+
     public static FirelineException InvalidInput(string field, string message)
         => new(ErrorKind.InvalidInput, "invalid-argument", message) { Field = field };
 
@@ -22,6 +24,25 @@ public static class DomainErrors
 
     public static FirelineException Conflict(string message, string? field = null)
         => new(ErrorKind.Conflict, "conflict", message) { Field = field };
+
+    /// <summary>
+    /// A network names a bridge (or any link) that exists in the host namespace and is not this instance's: another
+    /// program's, another Fireline instance's, or one that only looks like Fireline's. Fireline neither adopts it
+    /// nor ever deletes it.
+    /// </summary>
+    public static FirelineException BridgeInUse(string network, string bridge, string whose)
+        => new(ErrorKind.Conflict, BridgeInUseCode,
+            $"network '{network}': {bridge} exists in the host namespace and {whose}; Fireline uses only bridges it made itself. " +
+            $"Name another bridge, or remove {bridge} if it is a leftover nobody uses") { Field = "bridge" };
+
+    /// <summary>
+    /// Fireline's nftables tables in the host namespace carry another instance's mark: two instances would undo
+    /// each other's firewall. Fireline leaves them alone.
+    /// </summary>
+    public static FirelineException FirewallInUse(string table, string whose)
+        => new(ErrorKind.Conflict, "firewall-in-use",
+            $"nftables table {table} in the host namespace belongs to {whose}; one Fireline instance per host namespace " +
+            "(use another --host-netns, or the state directory that made it)");
 
     public static FirelineException SubnetExhausted(string network, string subnet, long size)
         => new(ErrorKind.Exhausted, "subnet-exhausted", $"network '{network}' ({subnet}) has no free address: all {size} VM addresses are leased");

@@ -2,9 +2,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Fireline.Errors;
 using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Nftables;
+using Fireline.Ownership;
 using Fireline.Policy;
 using Fireline.State;
 using static Fireline.Firewall.FirewallTables;
@@ -15,9 +17,10 @@ namespace Fireline.Firewall;
 /// Fireline's nftables tables in the host namespace, kept as the state calls for, over nf_tables netlink: every
 /// change is one transaction (all of it or none), every value is typed data. What was applied is remembered in
 /// the state store (the frame's version, the host's settings, each network's spec), so a network change touches
-/// only that network's chains and elements, and a VM's only its own elements.
+/// only that network's chains and elements, and a VM's only its own elements. Both tables carry the instance's
+/// mark as their comment: tables with another instance's mark are never touched.
 /// </summary>
-public sealed class HostFirewall(HostKernel kernel, IStateStore store)
+public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceMark mark)
 {
     private const string FrameKey = "firewall.frame";
     private const string HostKey = "firewall.host";
@@ -35,6 +38,7 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store)
     /// </summary>
     public bool Ensure(HostState host, IReadOnlyList<NetworkSpec> networks)
     {
+        kernel.Nft(RequireOwnTables);
         var applied = Applied();
         if (!kernel.Nft(FrameIntact) || applied.Host != host)
         {
@@ -89,16 +93,26 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store)
     /// </summary>
     public bool Verify(HostState host, IReadOnlyList<NetworkSpec> networks)
     {
-        var applied = Applied();
-        var parts = networks.Select(n => new NetworkFirewall(n, host)).ToList();
-        if (applied.Host == host && applied.Networks.Count == networks.Count && networks.All(n => applied.Networks.GetValueOrDefault(n.Name) == n) &&
-            kernel.Nft(nft => FrameIntact(nft) && RulesIntact(nft, parts) && NetworkElementsIntact(nft, host, parts)))
+        kernel.Nft(RequireOwnTables);
+        if (IsIntact(host, networks))
         {
             return false;
         }
 
         Rebuild(host, networks);
         return true;
+    }
+
+    /// <summary>
+    /// Whether the kernel holds exactly what these networks call for: the frame, every chain with its rules, and
+    /// every network's elements (doctor; reconcile repairs what is not). Reads both tables whole.
+    /// </summary>
+    public bool IsIntact(HostState host, IReadOnlyList<NetworkSpec> networks)
+    {
+        var applied = Applied();
+        var parts = networks.Select(n => new NetworkFirewall(n, host)).ToList();
+        return applied.Host == host && applied.Networks.Count == networks.Count && networks.All(n => applied.Networks.GetValueOrDefault(n.Name) == n) &&
+            kernel.Nft(nft => FrameIntact(nft) && RulesIntact(nft, parts) && NetworkElementsIntact(nft, host, parts));
     }
 
     /// <summary>
@@ -179,7 +193,7 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store)
         foreach (var table in new[] { Inet, Bridge })
         {
             // Adding first makes the delete succeed whether or not the table was there.
-            batch.AddTable(table).DeleteTable(table).AddTable(table);
+            batch.AddTable(table).DeleteTable(table).AddTable(table, mark.Text);
         }
 
         foreach (var set in InetSets.Concat(BridgeSets))
@@ -282,9 +296,25 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store)
         }
     }
 
-    /// <summary>Tables, the frame's version, and every base chain's rules as this code writes them.</summary>
+    /// <summary>
+    /// Both tables are absent, this instance's, or unmarked (made by a Fireline older than marks, in this host
+    /// namespace: rebuilt, they get the mark); tables with another mark are not ours to change.
+    /// </summary>
+    private void RequireOwnTables(NfTables nft)
+    {
+        foreach (var table in new[] { Inet, Bridge })
+        {
+            if (nft.Table(table) is { Length: > 0 } comment && comment != mark.Text)
+            {
+                throw DomainErrors.FirewallInUse(table.ToString(),
+                    comment.StartsWith("fireline:", StringComparison.Ordinal) ? "another Fireline instance" : $"someone else (comment '{comment}')");
+            }
+        }
+    }
+
+    /// <summary>Both tables with this instance's mark, the frame's version, and every base chain's rules as this code writes them.</summary>
     private bool FrameIntact(NfTables nft)
-        => store.GetSetting(FrameKey) == FrameVersion && nft.HasTable(Inet) && nft.HasTable(Bridge) &&
+        => store.GetSetting(FrameKey) == FrameVersion && nft.Table(Inet) == mark.Text && nft.Table(Bridge) == mark.Text &&
            BaseChains.All(chain => RulesMatch(nft, chain.Name, FrameRules.All.Where(r => r.Chain == chain), chain.Table));
 
     private static bool RulesIntact(NfTables nft, IReadOnlyList<NetworkFirewall> networks)

@@ -5,13 +5,23 @@ using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Ownership;
 using Fireline.State;
 
 namespace Fireline.Host;
 
-/// <summary>The host side of the datapath: forwarding, each network's bridge and gateway address, the uplink.</summary>
-public sealed class HostDatapath(HostKernel kernel)
+/// <summary>
+/// The host side of the datapath: forwarding, each network's bridge and gateway address, the uplink. Bridges
+/// carry this instance's mark (<see cref="InstanceMark"/>); a bridge without it is never used, changed or deleted.
+/// </summary>
+public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateStore store)
 {
+    /// <summary>
+    /// The setting that names a bridge while it is being created: between the create and the mark (two sends, see
+    /// <see cref="Links.Create"/>) a crash leaves an unmarked bridge, which this intent lets the next run adopt.
+    /// </summary>
+    private const string BridgeIntentKey = "creating-bridge";
+
     public const string ForwardingKey = "net.ipv4.ip_forward";
 
     public const string BridgeNetfilterKey = "net.bridge.bridge-nf-call-iptables";
@@ -89,31 +99,41 @@ public sealed class HostDatapath(HostKernel kernel)
     }
 
     /// <summary>
-    /// Ensures the network's bridge: present (a bridge, not something else of that name), up, with a fixed MAC
-    /// (else the bridge takes its lowest port's and the gateway's MAC changes as VMs come and go) and the gateway
-    /// address. Returns whether anything changed, and the bridge's index.
+    /// Ensures the network's bridge: present and this instance's (<see cref="RequireOwnBridge"/>), up, with a fixed
+    /// MAC (else the bridge takes its lowest port's and the gateway's MAC changes as VMs come and go) and the gateway
+    /// address. <paramref name="claimed"/>: this instance's records named the bridge before this operation, which
+    /// lets it adopt (mark) a bridge that a Fireline older than marks made. Returns whether anything changed, whether
+    /// the bridge was adopted, and its index.
     /// </summary>
-    public (bool Changed, int Index) EnsureBridge(NetworkSpec network)
+    public (bool Changed, bool Adopted, int Index) EnsureBridge(NetworkSpec network, bool claimed)
     {
         var subnet = Ipv4Network.Parse(network.Subnet);
         return kernel.Rtnl(rtnl =>
         {
             var changed = false;
+            var adopted = false;
             var bridge = rtnl.Links.TryGet(network.Bridge);
             if (bridge is null)
             {
-                rtnl.Links.Create(new LinkSpec(network.Bridge, new Bridge()) { Up = true, Address = VmAddressing.GuestMac(subnet.Gateway) });
+                store.SaveSetting(BridgeIntentKey, network.Bridge);
+                rtnl.Links.Create(new LinkSpec(network.Bridge, new Bridge()) { Up = true, Address = VmAddressing.GuestMac(subnet.Gateway), Alias = mark.Text });
+                store.SaveSetting(BridgeIntentKey, "");
                 bridge = rtnl.Links.Get(network.Bridge);
                 changed = true;
             }
-            else if (bridge.Kind != "bridge")
+            else
             {
-                throw DomainErrors.Conflict($"network '{network.Name}': '{network.Bridge}' exists in the host namespace and is a {bridge.Kind ?? "device"}, not a bridge", "bridge");
-            }
-            else if (!bridge.IsUp)
-            {
-                rtnl.Links.SetUp(network.Bridge);
-                changed = true;
+                if (Judge(bridge, network, claimed) == Owner.Unmarked)
+                {
+                    rtnl.Links.SetAlias(bridge.Index, bridge.Name, mark.Text);
+                    adopted = changed = true;
+                }
+
+                if (!bridge.IsUp)
+                {
+                    rtnl.Links.SetUp(network.Bridge);
+                    changed = true;
+                }
             }
 
             var gateway = Ipv4Network.ToAddress(subnet.Gateway);
@@ -135,15 +155,73 @@ public sealed class HostDatapath(HostKernel kernel)
                 }
             }
 
-            return (changed, bridge.Index);
+            return (changed, adopted, bridge.Index);
         });
     }
 
-    /// <summary>The bridge's index and whether it is up; null when it is missing.</summary>
-    public Link? FindBridge(string name) => kernel.Rtnl(rtnl => rtnl.Links.TryGet(name));
+    /// <summary>
+    /// Refuses, with <c>bridge-in-use</c>, a network whose bridge name is taken in the host namespace by a link that
+    /// is not this instance's bridge (see <see cref="EnsureBridge"/> for <paramref name="claimed"/>). Changes nothing.
+    /// </summary>
+    public void RequireOwnBridge(NetworkSpec network, bool claimed)
+    {
+        if (kernel.Rtnl(rtnl => rtnl.Links.TryGet(network.Bridge)) is { } link)
+        {
+            Judge(link, network, claimed);
+        }
+    }
 
-    /// <summary><c>ip link del BRIDGE</c>; a bridge already gone counts as deleted.</summary>
-    public void DeleteBridge(string name) => kernel.Rtnl(rtnl => rtnl.Links.DeleteIfExists(name));
+    /// <summary>The network's bridge, when it exists and is this instance's (or a claimed one to adopt); null when it is missing.</summary>
+    public Link? FindBridge(NetworkSpec network)
+    {
+        var bridge = kernel.Rtnl(rtnl => rtnl.Links.TryGet(network.Bridge));
+        if (bridge is not null)
+        {
+            Judge(bridge, network, claimed: true);
+        }
+
+        return bridge;
+    }
+
+    /// <summary>
+    /// Whose a recorded network's bridge is: this instance's, an unmarked one to adopt (see <see cref="Judge"/>), or
+    /// foreign. For doctor, which says which and what fixes it.
+    /// </summary>
+    public Owner BridgeOwner(Link bridge, NetworkSpec network) => Judge(bridge, network, claimed: true, refuse: false);
+
+    /// <summary>
+    /// <c>ip link del BRIDGE</c> for a recorded network, only when the bridge is this instance's (or a claimed one
+    /// to adopt). Returns false, and leaves it, when it is missing or not this instance's.
+    /// </summary>
+    public bool DeleteBridge(NetworkSpec network)
+        => kernel.Rtnl(rtnl => rtnl.Links.TryGet(network.Bridge) is { } bridge && BridgeOwner(bridge, network) != Owner.Foreign &&
+                               rtnl.Links.DeleteIfExists(network.Bridge));
+
+    /// <summary>
+    /// Whose an existing link named like the network's bridge is: <see cref="Owner.Ours"/> when it carries this
+    /// instance's mark; <see cref="Owner.Unmarked"/> for an unmarked bridge to adopt, which needs proof besides
+    /// the name: the fixed MAC Fireline gives the network's bridges, and either a record that claimed it
+    /// (<paramref name="claimed"/>) or this instance's intent to create it. Anything else is foreign: refused with
+    /// <c>bridge-in-use</c>, or, when not <paramref name="refuse"/>, reported as <see cref="Owner.Foreign"/>.
+    /// </summary>
+    private Owner Judge(Link link, NetworkSpec network, bool claimed, bool refuse = true)
+    {
+        var owner = mark.Judge(link, "bridge");
+        if (owner == Owner.Unmarked &&
+            (link.Address != VmAddressing.GuestMac(Ipv4Network.Parse(network.Subnet).Gateway) || !(claimed || store.GetSetting(BridgeIntentKey) == network.Bridge)))
+        {
+            owner = Owner.Foreign;
+        }
+
+        if (owner == Owner.Foreign && refuse)
+        {
+            throw DomainErrors.BridgeInUse(network.Name, network.Bridge, link.Kind != "bridge" ? $"is a {link.Kind ?? "device"}, not a bridge"
+                : mark.Judge(link.Alias) == Owner.Foreign ? $"carries the mark of something else ('{link.Alias}')"
+                : "carries no mark of this Fireline instance");
+        }
+
+        return owner;
+    }
 
     /// <summary>The host namespace's links, for reconcile and doctor.</summary>
     public IReadOnlyList<Link> Links() => kernel.Rtnl(rtnl => rtnl.Links.List());

@@ -1,6 +1,6 @@
-using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Errors;
+using Fireline.Firewall;
 using Fireline.Ipam;
 using Fireline.Linux.Rtnetlink;
 using Fireline.State;
@@ -68,9 +68,11 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
             throw DomainErrors.Conflict($"--subnet {subnet} overlaps network '{overlap.Name}' ({overlap.Spec.Subnet})", "subnet");
         }
 
+        // A recorded default network claims its bridge; a new one may only take a bridge this instance made.
+        host.RequireOwnBridge(spec, claimed: existing is not null);
         var state = new HostState(uplink, request.Nat);
         host.EnsureForwarding(spec.Ipv6 is not null || store.ListNetworks().Any(n => n.Spec.Ipv6 is not null));
-        host.EnsureBridge(spec);
+        host.EnsureBridge(spec, claimed: existing is not null);
         if (existing is null || existing.Spec != spec)
         {
             store.SaveNetwork(spec, AddressPool.InitialCursor(subnet));

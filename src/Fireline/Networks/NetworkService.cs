@@ -1,7 +1,7 @@
 using System.Net.Sockets;
-using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Errors;
+using Fireline.Firewall;
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Kernel;
@@ -41,7 +41,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             // Unchanged networks still get their bridge and firewall checked: apply is also a repair.
             if (!dryRun)
             {
-                EnsureKernel(hostState, wanted, []);
+                EnsureKernel(hostState, wanted, [], current);
             }
 
             return new NetworkPlan { DryRun = dryRun, Changes = changes, Firewall = firewallText };
@@ -54,14 +54,14 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
                 // No VM uses it (validated): the old bridge goes, the network starts over with its new subnet.
                 store.DeleteNetwork(spec.Name);
                 pools.Remove(spec.Name);
-                host.DeleteBridge(existing.Spec.Bridge);
+                host.DeleteBridge(existing.Spec);
             }
 
             store.SaveNetwork(spec, AddressPool.InitialCursor(Ipv4Network.Parse(spec.Subnet)));
             pools.Add(spec.Name, Ipv4Network.Parse(spec.Subnet));
         }
 
-        EnsureKernel(hostState, wanted, [.. pruned.Select(name => current[name].Spec)]);
+        EnsureKernel(hostState, wanted, [.. pruned.Select(name => current[name].Spec)], current);
         return new NetworkPlan { DryRun = false, Changes = changes, Firewall = firewallText };
     }
 
@@ -87,29 +87,32 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             throw DomainErrors.Conflict($"network '{name}' is used by {vms} VM(s); delete them first", "network");
         }
 
-        EnsureKernel(store.GetHost() ?? throw DomainErrors.HostNotInitialized(), [], [network.Spec]);
+        EnsureKernel(store.GetHost() ?? throw DomainErrors.HostNotInitialized(), [], [network.Spec], new Dictionary<string, NetworkState>());
         return View(network.Spec, 0);
     }
 
     /// <summary>
     /// Bridges of the wanted networks, then the firewall for every recorded network, then the removed networks'
-    /// bridges and records (removed from the firewall first, so no rule points at a missing network).
+    /// bridges and records (removed from the firewall first, so no rule points at a missing network). A bridge is
+    /// claimed when the records before this operation (<paramref name="before"/>) gave its network that bridge.
     /// </summary>
-    private void EnsureKernel(HostState hostState, IReadOnlyList<NetworkSpec> wanted, IReadOnlyList<NetworkSpec> removed)
+    private void EnsureKernel(HostState hostState, IReadOnlyList<NetworkSpec> wanted, IReadOnlyList<NetworkSpec> removed,
+        IReadOnlyDictionary<string, NetworkState> before)
     {
         try
         {
             host.EnsureForwarding(store.ListNetworks().Any(n => n.Spec.Ipv6 is not null));
             foreach (var spec in wanted)
             {
-                host.EnsureBridge(spec);
+                host.EnsureBridge(spec, Claims(before, spec));
             }
 
             var remaining = store.ListNetworks().Select(n => n.Spec).Where(s => removed.All(r => r.Name != s.Name)).ToList();
             firewall.Ensure(hostState, remaining);
             foreach (var spec in removed)
             {
-                host.DeleteBridge(spec.Bridge);
+                // A bridge that is not this instance's stays: the network goes, someone else's device does not.
+                host.DeleteBridge(spec);
                 store.DeleteNetwork(spec.Name);
                 pools.Remove(spec.Name);
             }
@@ -159,6 +162,8 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
                 throw DomainErrors.Conflict($"network '{spec.Name}': {spec.Subnet} on {spec.Bridge} clashes with network '{clash.Name}' ({clash.Spec.Subnet} on {clash.Spec.Bridge})", "subnet");
             }
 
+            host.RequireOwnBridge(spec, Claims(current, spec));
+
             // A subnet already recorded was checked against the host's addresses when it was applied.
             var own = existing?.Spec.Subnet == spec.Subnet ? default : hostAddresses.Value.FirstOrDefault(a => a.Network.Overlaps(subnet));
             if (own.Link is not null)
@@ -179,6 +184,10 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             throw DomainErrors.Conflict($"--prune would delete network '{name}', which {leased[name]} VM(s) use; delete them first", "network");
         }
     }
+
+    /// <summary>Whether the records <paramref name="before"/> gave the network this bridge already.</summary>
+    private static bool Claims(IReadOnlyDictionary<string, NetworkState> before, NetworkSpec spec)
+        => before.TryGetValue(spec.Name, out var recorded) && recorded.Spec.Bridge == spec.Bridge;
 
     private List<(string Link, string Text, Ipv4Network Network)> HostAddresses(HashSet<string> ownBridges)
         => kernel.Rtnl(rtnl =>

@@ -1,10 +1,12 @@
-using Fireline.Firewall;
 using Fireline.Addressing;
+using Fireline.Errors;
+using Fireline.Firewall;
 using Fireline.Host;
 using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Ownership;
 using Fireline.Policy;
 using Fireline.Sriov;
 using Fireline.State;
@@ -15,10 +17,12 @@ namespace Fireline.Reconciliation;
 /// <summary>
 /// Brings kernel and state back into agreement after a crash, a reboot or a hand edit: finishes or undoes
 /// interrupted operations, repairs what records say should exist, drops records whose namespaces vanished,
-/// and removes what is provably this instance's but unclaimed. Another instance's objects are never touched:
-/// a VM namespace counts as ours only when its veth peer sits in our host namespace or our records name it.
+/// and removes what is provably this instance's but unclaimed: links and VM namespaces that carry its mark
+/// (<see cref="InstanceMark"/>) and are of the kind it makes. Nothing else is ever removed, whatever its name: a
+/// new or empty state directory is a new instance and removes nothing. Unmarked devices that the records claim
+/// (made by a Fireline older than marks) are adopted: marked, never removed.
 /// </summary>
-public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, HostKernel kernel)
+public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, HostKernel kernel, InstanceMark mark)
 {
     public ReconcileReport Run()
     {
@@ -28,7 +32,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         var links = host.Links();
         // Taken before any VM is dropped: a dropped VM's devices are its own to clean, not orphans.
         var claimed = store.ListVms();
-        var orphanNamespaces = FindOrphanNamespaces(links, claimed);
+        var orphanNamespaces = FindOrphanNamespaces(claimed);
         CheckVms(links, actions);
         sriov.Reconcile(actions);
         RemoveOrphans(links, claimed, orphanNamespaces, actions);
@@ -68,9 +72,22 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
 
         foreach (var network in networks)
         {
-            if (host.EnsureBridge(network.Spec).Changed)
+            try
             {
-                actions.Add(new ReconcileAction("repair", $"network {network.Name}", $"restored bridge {network.Spec.Bridge} (present, up, gateway address)"));
+                var bridge = host.EnsureBridge(network.Spec, claimed: true);
+                if (bridge.Adopted)
+                {
+                    actions.Add(new ReconcileAction("adopt", $"network {network.Name}", $"marked bridge {network.Spec.Bridge} as this instance's (made before instance marks)"));
+                }
+                else if (bridge.Changed)
+                {
+                    actions.Add(new ReconcileAction("repair", $"network {network.Name}", $"restored bridge {network.Spec.Bridge} (present, up, gateway address)"));
+                }
+            }
+            catch (FirelineException refused) when (refused.Code == DomainErrors.BridgeInUseCode)
+            {
+                // Someone else's bridge under the recorded name: left alone, and so are the network's VMs (below).
+                actions.Add(new ReconcileAction("skip", $"network {network.Name}", refused.Message));
             }
         }
 
@@ -84,41 +101,59 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
     private void CheckVms(IReadOnlyList<Link> links, List<ReconcileAction> actions)
     {
         var byName = links.ToDictionary(l => l.Name, StringComparer.Ordinal);
-        var bridges = store.ListNetworks().ToDictionary(n => n.Name, n => byName.GetValueOrDefault(n.Spec.Bridge)?.Index ?? 0, StringComparer.Ordinal);
+        // Only this instance's bridges: a VM is never attached to someone else's bridge that has the recorded name.
+        var bridges = store.ListNetworks().ToDictionary(n => n.Name,
+            n => byName.GetValueOrDefault(n.Spec.Bridge) is { } bridge && mark.Judge(bridge, "bridge") == Owner.Ours ? bridge.Index : 0, StringComparer.Ordinal);
         foreach (var vm in store.ListVms().Where(v => v.Lifecycle == VmLifecycle.Ready))
         {
             using var held = vms.Lock(vm.VmId);
             var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
-            IReadOnlyList<string> repaired;
+            if (bridges[vm.Network] == 0)
+            {
+                actions.Add(new ReconcileAction("skip", vm.VmId, $"network {vm.Network}'s bridge is not this instance's; the VM was left as it is"));
+                continue;
+            }
+
+            VmRepair? repair;
             try
             {
                 var veth = byName.GetValueOrDefault(VmAddressing.HostVeth(vm.Address));
-                repaired = datapath.Repair(vm, bridges[vm.Network], veth, VmNetworks.TcLimits(store.GetNetwork(vm.Network)!.Spec, vm.Options));
+                repair = datapath.Repair(vm, bridges[vm.Network], veth, VmNetworks.TcLimits(store.GetNetwork(vm.Network)!.Spec, vm.Options));
             }
             catch (NamespaceNotFoundException)
             {
                 // Unmounted or deleted behind Fireline's back: the VMM's network is gone with it.
+                repair = null;
+            }
+
+            if (repair is null)
+            {
+                // Gone, or replaced by a namespace of that name that carries another mark (left alone by Settle).
                 var removed = vms.Settle(vm);
                 actions.Add(new ReconcileAction("drop-vanished", vm.VmId,
-                    $"namespace {name} is gone{(removed.Count > 0 ? "; removed " + string.Join(", ", removed) : "")}; released {Ipv4Network.Format(vm.Address)}"));
+                    $"namespace {name} is gone or not this instance's{(removed.Count > 0 ? "; removed " + string.Join(", ", removed) : "")}; released {Ipv4Network.Format(vm.Address)}"));
                 continue;
             }
 
-            if (repaired.Count > 0)
+            if (repair.Adopted.Count > 0)
             {
-                actions.Add(new ReconcileAction("repair", vm.VmId, string.Join(", ", repaired)));
+                actions.Add(new ReconcileAction("adopt", vm.VmId, $"marked {string.Join(", ", repair.Adopted)} as this instance's (made before instance marks)"));
+            }
+
+            if (repair.Repaired.Count > 0)
+            {
+                actions.Add(new ReconcileAction("repair", vm.VmId, string.Join(", ", repair.Repaired)));
             }
         }
     }
 
     /// <summary>
-    /// VM namespaces no record claims whose veth peer is in our host namespace: found before any orphan veth is
-    /// deleted, since deleting the veth removes the evidence.
+    /// VM namespaces no record claims that carry this instance's mark: found before any orphan veth is deleted, since
+    /// deleting the veth takes veth0 and its mark with it. Each candidate is one thread hop to read its devices.
     /// </summary>
-    private List<string> FindOrphanNamespaces(IReadOnlyList<Link> links, IReadOnlyList<VmState> records)
+    private List<string> FindOrphanNamespaces(IReadOnlyList<VmState> records)
     {
         var claimed = records.Select(v => VmAddressing.NamespaceName(VmId.Parse(v.VmId))).ToHashSet(StringComparer.Ordinal);
-        var peerIds = links.Where(l => VmAddressing.IsHostVethName(l.Name) && l.Kind == "veth" && l.LinkNamespaceId is not null).Select(l => l.LinkNamespaceId!.Value).ToHashSet();
         var orphans = new List<string>();
         foreach (var name in NetworkNamespace.List(kernel.NetnsDirectory))
         {
@@ -130,15 +165,14 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
 
             try
             {
-                using var ns = NetworkNamespace.Open(name, kernel.NetnsDirectory);
-                if (kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(ns)) is { } id && peerIds.Contains(id))
+                if (datapath.NamespaceOwner(name) == Owner.Ours)
                 {
                     orphans.Add(name);
                 }
             }
             catch (KernelException)
             {
-                // Gone meanwhile, or not a namespace (a bare file another instance is mounting on): not ours to judge.
+                // Going away meanwhile: not ours to judge.
             }
         }
 
@@ -148,11 +182,11 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
     private void RemoveOrphans(IReadOnlyList<Link> links, IReadOnlyList<VmState> records, List<string> orphanNamespaces, List<ReconcileAction> actions)
     {
         var claimed = records.Select(v => VmAddressing.HostVeth(v.Address)).ToHashSet(StringComparer.Ordinal);
-        foreach (var link in links.Where(l => VmAddressing.IsHostVethName(l.Name) && !claimed.Contains(l.Name)))
+        foreach (var link in links.Where(l => VmAddressing.IsHostVethName(l.Name) && !claimed.Contains(l.Name) && mark.Judge(l, "veth") == Owner.Ours))
         {
             if (kernel.Rtnl(rtnl => rtnl.Links.DeleteIfExists(link.Name)))
             {
-                actions.Add(new ReconcileAction("remove-orphan", $"link {link.Name}", "a VM veth no record claims"));
+                actions.Add(new ReconcileAction("remove-orphan", $"link {link.Name}", "a VM veth of this instance no record claims"));
             }
         }
 
@@ -160,7 +194,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         {
             if (datapath.DeleteNamespace(name))
             {
-                actions.Add(new ReconcileAction("remove-orphan", $"namespace {name}", "its veth peer was in this host namespace and no record claims it"));
+                actions.Add(new ReconcileAction("remove-orphan", $"namespace {name}", "it carries this instance's mark and no record claims it"));
             }
         }
     }

@@ -1,23 +1,26 @@
 using Fireline.Addressing;
+using Fireline.Errors;
 using Fireline.Faults;
 using Fireline.Kernel;
 using Fireline.Linux;
+using Fireline.Linux.Conntrack;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Netlink;
-using Fireline.Linux.Conntrack;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Linux.TrafficControl;
+using Fireline.Ownership;
 using Fireline.State;
-using Fireline.Vms;
 
 namespace Fireline.Vms;
 
 /// <summary>
 /// The kernel side of one VM: its namespace <c>vm-ID</c> with a persistent TAP and the VM end of a veth pair,
 /// joined by tc redirects (no bridge, no address inside: nothing can clash with the guest); the host end on
-/// the network's bridge. Every step is a few netlink messages; the in-namespace work is one thread hop.
+/// the network's bridge. Every step is a few netlink messages; the in-namespace work is one thread hop. tap0,
+/// veth0 and the host veth carry the instance's mark for the VM (<see cref="InstanceMark.ForVm"/>): a namespace
+/// <c>vm-ID</c> is this instance's when its tap0 or veth0 says so, and nothing without the mark is removed.
 /// </summary>
-public sealed class VmDatapath(HostKernel kernel)
+public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
 {
     /// <summary>
     /// Builds a new VM's datapath; <paramref name="tcLimits"/> are shaped by tc on a network that enforces limits on
@@ -25,23 +28,38 @@ public sealed class VmDatapath(HostKernel kernel)
     /// </summary>
     public void Build(VmState vm, int bridgeIndex, RateLimits? tcLimits)
     {
-        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
+        var id = VmId.Parse(vm.VmId);
+        var vmMark = mark.ForVm(id);
         Rtnl? inside = null;
-        using var ns = NetworkNamespace.Create(name, () =>
+        NetworkNamespace ns;
+        try
         {
-            // No IPv6 on the namespace's own links: they would send router solicitations and DAD probes of
-            // their own, and nothing in here needs an address.
-            Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
-            Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
-            Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions { Owner = vm.Options.TapOwner, Group = vm.Options.TapGroup });
-            inside = Rtnl.Open();
-        }, kernel.NetnsDirectory);
+            ns = NetworkNamespace.Create(VmAddressing.NamespaceName(id), () =>
+            {
+                // No IPv6 on the namespace's own links: they would send router solicitations and DAD probes of
+                // their own, and nothing in here needs an address.
+                Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
+                Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
+                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions { Owner = vm.Options.TapOwner, Group = vm.Options.TapGroup });
+                inside = Rtnl.Open();
+                // Marked before the namespace is mounted under its name: a vm-ID namespace of this instance is
+                // never seen without its mark, even after a crash at any instant.
+                inside.Links.SetAlias(VmAddressing.TapDevice, vmMark);
+            }, kernel.NetnsDirectory);
+        }
+        catch
+        {
+            inside?.Dispose();
+            throw;
+        }
+
+        using (ns)
         using (inside)
         {
             FaultPoints.Hit("create.namespace");
-            CreateHostVeth(vm.Address, ns, bridgeIndex);
+            CreateHostVeth(vm.Address, vmMark, ns, bridgeIndex);
             FaultPoints.Hit("create.veth");
-            Join(inside!);
+            Join(inside!, vmMark);
             if (tcLimits is not null)
             {
                 Shape(inside!, tcLimits);
@@ -52,8 +70,8 @@ public sealed class VmDatapath(HostKernel kernel)
     }
 
     /// <summary>
-    /// Removes whatever exists of the VM's datapath, skipping missing pieces, so it also finishes a teardown that
-    /// was cut short. Returns what it removed.
+    /// Removes whatever exists of the VM's datapath that is this instance's, skipping missing pieces, so it also
+    /// finishes a teardown that was cut short. Returns what it removed.
     /// </summary>
     /// <remarks>
     /// Unregistering a link costs about 17 ms here (the kernel waits out RCU grace periods), against 0.1 ms to
@@ -61,19 +79,26 @@ public sealed class VmDatapath(HostKernel kernel)
     /// once, even if a VMM still holds the namespace), and the namespace is unmounted: the kernel then destroys
     /// the namespace with its TAP and both veth ends in one batch, a few milliseconds later. A namespace a live
     /// VMM still holds lingers until that process exits; its detached veth is removed by reconcile if it outlives it.
+    /// What carries the mark goes. What is unmarked goes only when the record proves it: a ready (or deleting)
+    /// VM's record names devices this instance made (before marks existed, if they lack one); a create's record
+    /// is written before anything exists, so an unmarked namespace of that name is not the create's (its own
+    /// carries the mark from the start) and stays, as does anything with another mark.
     /// </remarks>
     public IReadOnlyList<string> TearDown(VmState vm)
     {
         var removed = new List<string>();
+        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
         var hostVeth = VmAddressing.HostVeth(vm.Address);
-        if (kernel.Rtnl(rtnl => Detach(rtnl, hostVeth)))
+        var link = kernel.Rtnl(rtnl => rtnl.Links.TryGet(hostVeth));
+        var linkOwner = link is null ? (Owner?)null : mark.Judge(link, "veth");
+        var owner = NamespaceOwner(name, linkOwner == Owner.Ours ? link!.LinkNamespaceId : null);
+        if (linkOwner is { } whose && MayRemove(whose, vm) && kernel.Rtnl(rtnl => Detach(rtnl, hostVeth)))
         {
             removed.Add($"link {hostVeth} (detached; freed with the namespace)");
         }
 
         FaultPoints.Hit("delete.veth");
-        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
-        if (DeleteNamespace(name))
+        if (owner is null ? NetworkNamespace.DeleteUnmounted(name, kernel.NetnsDirectory) : MayRemove(owner.Value, vm) && DeleteNamespace(name))
         {
             removed.Add($"namespace {name}");
         }
@@ -81,6 +106,8 @@ public sealed class VmDatapath(HostKernel kernel)
         FaultPoints.Hit("delete.namespace");
         return removed;
     }
+
+    private static bool MayRemove(Owner owner, VmState vm) => owner == Owner.Ours || (owner == Owner.Unmarked && vm.Lifecycle != VmLifecycle.Creating);
 
     /// <summary><c>ip netns delete NAME</c>; false when there was no such namespace.</summary>
     public bool DeleteNamespace(string name)
@@ -96,6 +123,43 @@ public sealed class VmDatapath(HostKernel kernel)
         }
     }
 
+    /// <summary>
+    /// Whose the namespace <paramref name="name"/> is, by the marks on its tap0 and veth0 (see
+    /// <see cref="JudgeInside"/>); null when no namespace is mounted under that name. With
+    /// <paramref name="ownPeerNamespaceId"/>, the id under which the host namespace knows where the peer of one of
+    /// this instance's host veths lives, a namespace of that id is this instance's without a look inside (a thread
+    /// hop, the dearest part of a delete): it holds veth0, the peer this instance created in it.
+    /// </summary>
+    public Owner? NamespaceOwner(string name, int? ownPeerNamespaceId = null)
+    {
+        try
+        {
+            using var ns = NetworkNamespace.Open(name, kernel.NetnsDirectory);
+            if (ownPeerNamespaceId is { } peer && kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(ns)) == peer)
+            {
+                return Owner.Ours;
+            }
+
+            using var inside = Rtnl.Open(ns);
+            return JudgeInside(inside.Links.List());
+        }
+        catch (NamespaceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whose a VM namespace is, by its devices: this instance's when its tap0 (a TAP) or veth0 (a veth) carries
+    /// its mark; foreign when one carries another mark (or is of another kind); unmarked otherwise.
+    /// </summary>
+    public Owner JudgeInside(IReadOnlyList<Link> links)
+    {
+        var owners = links.Where(l => l.Name is VmAddressing.TapDevice or VmAddressing.VmVeth)
+            .Select(l => mark.Judge(l, l.Name == VmAddressing.TapDevice ? "tun" : "veth")).ToList();
+        return owners.Contains(Owner.Ours) ? Owner.Ours : owners.Contains(Owner.Foreign) ? Owner.Foreign : Owner.Unmarked;
+    }
+
     private static bool Detach(Rtnl rtnl, string hostVeth)
     {
         try
@@ -109,12 +173,13 @@ public sealed class VmDatapath(HostKernel kernel)
         }
     }
 
-    private void CreateHostVeth(uint address, NetworkNamespace ns, int bridgeIndex)
+    private void CreateHostVeth(uint address, string vmMark, NetworkNamespace ns, int bridgeIndex)
     {
         var spec = new LinkSpec(VmAddressing.HostVeth(address), new Veth(VmAddressing.VmVeth) { PeerNamespace = ns })
         {
             MasterIndex = bridgeIndex,
             Up = true,
+            Alias = vmMark,
         };
         kernel.Rtnl(rtnl =>
         {
@@ -124,10 +189,16 @@ public sealed class VmDatapath(HostKernel kernel)
             }
             catch (LinkExistsException)
             {
-                // The name comes from an address leased to this VM alone, so a link holding it is the previous
-                // holder's: a VM just deleted, whose namespace the kernel is still freeing with its veth (delete
-                // leaves that to it), or an orphan of a crash. Replace it; if the kernel frees it first, the name
-                // is free all the same.
+                // The name comes from an address leased to this VM alone, so a link of this instance holding it is
+                // the previous holder's: a VM just deleted, whose namespace the kernel is still freeing with its
+                // veth (delete leaves that to it), or an orphan of a crash. Replace it; if the kernel frees it
+                // first, the name is free all the same. A link without the mark is someone else's: never touched.
+                if (rtnl.Links.TryGet(spec.Name) is { } held && mark.Judge(held, "veth") != Owner.Ours)
+                {
+                    throw DomainErrors.Conflict(
+                        $"link {spec.Name} exists in the host namespace and is not this Fireline instance's, so address {Ipv4Network.Format(address)} cannot be used; remove the link if it is a leftover", "vmId");
+                }
+
                 try
                 {
                     rtnl.Links.Delete(spec.Name);
@@ -143,15 +214,17 @@ public sealed class VmDatapath(HostKernel kernel)
     }
 
     /// <summary>
-    /// Brings tap0 and veth0 up and redirects every frame arriving on either to the other, in one send. Safe to
-    /// repeat: it replaces what is there.
+    /// Brings tap0 and veth0 up, redirects every frame arriving on either to the other, and marks both, in one
+    /// send. Safe to repeat: it replaces what is there.
     /// </summary>
-    private static void Join(Rtnl inside)
+    private static void Join(Rtnl inside, string vmMark)
     {
         var links = inside.Links.List();
         var veth = links.Single(l => l.Name == VmAddressing.VmVeth);
         var tap = links.Single(l => l.Name == VmAddressing.TapDevice);
-        inside.Execute(TcRequests.Join(new NetlinkRequest(), veth, tap));
+        var request = TcRequests.Join(new NetlinkRequest(), veth, tap);
+        LinkRequests.SetAlias(request, veth.Index, veth.Name, vmMark);
+        inside.Execute(LinkRequests.SetAlias(request, tap.Index, tap.Name, vmMark));
     }
 
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
@@ -188,43 +261,72 @@ public sealed class VmDatapath(HostKernel kernel)
     /// <summary>
     /// Makes a recorded VM whole again in place (its namespace exists): recreates a missing TAP or host veth,
     /// re-attaches the veth to its bridge, restores the redirect. A TAP that is there is left alone, so a running
-    /// VMM keeps its device. Returns what it repaired; empty when the VM was whole.
+    /// VMM keeps its device. Devices without a mark, which a Fireline older than marks made, are adopted (marked):
+    /// the record claims them. Returns what it repaired and adopted, both empty when the VM was whole; null when
+    /// the namespace carries another mark, so is not this VM's to repair.
     /// </summary>
-    public IReadOnlyList<string> Repair(VmState vm, int bridgeIndex, Link? hostVeth, RateLimits? tcLimits)
+    public VmRepair? Repair(VmState vm, int bridgeIndex, Link? hostVeth, RateLimits? tcLimits)
     {
+        var id = VmId.Parse(vm.VmId);
+        var vmMark = mark.ForVm(id);
         var repaired = new List<string>();
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
-        using var inside = ns.Run(() =>
+        var adopted = new List<string>();
+        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(id), kernel.NetnsDirectory);
+        using var inside = Rtnl.Open(ns);
+        var links = inside.Links.List();
+        if (JudgeInside(links) == Owner.Foreign)
         {
-            var rtnl = Rtnl.Open();
-            if (rtnl.Links.TryGet(VmAddressing.TapDevice) is null)
-            {
-                Tuntap.CreatePersistentTap(VmAddressing.TapDevice);
-                repaired.Add($"recreated {VmAddressing.TapDevice}");
-            }
+            return null;
+        }
 
-            return rtnl;
-        });
+        if (!links.Any(l => l.Name == VmAddressing.TapDevice))
+        {
+            ns.Run(() => Tuntap.CreatePersistentTap(VmAddressing.TapDevice));
+            repaired.Add($"recreated {VmAddressing.TapDevice}"); // marked with the redirect below
+        }
+
+        var unmarked = links.Where(l => l.Name is VmAddressing.TapDevice or VmAddressing.VmVeth && l.Alias is null).ToList();
+        if (unmarked.Count > 0)
+        {
+            var request = new NetlinkRequest();
+            unmarked.ForEach(l => LinkRequests.SetAlias(request, l.Index, l.Name, vmMark));
+            inside.Execute(request);
+            adopted.AddRange(unmarked.Select(l => l.Name));
+        }
 
         var name = VmAddressing.HostVeth(vm.Address);
+        var hostOwner = hostVeth is null ? (Owner?)null : mark.Judge(hostVeth, "veth");
         if (hostVeth is null)
         {
-            CreateHostVeth(vm.Address, ns, bridgeIndex);
+            CreateHostVeth(vm.Address, vmMark, ns, bridgeIndex);
             repaired.Add($"recreated veth {name}");
         }
-        else if (hostVeth.MasterIndex != bridgeIndex || !hostVeth.IsUp)
+        else if (hostOwner == Owner.Foreign)
         {
-            kernel.Rtnl(rtnl =>
+            repaired.Add($"left link {name} alone: it is not this instance's (remove it, then reconcile again)");
+        }
+        else
+        {
+            if (hostOwner == Owner.Unmarked)
             {
-                rtnl.Links.SetMaster(name, bridgeIndex);
-                rtnl.Links.SetUp(name);
-            });
-            repaired.Add($"re-attached {name} to its bridge");
+                kernel.Rtnl(rtnl => rtnl.Links.SetAlias(hostVeth.Index, name, vmMark));
+                adopted.Add(name);
+            }
+
+            if (hostVeth.MasterIndex != bridgeIndex || !hostVeth.IsUp)
+            {
+                kernel.Rtnl(rtnl =>
+                {
+                    rtnl.Links.SetMaster(name, bridgeIndex);
+                    rtnl.Links.SetUp(name);
+                });
+                repaired.Add($"re-attached {name} to its bridge");
+            }
         }
 
         if (!IsJoined(inside))
         {
-            Join(inside);
+            Join(inside, vmMark);
             repaired.Add($"restored the {VmAddressing.TapDevice}-{VmAddressing.VmVeth} redirect");
         }
 
@@ -233,7 +335,7 @@ public sealed class VmDatapath(HostKernel kernel)
             Shape(inside, tcLimits); // replaces what is there: a recreated device gets its shaping back
         }
 
-        return repaired;
+        return new VmRepair(repaired, adopted);
     }
 
     private static bool IsJoined(Rtnl inside)

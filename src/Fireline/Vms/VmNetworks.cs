@@ -1,8 +1,8 @@
-using Fireline.Firewall;
 using Fireline.Addressing;
 using Fireline.Concurrency;
 using Fireline.Errors;
 using Fireline.Faults;
+using Fireline.Firewall;
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Linux;
@@ -71,7 +71,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             firewall.AddVm(VmFirewallEntry.For(vm, network.Spec));
             FaultPoints.Hit("create.firewall");
 
-            var bridge = host.FindBridge(network.Spec.Bridge)
+            var bridge = host.FindBridge(network.Spec)
                 ?? throw DomainErrors.Conflict($"network '{networkName}': its bridge {network.Spec.Bridge} is missing; run 'fireline reconcile'", "network");
             datapath.Build(vm, bridge.Index, TcLimits(network.Spec, vm.Options));
             if (options.Sriov is { } pf)

@@ -130,6 +130,7 @@ public sealed class DaemonApiTests : IDisposable
             ("PUT", "/v1/networks/t1", """{"name":"t2","subnet":"10.210.0.0/24"}""", 400, "invalid-argument", "name"),
             ("PUT", "/v1/networks/t1", """["subnet"]""", 400, "invalid-argument", "body"),
             ("PUT", "/v1/networks/t1", """{"subnet":"10.100.0.0/24"}""", 409, "conflict", "subnet"),
+            ("PUT", "/v1/networks/t1", """{"subnet":"10.210.0.0/24","bridge":"uplink0"}""", 409, "bridge-in-use", "bridge"),
             ("PUT", "/v1/networks/-x", """{"subnet":"10.210.0.0/24"}""", 400, "invalid-argument", "name"),
             ("PUT", "/v1/networks/t1", huge, 413, "body-too-large", "body"),
             ("GET", "/v1/networks/nope", null, 404, "network-not-found", "network"),

@@ -25,9 +25,9 @@ public sealed class DoctorTests : IDisposable
         var report = _env.Engine.Doctor(null);
 
         Assert.True(report.Healthy, Describe(report));
-        Assert.Equal(["ip-forwarding", "bridge-netfilter", "firewall-tables", "nat-rule", "uplink"],
+        Assert.Equal(["ip-forwarding", "bridge-netfilter", "firewall-tables", "firewall-rules", "nat-rule", "uplink"],
             report.Checks.Where(c => c.Scope == "host").Select(c => c.Check));
-        Assert.Equal(["bridge", "bridge-ports", "gateway-address"], report.Checks.Where(c => c.Scope == "network default").Select(c => c.Check));
+        Assert.Equal(["bridge", "bridge-owner", "bridge-ports", "gateway-address"], report.Checks.Where(c => c.Scope == "network default").Select(c => c.Check));
         Assert.Equal(["namespace", "tap", "tap-carrier", "veth-joined", "host-veth", "gateway-reachable", "firewall-elements", "lease"],
             report.Checks.Where(c => c.Scope == $"vm {_vm.VmId}").Select(c => c.Check));
         Assert.Equal(CheckStatus.Info, Check(report, "tap-carrier").Status);
@@ -63,7 +63,7 @@ public sealed class DoctorTests : IDisposable
 
     public static TheoryData<string> Breakages() =>
     [
-        "ip-forwarding", "bridge-netfilter", "firewall-tables", "nat-rule", "bridge", "gateway-address",
+        "ip-forwarding", "bridge-netfilter", "firewall-tables", "firewall-rules", "nat-rule", "bridge", "bridge-owner", "gateway-address",
         "tap", "veth-joined", "host-veth", "firewall-elements", "lease",
     ];
 
@@ -141,11 +141,17 @@ public sealed class DoctorTests : IDisposable
             case "firewall-tables":
                 _env.Host.InHost("nft", "delete", "table", "bridge", "fireline");
                 break;
+            case "firewall-rules":
+                _env.Host.InHost("nft", "flush", "chain", "inet", "fireline", "in-default");
+                break;
             case "nat-rule":
-                _env.Host.InHost("nft", "flush", "chain", "inet", "fireline", "postrouting");
+                _env.Host.InHost("nft", "flush", "set", "inet", "fireline", "uplink");
                 break;
             case "bridge":
                 Ip.Run("-n", host, "link", "set", "br-vms", "down");
+                break;
+            case "bridge-owner":
+                Ip.Run("-n", host, "link", "set", "br-vms", "alias", ""); // as a Fireline older than marks left it
                 break;
             case "gateway-address":
                 Ip.Run("-n", host, "addr", "flush", "dev", "br-vms");

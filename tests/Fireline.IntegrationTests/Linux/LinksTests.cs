@@ -44,6 +44,30 @@ public sealed class LinksTests : IDisposable
     }
 
     [Fact]
+    public void A_link_created_with_an_alias_carries_it_and_a_set_alias_is_read_back_and_cleared()
+    {
+        _rtnl.Links.Create(new LinkSpec("br-alias", new Bridge()) { Alias = "fireline:abc" });
+        Assert.Equal("fireline:abc", Ip.Link(_host.HostNamespaceName, "br-alias")!.Value.GetProperty("ifalias").GetString());
+
+        Ip.Run("-n", _host.HostNamespaceName, "link", "set", "br-alias", "alias", "set by ip");
+        Assert.Equal("set by ip", _rtnl.Links.Get("br-alias").Alias);
+        Assert.Equal("set by ip", _rtnl.Links.List().Single(l => l.Name == "br-alias").Alias);
+
+        _rtnl.Links.SetAlias("br-alias", "");
+        Assert.Null(_rtnl.Links.Get("br-alias").Alias);
+        Assert.False(Ip.Link(_host.HostNamespaceName, "br-alias")!.Value.TryGetProperty("ifalias", out _));
+    }
+
+    [Fact]
+    public void A_create_that_finds_its_name_taken_leaves_the_existing_links_alias_alone()
+    {
+        Ip.Run("-n", _host.HostNamespaceName, "link", "add", "taken0", "type", "bridge");
+
+        Assert.Throws<LinkExistsException>(() => _rtnl.Links.Create(new LinkSpec("taken0", new Bridge()) { Alias = "fireline:abc" }));
+        Assert.Null(_rtnl.Links.Get("taken0").Alias);
+    }
+
+    [Fact]
     public void A_taken_name_is_a_typed_error_with_errno_and_the_kernels_words()
     {
         _rtnl.Links.Create(new LinkSpec("dup0", new Bridge()));

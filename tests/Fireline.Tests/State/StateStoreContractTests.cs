@@ -23,6 +23,21 @@ public abstract class StateStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void Keeps_settings_lists_them_by_prefix_and_deletes_them()
+    {
+        Store.SaveSetting("firewall.network.a", "1");
+        Store.SaveSetting("firewall.network.b", "2");
+        Store.SaveSetting("firewall.networks", "not under the prefix");
+        Store.SaveSetting("firewall.network.a", "3");
+        Store.DeleteSetting("firewall.network.b");
+        Store.DeleteSetting("never-saved");
+
+        Assert.Equal(new Dictionary<string, string> { ["firewall.network.a"] = "3" }, Store.ListSettings("firewall.network."));
+        Assert.Null(Store.GetSetting("firewall.network.b"));
+        Assert.Empty(Store.ListSettings("firewall.network_"));
+    }
+
+    [Fact]
     public void Records_a_create_intent_with_its_lease_and_releases_on_removal()
     {
         Store.SaveNetwork(Default, 2);
