@@ -48,7 +48,7 @@ internal sealed class NetworkResource(IFirelineService engine, EngineGate gate)
     /// <summary><c>POST /v1/networks:apply</c>: a whole networks file, optionally as a dry run or pruning the networks it does not name.</summary>
     public async Task<IResult> Apply(HttpRequest request)
     {
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.NetworkApplyBody).ConfigureAwait(false)
+        var body = await RequestBody.ReadAsync(request, ApiJson.Default.NetworkApplyBody, RequestBody.DocumentLimit).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {document, dryRun?, prune?}");
         return Results.Json(gate.Exclusive(() => engine.ApplyNetworks(body.Document!, body.DryRun ?? false, body.Prune ?? false)),
             CliJson.Output.NetworkPlan);

@@ -47,10 +47,11 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         var hostDatapath = new HostDatapath(kernel);
         var firewall = new Firewall(kernel, store);
         var datapath = new VmDatapath(kernel);
-        _host = new HostSetup(store, pools, hostDatapath, firewall);
+        var validator = new NetworkValidator(store, hostDatapath, kernel);
+        _host = new HostSetup(store, pools, hostDatapath, firewall, validator);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);
         _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);
-        _networks = new NetworkService(store, pools, hostDatapath, firewall, kernel);
+        _networks = new NetworkService(store, pools, hostDatapath, firewall, validator);
         _reconciler = new Reconciler(store, _vms, datapath, hostDatapath, firewall, sriov, kernel);
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, kernel);

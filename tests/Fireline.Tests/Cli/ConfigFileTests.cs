@@ -1,4 +1,5 @@
 using Fireline.Cli.Configuration;
+using Fireline.Documents;
 using Fireline.Errors;
 using Fireline.Networks;
 
@@ -93,6 +94,17 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Null(config.StateDir);
         Assert.Null(config.Host);
         Assert.Null(config.NetworksDocument);
+    }
+
+    [Fact]
+    public void The_file_has_the_bounds_of_a_networks_file()
+    {
+        var error = Assert.Throws<FirelineException>(() => ConfigFile.Load(Write("stateDir: &s /var/lib/fireline\nsocket: *s\n")));
+        Assert.Equal("config", error.Field);
+        Assert.Contains("stateDir: an anchor (&name)", error.Message, StringComparison.Ordinal);
+
+        error = Assert.Throws<FirelineException>(() => ConfigFile.Load(Write("stateDir: /x\n" + new string('#', BoundedYaml.MaxDocumentLength))));
+        Assert.Contains("larger than 16 MiB", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
