@@ -46,7 +46,7 @@ internal static partial class NetworkDocument
     /// </summary>
     public static FirelineException Translate(FirelineException error)
     {
-        if (error.Kind != ErrorKind.InvalidInput)
+        if (error.Field?.StartsWith(OnlyNetwork, StringComparison.Ordinal) != true)
         {
             return error;
         }

@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Fireline.Cli.Api;
 using Fireline.Documents;
+using Fireline.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -25,6 +27,9 @@ internal static class RequestBody
     /// <see cref="BoundedYaml.MaxDocumentLength"/> characters as a JSON string, with room for an escape on every line.
     /// </summary>
     public const int DocumentLimit = (2 * BoundedYaml.MaxDocumentLength) + Limit;
+
+    /// <summary>The deepest a body may nest: Fireline's deepest is four levels (<c>rateLimits.rx.bandwidth.size</c>); the rest is room.</summary>
+    public const int MaxDepth = 16;
 
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
 
@@ -105,10 +110,7 @@ internal static class RequestBody
     {
         try
         {
-            var reader = new Utf8JsonReader(bytes);
-            while (reader.Read())
-            {
-            }
+            CheckNesting(bytes);
         }
         catch (JsonException error)
         {
@@ -122,6 +124,50 @@ internal static class RequestBody
         catch (JsonException error)
         {
             throw ApiErrors.InvalidBody(Field(error.Path), "a field appears twice in one object");
+        }
+    }
+
+    /// <summary>
+    /// Reads the body's tokens (throwing on bad syntax) and refuses nesting deeper than <see cref="MaxDepth"/>,
+    /// naming the field where it goes too deep.
+    /// </summary>
+    private static void CheckNesting(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        var path = new List<(bool IsObject, string Name, int Index)>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    // As written (escapes and all): a name is only shown here, and JSON's escapes can spell text that is none.
+                    path[^1] = path[^1] with { Name = Encoding.UTF8.GetString(reader.ValueSpan) };
+                    break;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    NextItem(path);
+                    if (path.Count == MaxDepth)
+                    {
+                        var field = string.Concat(path.Select(p => p.IsObject ? $".{p.Name}" : $"[{p.Index}]")).TrimStart('.');
+                        throw ApiErrors.InvalidBody(field, $"{UserText.Escape(field)}: nested deeper than {MaxDepth} levels");
+                    }
+
+                    path.Add((reader.TokenType == JsonTokenType.StartObject, "", -1));
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    path.RemoveAt(path.Count - 1);
+                    break;
+                default:
+                    NextItem(path);
+                    break;
+            }
+        }
+
+        static void NextItem(List<(bool IsObject, string Name, int Index)> path)
+        {
+            if (path.Count > 0 && !path[^1].IsObject)
+            {
+                path[^1] = path[^1] with { Index = path[^1].Index + 1 };
+            }
         }
     }
 

@@ -27,15 +27,16 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
         var requested = (existing?.Spec ?? new NetworkSpec { Name = DefaultNetwork, Subnet = request.Subnet, Bridge = request.Bridge })
             with { Subnet = request.Subnet, Bridge = request.Bridge, Nat = request.Nat, Ipv6 = request.Ipv6Prefix ?? existing?.Spec.Ipv6 };
         var problems = new Problems();
-        var spec = NetworkValidator.CheckValues([(0, requested)], (_, field) => field == "ipv6" ? "ipv6Prefix" : field, problems).Single();
+        var spec = NetworkValidator.CheckValues([(0, requested)], Field, problems).Single();
         problems.ThrowIfAny();
         if (existing is not null && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge))
         {
             throw DomainErrors.Conflict(
-                $"the default network exists as {existing.Spec.Subnet} on {existing.Spec.Bridge}; it cannot become {spec.Subnet} on {spec.Bridge} (delete its VMs and the network first)", "subnet");
+                $"the default network exists as {existing.Spec.Subnet} on {existing.Spec.Bridge}; it cannot become {spec.Subnet} on {spec.Bridge} (delete its VMs and the network first)",
+                existing.Spec.Subnet != spec.Subnet ? "subnet" : "bridge");
         }
 
-        validator.CheckAgainstHost([spec], [], dryRun: false);
+        validator.CheckAgainstHost([spec], [], dryRun: false, Field);
 
         // NAT needs an uplink; without NAT one is only used when named or found (port forwards arrive on it).
         var uplink = request.Uplink ?? (request.Nat ? host.DetectUplink() : host.TryDetectUplink());
@@ -62,6 +63,9 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
         firewall.Ensure(state, [.. store.ListNetworks().Select(n => n.Spec)]);
         return Status();
     }
+
+    /// <summary>How host init names the default network's fields: as its options (<c>subnet</c>, <c>ipv6Prefix</c>).</summary>
+    private static string Field(int network, string field) => field == "ipv6" ? "ipv6Prefix" : field;
 
     public HostStatus Status()
     {

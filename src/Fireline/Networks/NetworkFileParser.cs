@@ -52,10 +52,13 @@ public static class NetworkFileParser
             }
         }
 
-        var valid = NetworkValidator.CheckValues(networks, (index, field) => $"networks[{index}].{field}", reader.Problems);
+        var valid = NetworkValidator.CheckValues(networks, Field, reader.Problems);
         reader.Problems.ThrowIfAny();
         return valid;
     }
+
+    /// <summary>How a networks file names a network's field: <c>networks[3].subnet</c>.</summary>
+    public static string Field(int network, string field) => $"networks[{network}].{field}";
 
     /// <summary>A network as written; null when a key, a type or a required field is wrong (reported).</summary>
     private static NetworkSpec? ReadNetwork(DocumentMap node, string path, YamlFields reader)

@@ -15,14 +15,14 @@ namespace Fireline.Networks;
 /// </summary>
 public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDatapath host, Firewall firewall, NetworkValidator validator)
 {
-    public NetworkPlan Apply(string yaml, bool dryRun, bool prune)
+    public NetworkPlan Apply(NetworkFile file, bool dryRun, bool prune)
     {
         var hostState = store.GetHost() ?? throw DomainErrors.HostNotInitialized();
-        var wanted = NetworkFileParser.Parse(yaml);
+        var wanted = file.Networks;
         var current = store.ListNetworks().ToDictionary(n => n.Name, StringComparer.Ordinal);
         var changes = new List<NetworkChange>();
         var pruned = prune ? current.Keys.Where(name => wanted.All(w => w.Name != name)).ToList() : [];
-        validator.CheckAgainstHost(wanted, pruned, dryRun);
+        validator.CheckAgainstHost(wanted, pruned, dryRun, NetworkFileParser.Field);
 
         var after = current.Values.Select(n => n.Spec).Where(s => !pruned.Contains(s.Name) && wanted.All(w => w.Name != s.Name)).Concat(wanted).ToList();
         foreach (var spec in wanted)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Fireline.Errors;
 using Fireline.Policy;
 using Fireline.Documents;
@@ -67,8 +66,7 @@ internal static class PolicyParser
         }
 
         var parts = text.Split('-', 2);
-        if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from) ||
-            !int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var to))
+        if (!YamlFields.TryParseWholeNumber(parts[0], out var from) || !YamlFields.TryParseWholeNumber(parts[^1], out var to))
         {
             reader.Problems.Add($"{path}.port", $"{label}: port {UserText.Quote(text)} is not a port (1-65535) or a range like 8000-8100");
             return (null, null);

@@ -66,13 +66,23 @@ internal sealed class YamlFields
             return null;
         }
 
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        if (!TryParseWholeNumber(text, out var value))
         {
-            Problems.Add($"{path}.{key}", $"{label}: {key} {UserText.Quote(text)} is not a whole number");
+            Problems.Add($"{path}.{key}", $"{label}: {key} {UserText.Quote(text)} is not a whole number (decimal digits, no leading zeros)");
             return null;
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Decimal digits without sign or leading zeros: <c>010</c> is 10 here but 8 to a YAML 1.1 reader, so it is
+    /// refused rather than read one way.
+    /// </summary>
+    public static bool TryParseWholeNumber(string text, out int value)
+    {
+        value = 0;
+        return !(text.Length > 1 && text[0] == '0') && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     public bool? Boolean(DocumentMap node, string key, string path, string label)
@@ -121,18 +131,27 @@ internal sealed class YamlFields
         }
 
         Mark($"{path}.{key}", value);
-        if (value is DocumentList items && items.Items.All(c => c is DocumentText))
+        if (value is not DocumentList items)
         {
-            for (var i = 0; i < items.Items.Count; i++)
-            {
-                Mark($"{path}.{key}[{i}]", items.Items[i]);
-            }
-
-            return [.. items.Items.Select(c => ((DocumentText)c).Value)];
+            Problems.Add($"{path}.{key}", value, $"{label}: {key} is a list of values");
+            return [];
         }
 
-        Problems.Add($"{path}.{key}", value, $"{label}: {key} is a list of values");
-        return [];
+        var strings = new List<string>(items.Items.Count);
+        for (var i = 0; i < items.Items.Count; i++)
+        {
+            Mark($"{path}.{key}[{i}]", items.Items[i]);
+            if (items.Items[i] is DocumentText text)
+            {
+                strings.Add(text.Value);
+            }
+            else
+            {
+                Problems.Add($"{path}.{key}[{i}]", items.Items[i], $"{label}: each of {key} is a single value");
+            }
+        }
+
+        return strings;
     }
 
     private static string Prefix(string? label) => label is null ? "" : label + ": ";

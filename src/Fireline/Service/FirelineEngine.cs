@@ -93,7 +93,9 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort) => _vms.Forward(vmId, protocol, hostPort, vmPort);
 
-    public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => _networks.Apply(yaml, dryRun, prune);
+    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => _networks.Apply(file, dryRun, prune);
+
+    public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => ApplyNetworks(NetworkFile.Parse(yaml), dryRun, prune);
 
     public IReadOnlyList<NetworkView> ListNetworks() => _networks.List();
 
