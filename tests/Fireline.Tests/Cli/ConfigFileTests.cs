@@ -96,6 +96,18 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Null(config.NetworksDocument);
     }
 
+    [Theory]
+    [InlineData("socket: /run/x.sock\nnetworks:\n  - name: a\n    subnet: 10.1.0.0/24\n    policies:\n      - {name: \"a;b\", direction: ingress, action: allow}\nlogFormat: json\n", 6)]
+    [InlineData("{socket: /run/x.sock,\n networks: [{name: a, subnet: 10.1.0.0/24,\n  policies: [{name: \"a;b\", direction: ingress, action: allow}]}]}", 3)]
+    public void Its_networks_are_validated_as_a_networks_file_with_the_files_lines(string yaml, int line)
+    {
+        var config = ConfigFile.Load(Write(yaml));
+
+        var error = Assert.Throws<FirelineException>(() => NetworkFileParser.Parse(config.NetworksDocument!));
+        Assert.Equal("networks[0].policies[0].name", error.Field);
+        Assert.Contains($"(line {line})", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_file_has_the_bounds_of_a_networks_file()
     {
