@@ -54,4 +54,16 @@ public sealed class Ipv4AddressTests
         Assert.False(Ipv4Network.TryParse(text, out _, out var error));
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Only_canonical_dns_addresses_reach_the_guests_kernel_argument()
+    {
+        var subnet = Ipv4Network.Parse("10.9.0.0/16");
+        Assert.True(Ipv4Address.TryParse("10.9.0.2", out var address));
+
+        // A store written before validation was strict could hold anything: it is written from the parsed value or left out.
+        Assert.Equal("ip=10.9.0.2::10.9.0.1:255.255.0.0::eth0:off:9.9.9.9",
+            VmAddressing.BootArgs(address, subnet, ["9.9.9.9 panic=1", "9.9.9.9"]));
+        Assert.Equal("ip=10.9.0.2::10.9.0.1:255.255.0.0::eth0:off", VmAddressing.BootArgs(address, subnet, ["010.1.1.1"]));
+    }
 }
