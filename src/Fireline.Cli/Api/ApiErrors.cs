@@ -15,7 +15,7 @@ internal static class ApiErrors
         => DomainErrors.InvalidInput(field, $"request body: {message}");
 
     public static FirelineException UnknownField(string field, IEnumerable<string> known)
-        => InvalidBody(field, $"unknown field '{field}' (known here: {string.Join(", ", known)})");
+        => InvalidBody(field, $"unknown field {UserText.Quote(field)} (known here: {string.Join(", ", known)})");
 
     public static FirelineException RequiredField(string field)
         => InvalidBody(field, $"'{field}' is required");
@@ -25,10 +25,10 @@ internal static class ApiErrors
             string.Create(CultureInfo.InvariantCulture, $"request body: larger than the daemon's limit of {limit} bytes")) { Field = "body" };
 
     public static FirelineException RouteNotFound(string method, string path)
-        => new(ErrorKind.NotFound, "route-not-found", $"no route {method} {path} (the API is described at GET /openapi.json)");
+        => new(ErrorKind.NotFound, "route-not-found", $"no route {UserText.Escape(method)} {UserText.Escape(path)} (the API is described at GET /openapi.json)");
 
     public static FirelineException MethodNotAllowed(string method, string path)
-        => new(ErrorKind.InvalidInput, MethodNotAllowedCode, $"{path} does not take {method} (the API is described at GET /openapi.json)");
+        => new(ErrorKind.InvalidInput, MethodNotAllowedCode, $"{UserText.Escape(path)} does not take {UserText.Escape(method)} (the API is described at GET /openapi.json)");
 
     public static FirelineException Unauthorized()
         => new(ErrorKind.InvalidInput, UnauthorizedCode, "the TCP listener needs 'Authorization: Bearer <token>' with the daemon's token");

@@ -65,9 +65,10 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
         => Send(HttpMethod.Post, ApiPaths.Vm(vmId) + "/forwards",
             Body(new ForwardBody { Protocol = protocol, HostPort = hostPort, VmPort = vmPort }, ApiJson.Default.ForwardBody), CliJson.Output.PortForward);
 
-    public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune)
+    /// <summary>The file's text goes to the daemon, which reads and validates it again: it trusts no client.</summary>
+    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune)
         => Send(HttpMethod.Post, ApiPaths.NetworksApply,
-            Body(new NetworkApplyBody { Document = yaml, DryRun = dryRun, Prune = prune }, ApiJson.Default.NetworkApplyBody), CliJson.Output.NetworkPlan);
+            Body(new NetworkApplyBody { Document = file.Text, DryRun = dryRun, Prune = prune }, ApiJson.Default.NetworkApplyBody), CliJson.Output.NetworkPlan);
 
     public IReadOnlyList<NetworkView> ListNetworks() => Send(HttpMethod.Get, ApiPaths.Networks, null, CliJson.Output.IReadOnlyListNetworkView);
 

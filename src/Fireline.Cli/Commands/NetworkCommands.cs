@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Fireline.Cli.Configuration;
 using Fireline.Cli.Output;
 using Fireline.Errors;
 using Fireline.Networks;
@@ -28,14 +29,19 @@ internal static class NetworkCommands
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
             var path = parse.GetValue(file)!;
-            string yaml;
+            string? yaml;
             try
             {
-                yaml = path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
+                yaml = DocumentFile.Read(path);
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
                 throw DomainErrors.InvalidInput("--file", $"--file: cannot read {path}: {error.Message}");
+            }
+
+            if (yaml is null)
+            {
+                throw DomainErrors.InvalidInput("--file", $"--file: {DocumentFile.TooLarge(path)}");
             }
 
             printer.Print(service.ApplyNetworks(yaml, parse.GetValue(dryRun), parse.GetValue(prune)), CliJson.Output.NetworkPlan, PrintPlan);

@@ -1,8 +1,6 @@
+using Fireline.Documents;
 using Fireline.Errors;
 using Fireline.Host;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
-using YamlDotNet.RepresentationModel;
 
 namespace Fireline.Cli.Configuration;
 
@@ -55,32 +53,37 @@ internal sealed record ConfigFile
 
     public static ConfigFile Load(string path)
     {
-        string text;
+        string? text;
         try
         {
-            text = File.ReadAllText(path);
+            text = DocumentFile.Read(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw Invalid(path, $"cannot read it: {error.Message}");
         }
 
-        YamlStream stream = [];
-        try
+        if (text is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException error)
-        {
-            throw Invalid(path, $"not valid YAML at line {error.Start.Line}, column {error.Start.Column}: {error.InnerException?.Message ?? error.Message}");
+            throw Invalid(path, DocumentFile.TooLarge(path));
         }
 
-        if (stream.Documents.Count == 0)
+        DocumentNode? document;
+        try
+        {
+            document = BoundedYaml.Load(text);
+        }
+        catch (FirelineException error)
+        {
+            throw Invalid(path, error.Message);
+        }
+
+        if (document is null)
         {
             return new ConfigFile { Path = path };
         }
 
-        if (stream.Documents.Count > 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (document is not DocumentMap root)
         {
             throw Invalid(path, "the file must hold one YAML mapping (stateDir, socket, networks, ...)");
         }
@@ -102,16 +105,16 @@ internal sealed record ConfigFile
         };
     }
 
-    private static HostInitRequest? HostSection(string path, YamlMappingNode root)
+    private static HostInitRequest? HostSection(string path, DocumentMap root)
     {
-        if (!root.Children.TryGetValue(new YamlScalarNode("host"), out var node))
+        if (root["host"] is not { } node)
         {
             return null;
         }
 
-        if (node is not YamlMappingNode host)
+        if (node is not DocumentMap host)
         {
-            throw Invalid(path, $"line {node.Start.Line}: host is a mapping ({string.Join(", ", HostKeys)})");
+            throw Invalid(path, $"line {node.Line}: host is a mapping ({string.Join(", ", HostKeys)})");
         }
 
         CheckKeys(path, host, HostKeys, "host.");
@@ -119,7 +122,7 @@ internal sealed record ConfigFile
         {
             null or "true" => true,
             "false" => false,
-            var other => throw Invalid(path, $"line {host.Children[new YamlScalarNode("nat")].Start.Line}: host.nat must be true or false, not '{other}'"),
+            var other => throw Invalid(path, $"line {host["nat"]!.Line}: host.nat must be true or false, not {UserText.Quote(other)}"),
         };
         return new HostInitRequest
         {
@@ -130,51 +133,51 @@ internal sealed record ConfigFile
         };
     }
 
-    private static string? NetworksSection(string text, YamlMappingNode root)
+    /// <summary>
+    /// The <c>networks:</c> section as a networks file of its own, padded with blank lines so that the networks
+    /// parser's line numbers are this file's: from its key to the next key (or the end) when the file is written
+    /// one key per line, its value's own text after a <c>networks:</c> key when the file is one flow mapping.
+    /// </summary>
+    private static string? NetworksSection(string text, DocumentMap root)
     {
-        var keys = root.Children.Keys.ToList();
-        var index = keys.FindIndex(k => k is YamlScalarNode { Value: "networks" });
+        var index = root.Entries.ToList().FindIndex(e => e.Key.Value == "networks");
         if (index < 0)
         {
             return null;
         }
 
-        if (root.Style == MappingStyle.Flow)
+        var (key, value) = root.Entries[index];
+        var padding = new string('\n', (int)key.Line - 1);
+        if (root.Flow)
         {
-            // A one-line mapping has no lines to keep: the section is written out anew.
-            var writer = new StringWriter();
-            new YamlStream(new YamlDocument(new YamlMappingNode { { "networks", root.Children[keys[index]] } })).Save(writer, assignAnchors: false);
-            return writer.ToString();
+            return padding + "networks: " + text[(int)value.Span.Start..(int)value.Span.End] + "\n";
         }
 
-        // The section runs from its key to the next key of the file (or its end).
-        var start = keys[index].Start;
-        var end = index + 1 < keys.Count ? keys[index + 1].Start.Index : text.Length;
-        return new string('\n', (int)start.Line - 1) + text[(int)start.Index..(int)end];
+        var end = index + 1 < root.Entries.Count ? root.Entries[index + 1].Key.Span.Start : text.Length;
+        return padding + text[(int)key.Span.Start..(int)end];
     }
 
-    private static void CheckKeys(string path, YamlMappingNode node, string[] allowed, string prefix)
+    private static void CheckKeys(string path, DocumentMap node, string[] allowed, string prefix)
     {
-        foreach (var key in node.Children.Keys)
+        foreach (var (key, _) in node.Entries)
         {
-            var name = (key as YamlScalarNode)?.Value ?? "?";
-            if (!allowed.Contains(name, StringComparer.Ordinal))
+            if (!allowed.Contains(key.Value, StringComparer.Ordinal))
             {
-                throw Invalid(path, $"line {key.Start.Line}: unknown key '{prefix}{name}' (known: {string.Join(", ", allowed)})");
+                throw Invalid(path, $"line {key.Line}: unknown key {UserText.Quote(prefix + key.Value)} (known: {string.Join(", ", allowed)})");
             }
         }
     }
 
-    private static string? Scalar(string path, YamlMappingNode node, string key, string prefix)
+    private static string? Scalar(string path, DocumentMap node, string key, string prefix)
     {
-        if (!node.Children.TryGetValue(new YamlScalarNode(key), out var value))
+        if (node[key] is not { } value)
         {
             return null;
         }
 
-        return value is YamlScalarNode { Value: { Length: > 0 } text }
+        return value is DocumentText { Value: { Length: > 0 } text }
             ? text
-            : throw Invalid(path, $"line {value.Start.Line}: {prefix}{key} must be a single value");
+            : throw Invalid(path, $"line {value.Line}: {prefix}{key} must be a single value");
     }
 
     private static FirelineException Invalid(string path, string message) => DomainErrors.InvalidInput("config", $"config {path}: {message}");

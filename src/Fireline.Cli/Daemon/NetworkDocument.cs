@@ -24,15 +24,15 @@ internal static partial class NetworkDocument
             throw ApiErrors.InvalidBody("body", "a network is a JSON object (subnet, policies, ...)");
         }
 
-        if (body.TryGetProperty("name", out var named) && !(named.ValueKind == JsonValueKind.String && named.GetString() == name))
+        if (body.TryGetProperty("name", out var named) && !(named.ValueKind == JsonValueKind.String && Text(named, "name") == name))
         {
-            throw ApiErrors.InvalidBody("name", $"name {named.GetRawText()} differs from the path's '{name}' (leave it out, or repeat the path's)");
+            throw ApiErrors.InvalidBody("name", $"name {UserText.Escape(named.GetRawText())} differs from the path's {UserText.Quote(name)} (leave it out, or repeat the path's)");
         }
 
         var network = new YamlMappingNode { { "name", Quoted(name) } };
-        foreach (var field in body.EnumerateObject().Where(f => f.Name != "name" && f.Value.ValueKind != JsonValueKind.Null))
+        foreach (var (key, value) in Mapping(body, "").Children.Where(f => f.Key is not YamlScalarNode { Value: "name" }))
         {
-            network.Add(Quoted(field.Name), ToYaml(field.Value));
+            network.Add(key, value);
         }
 
         var writer = new StringWriter();
@@ -46,7 +46,7 @@ internal static partial class NetworkDocument
     /// </summary>
     public static FirelineException Translate(FirelineException error)
     {
-        if (error.Kind != ErrorKind.InvalidInput)
+        if (error.Field?.StartsWith(OnlyNetwork, StringComparison.Ordinal) != true)
         {
             return error;
         }
@@ -55,16 +55,55 @@ internal static partial class NetworkDocument
         return new FirelineException(error.Kind, error.Code, message, error) { Field = error.Field?.Replace(OnlyNetwork, "", StringComparison.Ordinal) };
     }
 
-    private static YamlNode ToYaml(JsonElement value) => value.ValueKind switch
+    private static YamlNode ToYaml(JsonElement value, string path) => value.ValueKind switch
     {
-        JsonValueKind.Object => new YamlMappingNode(value.EnumerateObject()
-            .Where(f => f.Value.ValueKind != JsonValueKind.Null)
-            .Select(f => new KeyValuePair<YamlNode, YamlNode>(Quoted(f.Name), ToYaml(f.Value)))),
-        JsonValueKind.Array => new YamlSequenceNode(value.EnumerateArray().Select(ToYaml)),
-        JsonValueKind.String => Quoted(value.GetString()!),
+        JsonValueKind.Object => Mapping(value, path),
+        JsonValueKind.Array => new YamlSequenceNode(value.EnumerateArray().Select((item, i) => ToYaml(item, $"{path}[{i}]"))),
+        JsonValueKind.String => Quoted(Text(value, path)),
         // Numbers and booleans keep their JSON text, which the parser reads as it reads them in YAML.
         _ => new YamlScalarNode(value.GetRawText()),
     };
+
+    /// <summary>An object's fields as a mapping; a null field is left out, as if it were absent.</summary>
+    private static YamlMappingNode Mapping(JsonElement value, string path)
+    {
+        var mapping = new YamlMappingNode();
+        foreach (var field in value.EnumerateObject().Where(f => f.Value.ValueKind != JsonValueKind.Null))
+        {
+            var key = Text(field, path.Length == 0 ? "body" : path);
+            mapping.Add(Quoted(key), ToYaml(field.Value, path.Length == 0 ? key : $"{path}.{key}"));
+        }
+
+        return mapping;
+    }
+
+    /// <summary>
+    /// A JSON string as text. JSON's escapes can spell half of a UTF-16 surrogate pair (<c>"\ud800"</c>), which is
+    /// no text at all: refused, naming the field.
+    /// </summary>
+    private static string Text(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiErrors.InvalidBody(path, $"{UserText.Escape(path)}: not valid Unicode text (a lone UTF-16 surrogate)");
+        }
+    }
+
+    private static string Text(JsonProperty field, string path)
+    {
+        try
+        {
+            return field.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiErrors.InvalidBody(path, $"{UserText.Escape(path)}: a field name that is not valid Unicode text (a lone UTF-16 surrogate)");
+        }
+    }
 
     /// <summary>A string stays a string: quoted, so YAML never reads "yes" or "1e3" as something else.</summary>
     private static YamlScalarNode Quoted(string text) => new(text) { Style = ScalarStyle.DoubleQuoted };

@@ -1,6 +1,7 @@
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
 using Fireline.Errors;
+using Fireline.Networks;
 using Fireline.Service;
 using Microsoft.AspNetCore.Http;
 
@@ -24,17 +25,11 @@ internal sealed class NetworkResource(IFirelineService engine, EngineGate gate)
         using var body = await RequestBody.ReadDocumentAsync(request).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send the network: {subnet, policies?, ...}");
         var document = NetworkDocument.FromJson(body.RootElement, name);
+        // Parsed before the exclusive section: a big or bad document never holds up other calls.
+        var file = Translated(() => NetworkFile.Parse(document));
         return gate.Exclusive(() =>
         {
-            Networks.NetworkPlan plan;
-            try
-            {
-                plan = engine.ApplyNetworks(document, dryRun: false, prune: false);
-            }
-            catch (FirelineException error)
-            {
-                throw NetworkDocument.Translate(error);
-            }
+            var plan = Translated(() => engine.ApplyNetworks(file, dryRun: false, prune: false));
 
             var created = plan.Changes.Any(c => c.Network == name && c.Action == "create");
             return Results.Json(engine.GetNetwork(name), CliJson.Output.NetworkView,
@@ -45,12 +40,28 @@ internal sealed class NetworkResource(IFirelineService engine, EngineGate gate)
     /// <summary><c>DELETE /v1/networks/{name}</c>: refused while VMs use the network.</summary>
     public IResult Delete(string name) => Results.Json(gate.Exclusive(() => engine.DeleteNetwork(name)), CliJson.Output.NetworkView);
 
-    /// <summary><c>POST /v1/networks:apply</c>: a whole networks file, optionally as a dry run or pruning the networks it does not name.</summary>
+    /// <summary>
+    /// <c>POST /v1/networks:apply</c>: a whole networks file, optionally as a dry run or pruning the networks it does
+    /// not name. Parsed before the exclusive section, like a PUT's.
+    /// </summary>
     public async Task<IResult> Apply(HttpRequest request)
     {
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.NetworkApplyBody).ConfigureAwait(false)
+        var body = await RequestBody.ReadAsync(request, ApiJson.Default.NetworkApplyBody, RequestBody.DocumentLimit).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {document, dryRun?, prune?}");
-        return Results.Json(gate.Exclusive(() => engine.ApplyNetworks(body.Document!, body.DryRun ?? false, body.Prune ?? false)),
-            CliJson.Output.NetworkPlan);
+        var file = NetworkFile.Parse(body.Document!);
+        return Results.Json(gate.Exclusive(() => engine.ApplyNetworks(file, body.DryRun ?? false, body.Prune ?? false)), CliJson.Output.NetworkPlan);
+    }
+
+    /// <summary>Errors about the one-network file a PUT becomes, in the body's terms.</summary>
+    private static T Translated<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (FirelineException error)
+        {
+            throw NetworkDocument.Translate(error);
+        }
     }
 }

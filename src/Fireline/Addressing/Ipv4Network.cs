@@ -55,41 +55,37 @@ public readonly record struct Ipv4Network
         return (Network & mask) == (other.Network & mask);
     }
 
-    /// <summary>Parses <c>a.b.c.d/len</c>; the address must be the network address (no host bits set).</summary>
+    /// <summary>
+    /// Parses <c>a.b.c.d/len</c>, the address in strict dotted decimal (<see cref="Ipv4Address"/>) and the network
+    /// address itself (no host bits set). The error says what is wrong without repeating the text, for the caller
+    /// to name the field and show the value.
+    /// </summary>
     public static bool TryParse(string? text, out Ipv4Network network, out string? error)
     {
         network = default;
         error = null;
-        if (string.IsNullOrWhiteSpace(text))
+        if (string.IsNullOrEmpty(text))
         {
-            error = "it is empty";
+            error = "is empty";
             return false;
         }
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
+        if (!Ipv4Address.TryParse(slash < 0 ? text : text.AsSpan(0, slash), out var value))
         {
-            error = $"'{text}' has no prefix length (write it as a.b.c.d/len)";
+            error = "is not an IPv4 network (dotted decimal: four numbers 0-255 without leading zeros, then /len)";
             return false;
         }
 
-        if (!IPAddress.TryParse(text.AsSpan(0, slash), out var address) || address.AddressFamily != AddressFamily.InterNetwork ||
-            text.AsSpan(0, slash).Count('.') != 3)
+        if (slash < 0 || !Ipv4Address.TryParseNumber(text.AsSpan(slash + 1), 32, out var prefix))
         {
-            error = $"'{text[..slash]}' is not an IPv4 address";
+            error = "has no prefix length 0-32 (write it as a.b.c.d/len)";
             return false;
         }
 
-        if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
-        {
-            error = $"'{text[(slash + 1)..]}' is not a prefix length (0-32)";
-            return false;
-        }
-
-        var value = ToUInt32(address);
         if ((value & ~MaskOf(prefix)) != 0)
         {
-            error = $"'{text}' has host bits set; the network is {new Ipv4Network(value, prefix)}";
+            error = $"has host bits set; the network is {new Ipv4Network(value, prefix)}";
             return false;
         }
 
@@ -98,7 +94,7 @@ public readonly record struct Ipv4Network
     }
 
     public static Ipv4Network Parse(string text)
-        => TryParse(text, out var network, out var error) ? network : throw new FormatException($"invalid IPv4 subnet: {error}");
+        => TryParse(text, out var network, out var error) ? network : throw new FormatException($"invalid IPv4 subnet '{text}': it {error}");
 
     public static uint ToUInt32(IPAddress address)
     {

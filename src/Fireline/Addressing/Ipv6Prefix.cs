@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Fireline.Linux;
 
 namespace Fireline.Addressing;
@@ -30,45 +28,35 @@ public readonly record struct Ipv6Prefix
 
     public IPAddress VmAddress(uint ipv4) => ToAddress(Network | ipv4);
 
-    public bool Overlaps(Ipv6Prefix other)
-    {
-        var shorter = Math.Min(Length, other.Length);
-        var mask = shorter == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - shorter);
-        return (Network & mask) == (other.Network & mask);
-    }
+    /// <summary>The prefix as a plain IPv6 network.</summary>
+    public Ipv6Network AsNetwork => new(Network, Length);
 
-    /// <summary>Parses a prefix of /48 to /96 (room for the 32 bits of an IPv4 address), without host bits.</summary>
+    public bool Overlaps(Ipv6Prefix other) => AsNetwork.Overlaps(other.AsNetwork);
+
+    /// <summary>
+    /// Parses a prefix of /48 to /96 (room for the 32 bits of an IPv4 address) in the text <see cref="Ipv6Network"/>
+    /// reads. The error says what is wrong without repeating the text.
+    /// </summary>
     public static bool TryParse(string? text, out Ipv6Prefix prefix, out string? error)
     {
         prefix = default;
-        var slash = text?.IndexOf('/', StringComparison.Ordinal) ?? -1;
-        if (text is null || slash < 0 || !IPAddress.TryParse(text.AsSpan(0, slash), out var address) ||
-            address.AddressFamily != AddressFamily.InterNetworkV6)
+        if (!Ipv6Network.TryParse(text, out var network, out error))
         {
-            error = $"'{text}' is not an IPv6 prefix (write it as fd00:101::/64)";
             return false;
         }
 
-        if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length is < MinLength or > MaxLength)
+        if (network.Length is < MinLength or > MaxLength)
         {
-            error = $"'{text}': the prefix length must be {MinLength}-{MaxLength}, leaving room for a VM's IPv4 address in the last 32 bits";
+            error = $"has prefix length {network.Length}; it must be {MinLength}-{MaxLength}, leaving room for a VM's IPv4 address in the last 32 bits";
             return false;
         }
 
-        var value = ToUInt128(address);
-        if ((value & ~(UInt128.MaxValue << (128 - length))) != UInt128.Zero)
-        {
-            error = $"'{text}' has host bits set";
-            return false;
-        }
-
-        prefix = new Ipv6Prefix(value, length);
-        error = null;
+        prefix = new Ipv6Prefix(network.Network, network.Length);
         return true;
     }
 
     public static Ipv6Prefix Parse(string text)
-        => TryParse(text, out var prefix, out var error) ? prefix : throw new FormatException(error);
+        => TryParse(text, out var prefix, out var error) ? prefix : throw new FormatException($"invalid IPv6 prefix '{text}': it {error}");
 
     /// <summary>The link-local address a guest's kernel forms from its MAC (modified EUI-64, RFC 4291).</summary>
     public static IPAddress LinkLocal(MacAddress mac)
@@ -79,14 +67,7 @@ public readonly record struct Ipv6Prefix
         return ToAddress(((UInt128)0xfe80UL << 112) | interfaceId);
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{ToAddress(Network)}/{Length}");
-
-    private static UInt128 ToUInt128(IPAddress address)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out _);
-        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
-    }
+    public override string ToString() => AsNetwork.ToString();
 
     private static IPAddress ToAddress(UInt128 value)
     {

@@ -43,9 +43,14 @@ public static class VmAddressing
     public static string BootArgs(uint address, Ipv4Network subnet, IReadOnlyList<string> dnsServers, Ipv6Prefix? ipv6 = null)
     {
         var text = $"ip={Ipv4Network.Format(address)}::{Ipv4Network.Format(subnet.Gateway)}:{Ipv4Network.Format(subnet.Mask)}::eth0:off";
-        for (var i = 0; i < Math.Min(2, dnsServers.Count); i++)
+        // The kernel command line is no place for text: each server is written from its parsed value. Validation lets
+        // only canonical addresses into a network (at most two); anything else in a store written before that is left out.
+        foreach (var server in dnsServers.Take(2))
         {
-            text += ":" + dnsServers[i];
+            if (Ipv4Address.TryParse(server, out var dns))
+            {
+                text += ":" + Ipv4Network.Format(dns);
+            }
         }
 
         if (ipv6 is { } prefix)

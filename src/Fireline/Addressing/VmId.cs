@@ -35,7 +35,7 @@ public readonly record struct VmId
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '.' and not '-')
             {
-                throw DomainErrors.InvalidVmId(value, $"'{c}' is not allowed (letters, digits, '_', '.', '-')");
+                throw DomainErrors.InvalidVmId(value, $"{UserText.Quote(c.ToString())} is not allowed (letters, digits, '_', '.', '-')");
             }
         }
 

@@ -11,13 +11,13 @@ public static class DomainErrors
         => new(ErrorKind.InvalidInput, "invalid-argument", message) { Field = field };
 
     public static FirelineException InvalidVmId(string value, string why)
-        => new(ErrorKind.InvalidInput, "invalid-vm-id", $"invalid VM id '{value}': {why}") { Field = "vmId" };
+        => new(ErrorKind.InvalidInput, "invalid-vm-id", $"invalid VM id {UserText.Quote(value)}: {why}") { Field = "vmId" };
 
     public static FirelineException VmNotFound(string vmId)
-        => new(ErrorKind.NotFound, "vm-not-found", $"no VM '{vmId}'") { Field = "vmId" };
+        => new(ErrorKind.NotFound, "vm-not-found", $"no VM {UserText.Quote(vmId)}") { Field = "vmId" };
 
     public static FirelineException NetworkNotFound(string network)
-        => new(ErrorKind.NotFound, "network-not-found", $"no network '{network}' (run 'fireline host init' or 'fireline network apply' first)") { Field = "network" };
+        => new(ErrorKind.NotFound, "network-not-found", $"no network {UserText.Quote(network)} (run 'fireline host init' or 'fireline network apply' first)") { Field = "network" };
 
     public static FirelineException HostNotInitialized()
         => new(ErrorKind.Unavailable, "host-not-initialized", "the host is not initialized: run 'fireline host init' first");

@@ -3,6 +3,7 @@ using Fireline.Errors;
 using Fireline.Firewall;
 using Fireline.Ipam;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Networks;
 using Fireline.State;
 
 namespace Fireline.Host;
@@ -11,34 +12,32 @@ namespace Fireline.Host;
 /// <c>fireline host init</c> and <c>host status</c>. Init is ensure-style throughout: every piece is checked
 /// and only what is missing or different is changed, so a second run changes nothing.
 /// </summary>
-public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapath host, HostFirewall firewall)
+public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapath host, HostFirewall firewall, NetworkValidator validator)
 {
     public const string DefaultNetwork = "default";
 
     public HostStatus Init(HostInitRequest request)
     {
-        if (!Ipv4Network.TryParse(request.Subnet, out var subnet, out var subnetError))
+        if (request.Uplink is { } named && !SafeName.IsValid(named, LinkName.MaxBytes))
         {
-            throw DomainErrors.InvalidInput("subnet", $"--subnet: {subnetError}");
+            throw DomainErrors.InvalidInput("uplink", $"uplink {UserText.Quote(named)} is not an interface name Fireline takes: {SafeName.Rule(LinkName.MaxBytes)}");
         }
 
-        if (subnet.PrefixLength > 30)
+        var existing = store.GetNetwork(DefaultNetwork);
+        // A default network refined later (network apply: policies, DNS) keeps all of that: init changes only its own options.
+        var requested = (existing?.Spec ?? new NetworkSpec { Name = DefaultNetwork, Subnet = request.Subnet, Bridge = request.Bridge })
+            with { Subnet = request.Subnet, Bridge = request.Bridge, Nat = request.Nat, Ipv6 = request.Ipv6Prefix ?? existing?.Spec.Ipv6 };
+        var problems = new Problems();
+        var spec = NetworkValidator.CheckValues([(0, requested)], Field, problems).Single();
+        problems.ThrowIfAny();
+        if (existing is not null && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge))
         {
-            throw DomainErrors.InvalidInput("subnet", $"--subnet: {subnet} has room for no VM (use a prefix of /30 or shorter)");
+            throw DomainErrors.Conflict(
+                $"the default network exists as {existing.Spec.Subnet} on {existing.Spec.Bridge}; it cannot become {spec.Subnet} on {spec.Bridge} (delete its VMs and the network first)",
+                existing.Spec.Subnet != spec.Subnet ? "subnet" : "bridge");
         }
 
-        if (!LinkName.IsValid(request.Bridge))
-        {
-            throw DomainErrors.InvalidInput("bridge", $"--bridge: '{request.Bridge}' is not an interface name (1-15 bytes, no '/', ':' or space)");
-        }
-
-        string? ipv6 = null;
-        if (request.Ipv6Prefix is { } prefixText)
-        {
-            ipv6 = Ipv6Prefix.TryParse(prefixText, out var prefix, out var prefixError)
-                ? prefix.ToString()
-                : throw DomainErrors.InvalidInput("ipv6Prefix", $"--ipv6-prefix: {prefixError}");
-        }
+        validator.CheckAgainstHost([spec], [], dryRun: false, Field);
 
         // NAT needs an uplink; without NAT one is only used when named or found (port forwards arrive on it).
         var uplink = request.Uplink ?? (request.Nat ? host.DetectUplink() : host.TryDetectUplink());
@@ -47,29 +46,9 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
             host.RequireLink(uplink, "uplink");
         }
 
-        var existing = store.GetNetwork(DefaultNetwork);
-        // A default network refined later (network apply: policies, DNS) keeps all of that: init changes only its own options.
-        var spec = (existing?.Spec ?? new NetworkSpec { Name = DefaultNetwork, Subnet = subnet.ToString(), Bridge = request.Bridge })
-            with { Nat = request.Nat, Ipv6 = ipv6 ?? existing?.Spec.Ipv6 };
-        if (existing is not null && (existing.Spec.Subnet != subnet.ToString() || existing.Spec.Bridge != request.Bridge))
-        {
-            throw DomainErrors.Conflict(
-                $"the default network exists as {existing.Spec.Subnet} on {existing.Spec.Bridge}; it cannot become {subnet} on {request.Bridge} (delete its VMs and the network first)", "subnet");
-        }
-
-        if (existing?.Spec.Ipv6 is { } current && current != spec.Ipv6 && store.ListVms().Any(v => v.Network == DefaultNetwork && v.Options.Ipv6))
-        {
-            throw DomainErrors.Conflict($"the default network's IPv6 prefix {current} is in use by VMs; it cannot become {spec.Ipv6}", "ipv6Prefix");
-        }
-
-        var overlap = store.ListNetworks().FirstOrDefault(n => n.Name != DefaultNetwork && Ipv4Network.Parse(n.Spec.Subnet).Overlaps(subnet));
-        if (overlap is not null)
-        {
-            throw DomainErrors.Conflict($"--subnet {subnet} overlaps network '{overlap.Name}' ({overlap.Spec.Subnet})", "subnet");
-        }
-
         // A recorded default network claims its bridge; a new one may only take a bridge this instance made.
         host.RequireOwnBridge(spec, claimed: existing is not null);
+        var subnet = Ipv4Network.Parse(spec.Subnet);
         var state = new HostState(uplink, request.Nat);
         host.EnsureForwarding(spec.Ipv6 is not null || store.ListNetworks().Any(n => n.Spec.Ipv6 is not null));
         host.EnsureBridge(spec, claimed: existing is not null);
@@ -87,6 +66,9 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
         firewall.Ensure(state, [.. store.ListNetworks().Select(n => n.Spec)]);
         return Status();
     }
+
+    /// <summary>How host init names the default network's fields: as its options (<c>subnet</c>, <c>ipv6Prefix</c>).</summary>
+    private static string Field(int network, string field) => field == "ipv6" ? "ipv6Prefix" : field;
 
     public HostStatus Status()
     {

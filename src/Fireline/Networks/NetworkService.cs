@@ -1,10 +1,8 @@
-using System.Net.Sockets;
 using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Firewall;
 using Fireline.Host;
 using Fireline.Ipam;
-using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Policy;
 using Fireline.State;
@@ -16,17 +14,20 @@ namespace Fireline.Networks;
 /// validated whole before anything changes (an invalid file changes nothing at all); then bridges are ensured
 /// and the firewall is rebuilt in one transaction. Applying the same file twice changes nothing.
 /// </summary>
-public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDatapath host, HostFirewall firewall, HostKernel kernel)
+public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDatapath host, HostFirewall firewall, NetworkValidator validator)
 {
-    public NetworkPlan Apply(string yaml, bool dryRun, bool prune)
+    public NetworkPlan Apply(NetworkFile file, bool dryRun, bool prune)
     {
         var hostState = store.GetHost() ?? throw DomainErrors.HostNotInitialized();
-        var wanted = NetworkFileParser.Parse(yaml);
+        var wanted = file.Networks;
         var current = store.ListNetworks().ToDictionary(n => n.Name, StringComparer.Ordinal);
-        var leased = LeasesByNetwork();
         var changes = new List<NetworkChange>();
         var pruned = prune ? current.Keys.Where(name => wanted.All(w => w.Name != name)).ToList() : [];
-        Validate(wanted, current, pruned, leased, dryRun);
+        validator.CheckAgainstHost(wanted, pruned, dryRun, NetworkFileParser.Field);
+        foreach (var spec in wanted)
+        {
+            host.RequireOwnBridge(spec, Claims(current, spec));
+        }
 
         foreach (var spec in wanted)
         {
@@ -124,80 +125,9 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         }
     }
 
-    private void Validate(IReadOnlyList<NetworkSpec> wanted, Dictionary<string, NetworkState> current, List<string> pruned,
-        Dictionary<string, int> leased, bool dryRun)
-    {
-        // Read once: listing the host's links costs more with every VM's host veth.
-        var hostAddresses = new Lazy<List<(string Link, string Text, Ipv4Network Network)>>(
-            () => HostAddresses(current.Values.Select(n => n.Spec.Bridge).Concat(wanted.Select(w => w.Bridge)).ToHashSet(StringComparer.Ordinal)));
-        foreach (var spec in wanted)
-        {
-            var subnet = Ipv4Network.Parse(spec.Subnet);
-            if (current.TryGetValue(spec.Name, out var existing) && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge) &&
-                leased.GetValueOrDefault(spec.Name) > 0)
-            {
-                throw DomainErrors.Conflict(
-                    $"network '{spec.Name}': its subnet or bridge cannot change ({existing.Spec.Subnet} on {existing.Spec.Bridge}) while {leased[spec.Name]} VM(s) use it", "subnet");
-            }
-
-            if (existing?.Spec.Ipv6 is { } oldPrefix && oldPrefix != spec.Ipv6 &&
-                store.ListVms().Any(v => v.Network == spec.Name && v.Options.Ipv6))
-            {
-                throw DomainErrors.Conflict($"network '{spec.Name}': its IPv6 prefix {oldPrefix} is in use by VMs and cannot change", "ipv6");
-            }
-
-            var clash6 = spec.Ipv6 is { } prefix
-                ? current.Values.FirstOrDefault(n => n.Name != spec.Name && !pruned.Contains(n.Name) && wanted.All(w => w.Name != n.Name) &&
-                    n.Spec.Ipv6 is { } other && Ipv6Prefix.Parse(other).Overlaps(Ipv6Prefix.Parse(prefix)))
-                : null;
-            if (clash6 is not null)
-            {
-                throw DomainErrors.Conflict($"network '{spec.Name}': ipv6 {spec.Ipv6} overlaps network '{clash6.Name}' ({clash6.Spec.Ipv6})", "ipv6");
-            }
-
-            var clash = current.Values.FirstOrDefault(n => n.Name != spec.Name && !pruned.Contains(n.Name) && wanted.All(w => w.Name != n.Name) &&
-                (Ipv4Network.Parse(n.Spec.Subnet).Overlaps(subnet) || n.Spec.Bridge == spec.Bridge));
-            if (clash is not null)
-            {
-                throw DomainErrors.Conflict($"network '{spec.Name}': {spec.Subnet} on {spec.Bridge} clashes with network '{clash.Name}' ({clash.Spec.Subnet} on {clash.Spec.Bridge})", "subnet");
-            }
-
-            host.RequireOwnBridge(spec, Claims(current, spec));
-
-            // A subnet already recorded was checked against the host's addresses when it was applied.
-            var own = existing?.Spec.Subnet == spec.Subnet ? default : hostAddresses.Value.FirstOrDefault(a => a.Network.Overlaps(subnet));
-            if (own.Link is not null)
-            {
-                throw DomainErrors.InvalidInput("subnet", $"network '{spec.Name}': subnet {spec.Subnet} overlaps the host's own address {own.Text} on {own.Link}");
-            }
-
-            if (spec.Vlan is { } vlan && !dryRun)
-            {
-                throw host.SupportsVlans()
-                    ? DomainErrors.Unsupported($"network '{spec.Name}': vlan {vlan}: tagging a network on the uplink is not implemented yet (the dry-run shows the plan)", "vlan")
-                    : DomainErrors.Unsupported($"network '{spec.Name}': vlan {vlan} needs 802.1Q VLAN support, which this kernel lacks (no 8021q); nothing was changed", "vlan");
-            }
-        }
-
-        foreach (var name in pruned.Where(n => leased.GetValueOrDefault(n) > 0))
-        {
-            throw DomainErrors.Conflict($"--prune would delete network '{name}', which {leased[name]} VM(s) use; delete them first", "network");
-        }
-    }
-
     /// <summary>Whether the records <paramref name="before"/> gave the network this bridge already.</summary>
     private static bool Claims(IReadOnlyDictionary<string, NetworkState> before, NetworkSpec spec)
         => before.TryGetValue(spec.Name, out var recorded) && recorded.Spec.Bridge == spec.Bridge;
-
-    private List<(string Link, string Text, Ipv4Network Network)> HostAddresses(HashSet<string> ownBridges)
-        => kernel.Rtnl(rtnl =>
-        {
-            var names = rtnl.Links.List().ToDictionary(l => l.Index, l => l.Name);
-            return rtnl.Addresses.List(family: AddressFamily.InterNetwork)
-                .Where(a => names.TryGetValue(a.LinkIndex, out var link) && !ownBridges.Contains(link) && link != "lo")
-                .Select(a => (names[a.LinkIndex], a.Cidr, new Ipv4Network(Ipv4Network.ToUInt32(a.Local), a.PrefixLength)))
-                .ToList();
-        });
 
     private Dictionary<string, int> LeasesByNetwork()
         => store.ListVms().GroupBy(v => v.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

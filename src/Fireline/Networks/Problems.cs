@@ -1,17 +1,26 @@
 using Fireline.Errors;
-using YamlDotNet.RepresentationModel;
+using Fireline.Documents;
 
 namespace Fireline.Networks;
 
-/// <summary>Validation problems collected over a whole file, so one run reports all of them.</summary>
-internal sealed class Problems
+/// <summary>
+/// Validation problems collected over a whole file, so one run reports all of them. A problem names its field
+/// and, when it came from a file, the field's line (<paramref name="lineOf"/> knows where each field was read).
+/// </summary>
+internal sealed class Problems(Func<string, long?>? lineOf = null)
 {
+    private const int MaxShown = 20;
+
     private readonly List<(string Field, string Message)> _items = [];
 
     public int Count => _items.Count;
 
-    public void Add(string field, YamlNode at, string message)
-        => _items.Add((field, $"{field}: {message} (line {at.Start.Line})"));
+    public void Add(string field, DocumentNode at, string message)
+        => _items.Add((field, $"{field}: {message} (line {at.Line})"));
+
+    /// <summary>A problem of a value, at the line its field was read from (when it was).</summary>
+    public void Add(string field, string message)
+        => _items.Add((field, lineOf?.Invoke(field) is { } line ? $"{field}: {message} (line {line})" : $"{field}: {message}"));
 
     /// <summary>Throws invalid-argument naming the first field, with every problem in the message.</summary>
     public void ThrowIfAny()
@@ -21,9 +30,11 @@ internal sealed class Problems
             return;
         }
 
+        // A file of thousands of bad networks says how many, and shows the first ones.
         var message = _items.Count == 1
             ? _items[0].Message
-            : $"{_items.Count} problems:\n  " + string.Join("\n  ", _items.Select(i => i.Message));
+            : $"{_items.Count} problems:\n  " + string.Join("\n  ", _items.Take(MaxShown).Select(i => i.Message)) +
+              (_items.Count > MaxShown ? $"\n  ... and {_items.Count - MaxShown} more" : "");
         throw DomainErrors.InvalidInput(_items[0].Field, message);
     }
 }

@@ -50,10 +50,11 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         var hostDatapath = new HostDatapath(kernel, mark, store);
         var firewall = new HostFirewall(kernel, store, mark);
         var datapath = new VmDatapath(kernel, mark);
-        _host = new HostSetup(store, pools, hostDatapath, firewall);
+        var validator = new NetworkValidator(store, hostDatapath, kernel);
+        _host = new HostSetup(store, pools, hostDatapath, firewall, validator);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);
         _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);
-        _networks = new NetworkService(store, pools, hostDatapath, firewall, kernel);
+        _networks = new NetworkService(store, pools, hostDatapath, firewall, validator);
         _reconciler = new Reconciler(store, _vms, datapath, hostDatapath, firewall, sriov, kernel, mark);
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, kernel);
@@ -95,7 +96,9 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort) => _vms.Forward(vmId, protocol, hostPort, vmPort);
 
-    public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => _networks.Apply(yaml, dryRun, prune);
+    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => _networks.Apply(file, dryRun, prune);
+
+    public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => ApplyNetworks(NetworkFile.Parse(yaml), dryRun, prune);
 
     public IReadOnlyList<NetworkView> ListNetworks() => _networks.List();
 

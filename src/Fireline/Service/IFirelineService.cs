@@ -38,7 +38,10 @@ public interface IFirelineService
     PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort);
 
     /// <summary><c>fireline network apply</c>: declarative networks and policies; with dryRun only the plan.</summary>
-    NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune);
+    NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune);
+
+    /// <summary><c>fireline network apply</c> of a file's text, parsed first.</summary>
+    NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => ApplyNetworks(NetworkFile.Parse(yaml), dryRun, prune);
 
     IReadOnlyList<NetworkView> ListNetworks();
 

@@ -35,9 +35,9 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
     /// <summary>Checks a request's <c>sriov</c> value before anything is made.</summary>
     public static void Validate(string? pf)
     {
-        if (pf is not null && pf != AnyPf && !LinkName.IsValid(pf))
+        if (pf is not null && pf != AnyPf && !SafeName.IsValid(pf, LinkName.MaxBytes))
         {
-            throw DomainErrors.InvalidInput("sriov", $"sriov: '{pf}' is neither '{AnyPf}' nor an interface name");
+            throw DomainErrors.InvalidInput("sriov", $"sriov: {UserText.Quote(pf)} is neither '{AnyPf}' nor an interface name ({SafeName.Rule(LinkName.MaxBytes)})");
         }
     }
 

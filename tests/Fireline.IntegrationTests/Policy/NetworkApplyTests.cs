@@ -52,7 +52,7 @@ public sealed class NetworkApplyTests : IDisposable
         Assert.Equal(before, Snapshot());
 
         var error = Assert.Throws<FirelineException>(() => _env.Engine.ApplyNetworks(DesignDocumentNetworks.Yaml(withVlans: true), dryRun: false, prune: false));
-        Assert.Equal("vlan", error.Field);
+        Assert.Equal("networks[0].vlan", error.Field);
         Assert.Contains("802.1Q", error.Message, StringComparison.Ordinal);
         Assert.Contains("customer-a-prod", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot());
@@ -62,7 +62,7 @@ public sealed class NetworkApplyTests : IDisposable
     [Theory]
     [InlineData("networks:\n  - name: a\n    subnet: 10.50.0.0/16\n    policies:\n      - name: x\n        direction: ingress\n        protocol: tcp\n        port: 70000\n        action: allow\n", "networks[0].policies[0].port")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.50.0.0/16\n  - name: b\n    subnet: 10.50.1.0/24\n", "networks[1].subnet")]
-    [InlineData("networks:\n  - name: a\n    subnet: 198.51.100.0/24\n", "subnet")]
+    [InlineData("networks:\n  - name: a\n    subnet: 198.51.100.0/24\n", "networks[0].subnet")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.50.0.0/16\n    policies:\n      - name: x\n        direction: sideways\n        action: allow\n", "networks[0].policies[0].direction")]
     public void An_invalid_file_changes_nothing_at_all(string yaml, string field)
     {

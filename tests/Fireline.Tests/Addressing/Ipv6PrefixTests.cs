@@ -17,8 +17,8 @@ public sealed class Ipv6PrefixTests
     }
 
     [Theory]
-    [InlineData("fd00::", "not an IPv6 prefix")]
-    [InlineData("10.0.0.0/8", "not an IPv6 prefix")]
+    [InlineData("fd00::", "not an IPv6 network")]
+    [InlineData("10.0.0.0/8", "not an IPv6 network")]
     [InlineData("fd00::/40", "48-96")]
     [InlineData("fd00::/112", "48-96")]
     [InlineData("fd00::1/64", "host bits")]

@@ -1,4 +1,5 @@
 using Fireline.Cli.Configuration;
+using Fireline.Documents;
 using Fireline.Errors;
 using Fireline.Networks;
 
@@ -93,6 +94,29 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Null(config.StateDir);
         Assert.Null(config.Host);
         Assert.Null(config.NetworksDocument);
+    }
+
+    [Theory]
+    [InlineData("socket: /run/x.sock\nnetworks:\n  - name: a\n    subnet: 10.1.0.0/24\n    policies:\n      - {name: \"a;b\", direction: ingress, action: allow}\nlogFormat: json\n", 6)]
+    [InlineData("{socket: /run/x.sock,\n networks: [{name: a, subnet: 10.1.0.0/24,\n  policies: [{name: \"a;b\", direction: ingress, action: allow}]}]}", 3)]
+    public void Its_networks_are_validated_as_a_networks_file_with_the_files_lines(string yaml, int line)
+    {
+        var config = ConfigFile.Load(Write(yaml));
+
+        var error = Assert.Throws<FirelineException>(() => NetworkFileParser.Parse(config.NetworksDocument!));
+        Assert.Equal("networks[0].policies[0].name", error.Field);
+        Assert.Contains($"(line {line})", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_file_has_the_bounds_of_a_networks_file()
+    {
+        var error = Assert.Throws<FirelineException>(() => ConfigFile.Load(Write("stateDir: &s /var/lib/fireline\nsocket: *s\n")));
+        Assert.Equal("config", error.Field);
+        Assert.Contains("stateDir: an anchor (&name)", error.Message, StringComparison.Ordinal);
+
+        error = Assert.Throws<FirelineException>(() => ConfigFile.Load(Write("stateDir: /x\n" + new string('#', BoundedYaml.MaxDocumentLength))));
+        Assert.Contains("larger than 16 MiB", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -101,7 +101,7 @@ public sealed class NetworkFileParserTests
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    nat: maybe\n", "networks[0].nat", "true or false")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    dns: [banana]\n", "networks[0].dns[0]", "not an IPv4 address")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    bridge: this-name-is-too-long\n", "networks[0].bridge", "not an interface name")]
-    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n  - name: a\n    subnet: 10.2.0.0/16\n", "networks", "'a' is used 2 times")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n  - name: a\n    subnet: 10.2.0.0/16\n", "networks[1].name", "'a' is used 2 times")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n  - name: b\n    subnet: 10.1.128.0/17\n", "networks[1].subnet", "overlaps network 'a'")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    defaultIngress: maybe\n", "networks[0].defaultIngress", "not one of allow, deny")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    ipv6: fd00::/120\n", "networks[0].ipv6", "48-96")]
@@ -117,14 +117,14 @@ public sealed class NetworkFileParserTests
     [InlineData("      - name: x\n        direction: ingress\n        action: permit\n", "networks[0].policies[0].action", "not one of allow, deny")]
     [InlineData("      - name: x\n        direction: ingress\n        protocol: sctp\n        action: allow\n", "networks[0].policies[0].protocol", "not one of tcp, udp, icmp")]
     [InlineData("      - name: x\n        direction: ingress\n        port: 80\n        action: allow\n", "networks[0].policies[0].port", "needs protocol tcp or udp")]
-    [InlineData("      - name: x\n        direction: ingress\n        protocol: icmp\n        port: 80\n        action: allow\n", "networks[0].policies[0].port", "not icmp")]
+    [InlineData("      - name: x\n        direction: ingress\n        protocol: icmp\n        port: 80\n        action: allow\n", "networks[0].policies[0].port", "not 'icmp'")]
     [InlineData("      - name: x\n        direction: ingress\n        protocol: tcp\n        port: 0\n        action: allow\n", "networks[0].policies[0].port", "out of range")]
     [InlineData("      - name: x\n        direction: ingress\n        protocol: tcp\n        port: 70000\n        action: allow\n", "networks[0].policies[0].port", "out of range")]
     [InlineData("      - name: x\n        direction: ingress\n        protocol: tcp\n        port: 90-80\n        action: allow\n", "networks[0].policies[0].port", "ends before it starts")]
     [InlineData("      - name: x\n        direction: ingress\n        source: 10.0.0.0/40\n        action: allow\n", "networks[0].policies[0].source", "prefix length")]
-    [InlineData("      - name: x\n        direction: ingress\n        source: 2001:db8::1/32\n        action: allow\n", "networks[0].policies[0].source", "IPv6 CIDR without host bits")]
+    [InlineData("      - name: x\n        direction: ingress\n        source: 2001:db8::1/32\n        action: allow\n", "networks[0].policies[0].source", "has host bits set")]
     [InlineData("      - name: x\n        direction: ingress\n        action: allow\n        colour: red\n", "networks[0].policies[0].colour", "unknown key")]
-    [InlineData("      - name: x\n        direction: ingress\n        action: allow\n      - name: x\n        direction: egress\n        action: deny\n", "networks[0].policies", "'x' is used 2 times")]
+    [InlineData("      - name: x\n        direction: ingress\n        action: allow\n      - name: x\n        direction: egress\n        action: deny\n", "networks[0].policies[1].name", "used by an earlier rule")]
     public void Reports_policy_errors_with_their_field_and_network(string rules, string field, string words)
     {
         var error = AssertInvalid($"networks:\n  - name: net1\n    subnet: 10.1.0.0/16\n    policies:\n{rules}", field, words);
