@@ -83,8 +83,15 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
 
     public DoctorReport Doctor(string? vmId) => Send(HttpMethod.Get, ApiPaths.DoctorOf(vmId), null, CliJson.Output.DoctorReport);
 
-    public TuneReport Tune(bool apply, string? writeFile)
-        => Send(HttpMethod.Post, ApiPaths.Tune, Body(new TuneBody { Apply = apply, WriteFile = writeFile }, ApiJson.Default.TuneBody), CliJson.Output.TuneReport);
+    /// <summary>
+    /// The daemon diffs and applies; the file, when asked for, is written here, by the CLI's own process with its
+    /// own rights, since the API names no files (see <see cref="TuneBody"/>).
+    /// </summary>
+    public TuneReport Tune(bool apply, bool write)
+    {
+        var report = Send(HttpMethod.Post, ApiPaths.Tune, Body(new TuneBody { Apply = apply }, ApiJson.Default.TuneBody), CliJson.Output.TuneReport);
+        return write ? report with { File = TuningFile.Write(TuningFile.SystemDirectory, report.Settings) } : report;
+    }
 
     public void Dispose() => _http.Dispose();
 

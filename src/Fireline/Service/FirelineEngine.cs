@@ -55,7 +55,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, kernel);
         _checkup = new Checkup(store, kernel, hostDatapath, firewall);
-        _tuner = new HostTuner(kernel);
+        _tuner = new HostTuner(kernel, options.SysctlDirectory);
     }
 
     /// <summary>Takes the state directory's lock and opens the state; throws a domain error when another process holds it.</summary>
@@ -118,7 +118,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public DoctorReport Doctor(string? vmId) => _checkup.Run(vmId);
 
-    public TuneReport Tune(bool apply, string? writeFile) => _tuner.Tune(apply, writeFile);
+    public TuneReport Tune(bool apply, bool write) => _tuner.Tune(apply, write);
 
     /// <summary>Per-VM counters and capacity read now, with the operation metrics recorded so far (<see cref="EngineOptions.Metrics"/>).</summary>
     public string RenderPrometheusText() => _metrics.Value.Render(() => (ListStats(), _capacity.Read()));

@@ -59,6 +59,9 @@ public interface IFirelineService
     /// <summary><c>fireline doctor [VMID]</c>: the troubleshooting checklist, run; the host's checks and every VM's (or one VM's).</summary>
     DoctorReport Doctor(string? vmId);
 
-    /// <summary><c>fireline host tune [--apply] [--write FILE]</c>: the sysctl profile as a diff; applied and/or written as a sysctl.d file.</summary>
-    TuneReport Tune(bool apply, string? writeFile);
+    /// <summary>
+    /// <c>fireline host tune [--apply] [--write]</c>: the sysctl profile as a diff; applied, and/or written as its one
+    /// sysctl.d file (<see cref="TuningFile"/>; never a file a caller names).
+    /// </summary>
+    TuneReport Tune(bool apply, bool write);
 }
