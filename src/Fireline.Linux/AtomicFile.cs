@@ -33,9 +33,9 @@ public static class AtomicFile
 
             try
             {
-                Check(Libc.Fchmod(file, (uint)mode), operation, full);
-                WriteAll(file, content, operation, full);
-                Check(Libc.Fsync(file), operation, full);
+                FileDescriptor.Check(Libc.Fchmod(file, (uint)mode), operation, full);
+                FileDescriptor.WriteAll(file, content, operation, full);
+                FileDescriptor.Check(Libc.Fsync(file), operation, full);
             }
             catch
             {
@@ -55,33 +55,6 @@ public static class AtomicFile
         if (parent.IsInvalid || Libc.Fsync(parent) != 0)
         {
             throw KernelException.FromLastError(KernelObjectKind.Other, $"{operation} (fsync {directory})", full);
-        }
-    }
-
-    private static void WriteAll(SafeFd file, ReadOnlySpan<byte> content, string operation, string path)
-    {
-        while (!content.IsEmpty)
-        {
-            var written = Libc.Write(file, content, (nuint)content.Length);
-            if (written < 0)
-            {
-                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == (int)Errno.EINTR)
-                {
-                    continue;
-                }
-
-                throw KernelException.FromLastError(KernelObjectKind.Other, operation, path);
-            }
-
-            content = content[(int)written..];
-        }
-    }
-
-    private static void Check(int result, string operation, string path)
-    {
-        if (result != 0)
-        {
-            throw KernelException.FromLastError(KernelObjectKind.Other, operation, path);
         }
     }
 }
