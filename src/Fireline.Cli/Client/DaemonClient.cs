@@ -61,9 +61,10 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
     public VmRecord SetRateLimits(string vmId, RateLimits? limits)
         => Send(HttpMethod.Patch, ApiPaths.Vm(vmId) + "/rate-limits", Body(RateLimitsBody.From(limits), ApiJson.Default.RateLimitsBody), CliJson.Output.VmRecord);
 
-    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort)
+    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
         => Send(HttpMethod.Post, ApiPaths.Vm(vmId) + "/forwards",
-            Body(new ForwardBody { Protocol = protocol, HostPort = hostPort, VmPort = vmPort }, ApiJson.Default.ForwardBody), CliJson.Output.PortForward);
+            Body(new ForwardBody { Protocol = protocol, HostPort = hostPort, VmPort = vmPort, AllowPrivilegedPort = allowPrivilegedPort ? true : null },
+                ApiJson.Default.ForwardBody), CliJson.Output.PortForward);
 
     public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune)
         => Send(HttpMethod.Post, ApiPaths.NetworksApply,

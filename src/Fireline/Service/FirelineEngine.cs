@@ -90,7 +90,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public VmRecord SetRateLimits(string vmId, RateLimits? limits) => _vms.SetLimits(vmId, limits);
 
-    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort) => _vms.Forward(vmId, protocol, hostPort, vmPort);
+    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
+        => _vms.Forward(vmId, protocol, hostPort, vmPort, allowPrivilegedPort);
 
     public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => _networks.Apply(yaml, dryRun, prune);
 

@@ -34,8 +34,11 @@ public interface IFirelineService
     /// <summary><c>fireline vm limit</c>: replaces a VM's rate limits (null: none).</summary>
     VmRecord SetRateLimits(string vmId, RateLimits? limits);
 
-    /// <summary><c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port.</summary>
-    PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort);
+    /// <summary>
+    /// <c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port. A host port below 1024
+    /// needs <paramref name="allowPrivilegedPort"/>; one a host service listens on is refused.
+    /// </summary>
+    PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false);
 
     /// <summary><c>fireline network apply</c>: declarative networks and policies; with dryRun only the plan.</summary>
     NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune);
