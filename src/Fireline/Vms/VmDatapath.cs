@@ -33,7 +33,7 @@ public sealed class VmDatapath(HostKernel kernel)
             // their own, and nothing in here needs an address.
             Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
             Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
-            Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions { Owner = vm.Options.TapOwner, Group = vm.Options.TapGroup });
+            Tuntap.CreatePersistentTap(VmAddressing.TapDevice, TapOptionsOf(vm));
             inside = Rtnl.Open();
         }, kernel.NetnsDirectory);
         using (inside)
@@ -186,9 +186,10 @@ public sealed class VmDatapath(HostKernel kernel)
     }
 
     /// <summary>
-    /// Makes a recorded VM whole again in place (its namespace exists): recreates a missing TAP or host veth,
-    /// re-attaches the veth to its bridge, restores the redirect. A TAP that is there is left alone, so a running
-    /// VMM keeps its device. Returns what it repaired; empty when the VM was whole.
+    /// Makes a recorded VM whole again in place (its namespace exists): recreates a missing TAP (with its recorded
+    /// owner and group, so a jailed VMM can still open it) or host veth, gives a TAP found with another owner or
+    /// group the recorded ones, re-attaches the veth to its bridge, restores the redirect. A TAP that is there is
+    /// never recreated, so a running VMM keeps its device. Returns what it repaired; empty when the VM was whole.
     /// </summary>
     public IReadOnlyList<string> Repair(VmState vm, int bridgeIndex, Link? hostVeth, RateLimits? tcLimits)
     {
@@ -197,10 +198,15 @@ public sealed class VmDatapath(HostKernel kernel)
         using var inside = ns.Run(() =>
         {
             var rtnl = Rtnl.Open();
-            if (rtnl.Links.TryGet(VmAddressing.TapDevice) is null)
+            var tap = rtnl.Links.TryGet(VmAddressing.TapDevice);
+            if (tap is null)
             {
-                Tuntap.CreatePersistentTap(VmAddressing.TapDevice);
+                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, TapOptionsOf(vm));
                 repaired.Add($"recreated {VmAddressing.TapDevice}");
+            }
+            else if (!HasRecordedOwnership(tap, vm.Options))
+            {
+                RestoreOwnership(vm.Options, repaired);
             }
 
             return rtnl;
@@ -235,6 +241,34 @@ public sealed class VmDatapath(HostKernel kernel)
 
         return repaired;
     }
+
+    /// <summary>Whether a TAP has the owner and group the VM was created with (each only when one was asked for).</summary>
+    public static bool HasRecordedOwnership(Link tap, VmOptions options)
+        => (options.TapOwner is null || tap.TunOwner == options.TapOwner) && (options.TapGroup is null || tap.TunGroup == options.TapGroup);
+
+    private static TapOptions TapOptionsOf(VmState vm) => new() { Owner = vm.Options.TapOwner, Group = vm.Options.TapGroup };
+
+    /// <summary>
+    /// Gives tap0 its recorded owner and group, in the VM's namespace (the calling thread's). A VMM holding the TAP
+    /// (which only a privileged one can, given the wrong owner) keeps it: it already has its device, and the next
+    /// reconcile after it lets go restores the owner.
+    /// </summary>
+    private static void RestoreOwnership(VmOptions options, List<string> repaired)
+    {
+        try
+        {
+            Tuntap.SetOwnership(VmAddressing.TapDevice, options.TapOwner, options.TapGroup);
+            repaired.Add($"restored {VmAddressing.TapDevice}'s owner/group ({Ownership(options)})");
+        }
+        catch (KernelObjectExistsException)
+        {
+            // EBUSY: attached by a VMM right now (see above); doctor still reports it.
+        }
+    }
+
+    /// <summary>How doctor and reconcile write a TAP's ownership: <c>user 1000 group 1000</c>.</summary>
+    public static string Ownership(VmOptions options)
+        => string.Join(' ', new[] { options.TapOwner is { } u ? $"user {u}" : null, options.TapGroup is { } g ? $"group {g}" : null }.OfType<string>());
 
     private static bool IsJoined(Rtnl inside)
     {
