@@ -5,6 +5,15 @@ namespace Fireline.Linux;
 /// <summary>Who owns a file and its permission bits: what .NET's file APIs do not tell (the owner).</summary>
 public sealed record FileStatus(uint Owner, uint Group, UnixFileMode Mode)
 {
+    /// <summary>Permission bits (from <see cref="UnixFileMode.OtherRead"/> to setuid) that give group or others any access.</summary>
+    public const UnixFileMode GroupOrOthers = (UnixFileMode)0x3F; // 0077
+
+    /// <summary>The mode as chmod takes it: <c>0755</c>.</summary>
+    public string OctalMode => Convert.ToString((int)Mode, 8).PadLeft(4, '0');
+
+    /// <summary>Whether group or others have any access (a bit of 0077).</summary>
+    public bool OpenToOthers => (Mode & GroupOrOthers) != 0;
+
     /// <summary>The user this process acts as towards files (its effective uid).</summary>
     public static uint CurrentUser => Libc.Geteuid();
 

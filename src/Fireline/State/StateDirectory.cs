@@ -13,8 +13,6 @@ namespace Fireline.State;
 /// </summary>
 public static class StateDirectory
 {
-    private const UnixFileMode GroupOrOthers = (UnixFileMode)0x3F; // 0077
-
     /// <summary>Creates <paramref name="directory"/> (0700) or checks that an existing one is private to this process's user.</summary>
     public static void Prepare(string directory)
     {
@@ -35,9 +33,9 @@ public static class StateDirectory
             throw Refused(full, $"it belongs to uid {status.Owner}, not to this process's user (uid {FileStatus.CurrentUser}), who could then not keep others out");
         }
 
-        if ((status.Mode & GroupOrOthers) != 0)
+        if (status.OpenToOthers)
         {
-            throw Refused(full, $"its mode is {Convert.ToString((int)status.Mode, 8).PadLeft(4, '0')}: group or others could read the state or open its lock; " +
+            throw Refused(full, $"its mode is {status.OctalMode}: group or others could read the state or open its lock; " +
                                 $"run 'chmod 700 {full}' or choose another --state-dir");
         }
     }
