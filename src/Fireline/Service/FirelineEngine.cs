@@ -58,7 +58,10 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _tuner = new HostTuner(kernel, options.SysctlDirectory);
     }
 
-    /// <summary>Takes the state directory's lock and opens the state; throws a domain error when another process holds it.</summary>
+    /// <summary>
+    /// Takes the state directory's lock and opens the state; throws a domain error when another process holds it, or
+    /// when a native library it needs is missing (<c>missing-library</c>).
+    /// </summary>
     public static FirelineEngine Open(EngineOptions options)
     {
         var stateLock = StateDirectoryLock.Acquire(options.StateDirectory, options.LockHolder, options.LockHolder == "cli" ? options.LockWait : TimeSpan.Zero);
@@ -68,10 +71,16 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
             store = new SqliteStateStore(Path.Combine(options.StateDirectory, "fireline.db"));
             return new FirelineEngine(stateLock, store, new HostKernel(options.HostNamespace, options.NetnsDirectory), options);
         }
-        catch
+        catch (Exception error)
         {
             store?.Dispose();
             stateLock.Dispose();
+            // The store and the kernel boundary are where native libraries are first loaded (SQLite's, libnftables).
+            if (MissingLibrary.Explain(error) is { } missing)
+            {
+                throw missing;
+            }
+
             throw;
         }
     }
