@@ -23,9 +23,11 @@ public static partial class MissingLibrary
         {
             if (cause is DllNotFoundException missing)
             {
-                // The runtime's message names the library in quotes first ("Unable to load shared library 'X' ...",
-                // "Unable to load DLL 'X' ..." under NativeAOT); what follows is its search path, for LD_DEBUG users.
-                var library = QuotedName().Match(missing.Message) is { Success: true } match ? match.Groups[1].Value : "a native library";
+                // The runtime's message names the library: in quotes in its own words ("Unable to load shared library
+                // 'X' ..."), as the argument after a resource key where a build keeps keys only (NativeAOT with
+                // UseSystemResourceKeys: "DllNotFound_Linux, X, ..."), followed by the loader's search path.
+                var library = Remedies.Keys.FirstOrDefault(name => missing.Message.Contains(name, StringComparison.Ordinal))
+                    ?? (QuotedName().Match(missing.Message) is { Success: true } match ? match.Groups[1].Value : "a native library");
                 return DomainErrors.MissingLibrary(library, Remedies.GetValueOrDefault(library) ?? $"install the package that provides {library}", missing);
             }
         }

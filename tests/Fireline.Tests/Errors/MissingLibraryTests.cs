@@ -2,12 +2,13 @@ using Fireline.Errors;
 
 namespace Fireline.Tests.Errors;
 
-/// <summary>The runtime's load failures, in both its wordings (framework and NativeAOT), as Fireline's missing-library error.</summary>
+/// <summary>The runtime's load failures, in each of its wordings (its own, resource keys only), as Fireline's missing-library error.</summary>
 public sealed class MissingLibraryTests
 {
     [Theory]
     [InlineData("Unable to load shared library 'libnftables.so.1' or one of its dependencies. In order to help diagnose ...", "libnftables.so.1", "apt-get install libnftables1")]
     [InlineData("Unable to load DLL 'e_sqlite3' or one of its dependencies: libe_sqlite3.so: cannot open shared object file", "e_sqlite3", "beside the fireline binary")]
+    [InlineData("DllNotFound_Linux, libnftables.so.1, libnftables.so.1: file too short", "libnftables.so.1", "apt-get install libnftables1")]
     [InlineData("Unable to load shared library 'libfoo.so.2'", "libfoo.so.2", "install the package that provides libfoo.so.2")]
     public void A_load_failure_names_the_library_and_how_to_get_it(string runtimeMessage, string library, string remedy)
     {
