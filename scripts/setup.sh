@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # The kernel's own tools: test observers (ip -j, nft -j, conntrack) and the benchmark floor.
-  iproute2 nftables libnftables1 conntrack strace
+  iproute2 nftables conntrack strace
   # Integration tests: guest stand-ins (python3 relay, ping, ethtool, curl), nsenter (util-linux), sysctl (procps).
   python3 iputils-ping ethtool curl util-linux procps
   # NativeAOT publishing of the `fireline` executable links with clang.

@@ -15,6 +15,7 @@ namespace Fireline.TestSupport;
 public sealed class DaemonProcess : IDisposable
 {
     private readonly IReadOnlyList<string> _arguments;
+    private readonly IReadOnlyList<string> _launcher;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly StringBuilder _log = new();
     private readonly HttpClient _http;
@@ -23,8 +24,14 @@ public sealed class DaemonProcess : IDisposable
 
     /// <param name="env">The test host and state directory; its in-process engine must be closed (the daemon takes the lock).</param>
     /// <param name="arguments">Extra arguments after <c>serve</c>; by default the daemon gets --state-dir, --host-netns and --socket.</param>
-    public DaemonProcess(EngineHost env, IReadOnlyList<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null, bool start = true)
+    /// <param name="launcher">
+    /// A command the daemon is started through, its command line appended (<c>setpriv ...</c>, <c>sh -c 'umask 000; exec "$@"' sh</c>);
+    /// it must exec the daemon, so the process started is the daemon.
+    /// </param>
+    public DaemonProcess(EngineHost env, IReadOnlyList<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null, bool start = true,
+        IReadOnlyList<string>? launcher = null)
     {
+        _launcher = launcher ?? [];
         SocketDirectory = Directory.CreateTempSubdirectory("fireline-sock-").FullName;
         Socket = Path.Combine(SocketDirectory, "fireline.sock");
         _arguments = [.. env.CliScope, "--socket", Socket, "serve", .. arguments ?? []];
@@ -62,8 +69,9 @@ public sealed class DaemonProcess : IDisposable
     public void Start()
     {
         _process?.Dispose(); // a daemon killed by the test
-        var start = new ProcessStartInfo(TestSupport.Cli.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in _arguments)
+        IReadOnlyList<string> command = [.. _launcher, TestSupport.Cli.Path, .. _arguments];
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }

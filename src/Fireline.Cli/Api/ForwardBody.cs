@@ -1,6 +1,9 @@
 namespace Fireline.Cli.Api;
 
-/// <summary>The body of <c>POST /v1/vms/{id}/forwards</c>: <c>{hostPort, vmPort, protocol?}</c> (protocol tcp by default).</summary>
+/// <summary>
+/// The body of <c>POST /v1/vms/{id}/forwards</c>: <c>{hostPort, vmPort, protocol?, allowPrivilegedPort?}</c>
+/// (protocol tcp by default; a host port below 1024 only with <c>allowPrivilegedPort: true</c>).
+/// </summary>
 internal sealed class ForwardBody : StrictBody
 {
     public const string DefaultProtocol = "tcp";
@@ -11,9 +14,11 @@ internal sealed class ForwardBody : StrictBody
 
     public string? Protocol { get; init; }
 
+    public bool? AllowPrivilegedPort { get; init; }
+
     public override void Validate(string path)
     {
-        RefuseUnknown(path, "hostPort", "vmPort", "protocol");
+        RefuseUnknown(path, "hostPort", "vmPort", "protocol", "allowPrivilegedPort");
         if (HostPort is null)
         {
             throw ApiErrors.RequiredField(Join(path, "hostPort"));

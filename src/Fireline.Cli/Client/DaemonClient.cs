@@ -61,9 +61,10 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
     public VmRecord SetRateLimits(string vmId, RateLimits? limits)
         => Send(HttpMethod.Patch, ApiPaths.Vm(vmId) + "/rate-limits", Body(RateLimitsBody.From(limits), ApiJson.Default.RateLimitsBody), CliJson.Output.VmRecord);
 
-    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort)
+    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
         => Send(HttpMethod.Post, ApiPaths.Vm(vmId) + "/forwards",
-            Body(new ForwardBody { Protocol = protocol, HostPort = hostPort, VmPort = vmPort }, ApiJson.Default.ForwardBody), CliJson.Output.PortForward);
+            Body(new ForwardBody { Protocol = protocol, HostPort = hostPort, VmPort = vmPort, AllowPrivilegedPort = allowPrivilegedPort ? true : null },
+                ApiJson.Default.ForwardBody), CliJson.Output.PortForward);
 
     /// <summary>The file's text goes to the daemon, which reads and validates it again: it trusts no client.</summary>
     public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune)
@@ -84,8 +85,15 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
 
     public DoctorReport Doctor(string? vmId) => Send(HttpMethod.Get, ApiPaths.DoctorOf(vmId), null, CliJson.Output.DoctorReport);
 
-    public TuneReport Tune(bool apply, string? writeFile)
-        => Send(HttpMethod.Post, ApiPaths.Tune, Body(new TuneBody { Apply = apply, WriteFile = writeFile }, ApiJson.Default.TuneBody), CliJson.Output.TuneReport);
+    /// <summary>
+    /// The daemon diffs and applies; the file, when asked for, is written here, by the CLI's own process with its
+    /// own rights, since the API names no files (see <see cref="TuneBody"/>).
+    /// </summary>
+    public TuneReport Tune(bool apply, bool write)
+    {
+        var report = Send(HttpMethod.Post, ApiPaths.Tune, Body(new TuneBody { Apply = apply }, ApiJson.Default.TuneBody), CliJson.Output.TuneReport);
+        return write ? report with { File = TuningFile.Write(TuningFile.SystemDirectory, report.Settings) } : report;
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -4,13 +4,14 @@ using Fireline.Tuning;
 
 namespace Fireline.Cli.Commands;
 
-/// <summary><c>fireline host tune [--apply] [--write FILE]</c></summary>
+/// <summary><c>fireline host tune [--apply] [--write]</c></summary>
 internal static class TuneCommand
 {
     public static Command Create()
     {
         var apply = new Option<bool>("--apply") { Description = "Set what falls short of the profile (only raises values; idempotent)" };
-        var write = new Option<string?>("--write") { Description = "Write the profile as a sysctl.d file, replacing the file whole", HelpName = "FILE" };
+        // A flag, not a path: the file is always TuningFile's, so no caller can point root's write at another file.
+        var write = new Option<bool>("--write") { Description = $"Write the profile to {TuningFile.SystemDirectory}/{TuningFile.Name} (replaced whole), applied at every boot" };
         var command = new Command("tune", "The sysctl tuning profile as a diff against the host namespace") { apply, write };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
@@ -31,7 +32,7 @@ internal static class TuneCommand
         table.WriteTo(output);
         if (!report.MachineNamespace && report.Settings.Any(s => s.Scope == SysctlScope.Machine && s.Status is TuneStatus.Differs or TuneStatus.Skipped))
         {
-            output.WriteLine("machine-wide keys are set only from the machine's own namespace (or at boot from a --write file)");
+            output.WriteLine("machine-wide keys are set only from the machine's own namespace (or at boot from the --write file)");
         }
 
         if (report.File is not null)

@@ -125,10 +125,11 @@ internal static class VmCommands
         var hostPort = new Option<int>("--host-port") { Description = "Port on the host's uplink address", Required = true, HelpName = "P" };
         var vmPort = new Option<int>("--vm-port") { Description = "Port of the VM it goes to", Required = true, HelpName = "P" };
         var protocol = new Option<string>("--proto") { Description = "tcp or udp", DefaultValueFactory = _ => "tcp", HelpName = "tcp|udp" };
-        var command = new Command("forward", "Forward a host port to a VM port (DNAT, subject to the VM's ingress policy)") { id, hostPort, vmPort, protocol };
+        var privileged = new Option<bool>("--allow-privileged-port") { Description = "Allow a host port below 1024 (where the host's own services live)" };
+        var command = new Command("forward", "Forward a host port to a VM port (DNAT, subject to the VM's ingress policy)") { id, hostPort, vmPort, protocol, privileged };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            var forward = service.ForwardPort(parse.GetValue(id)!, parse.GetValue(protocol)!, parse.GetValue(hostPort), parse.GetValue(vmPort));
+            var forward = service.ForwardPort(parse.GetValue(id)!, parse.GetValue(protocol)!, parse.GetValue(hostPort), parse.GetValue(vmPort), parse.GetValue(privileged));
             printer.Print(forward, CliJson.Output.PortForward,
                 (f, output) => output.WriteLine($"{f.Protocol} host port {f.HostPort} -> vm {f.VmId} ({f.VmAddress}) port {f.VmPort}"));
             return ExitCodes.Success;

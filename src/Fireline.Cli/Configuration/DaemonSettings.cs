@@ -5,6 +5,7 @@ using System.Text;
 using Fireline.Cli.Commands;
 using Fireline.Errors;
 using Fireline.Host;
+using Fireline.Linux;
 using Fireline.Networks;
 
 namespace Fireline.Cli.Configuration;
@@ -88,7 +89,10 @@ internal sealed record DaemonSettings
             ? endpoint
             : throw DomainErrors.InvalidInput(option, $"{option} '{text}' is not ADDRESS:PORT (e.g. 127.0.0.1:7070 or [::1]:7070)");
 
-    /// <summary>A TCP listener is never open without a token: a Unix socket has file permissions, TCP has none.</summary>
+    /// <summary>
+    /// A TCP listener is never open without a token: a Unix socket has file permissions, TCP has none. The token file
+    /// must be the daemon user's alone (like an ssh key): a token others can read, or its owner can replace, is no secret.
+    /// </summary>
     private static byte[] ReadToken(string? path)
     {
         if (path is null)
@@ -99,9 +103,22 @@ internal sealed record DaemonSettings
         string token;
         try
         {
+            var status = FileStatus.Of(path);
+            if (status.Owner != FileStatus.CurrentUser)
+            {
+                throw DomainErrors.InvalidInput("--token-file",
+                    $"--token-file: {path} belongs to uid {status.Owner}, not to the daemon's user (uid {FileStatus.CurrentUser}): its owner could read or replace the token");
+            }
+
+            if (status.OpenToOthers)
+            {
+                throw DomainErrors.InvalidInput("--token-file",
+                    $"--token-file: {path} has mode {status.OctalMode}, so group or others can read the token; run 'chmod 600 {path}'");
+            }
+
             token = File.ReadAllText(path).Trim();
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or KernelException)
         {
             throw DomainErrors.InvalidInput("--token-file", $"--token-file: cannot read {path}: {error.Message}");
         }

@@ -140,14 +140,15 @@ internal static class DaemonHost
             // the rest of a refused body, and the client gets its 413 on a connection that stays usable.
             kestrel.Limits.MaxRequestBodySize = RequestBody.DrainLimit;
             kestrel.ListenUnixSocket(settings.Socket);
+            var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
             if (settings.Listen is { } tcp)
             {
-                kestrel.Listen(tcp);
+                kestrel.Listen(tcp, new ListenerGuard($"tcp:{tcp}", ListenerGuard.ApiConnections, logger).Attach);
             }
 
             if (settings.MetricsListen is { } metrics)
             {
-                kestrel.Listen(metrics);
+                kestrel.Listen(metrics, new ListenerGuard($"tcp:{metrics}", ListenerGuard.MetricsConnections, logger).Attach);
             }
         });
         return builder.Build();

@@ -15,6 +15,9 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "unexpected failure, answered 500 internal-error")]
     public static partial void Crashed(ILogger logger, Exception error);
 
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{What}: {Detail} ({Left} more left out since the last such line; at most one every {Seconds} s)")]
+    public static partial void Throttled(ILogger logger, string what, string detail, long left, double seconds);
+
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "state {StateDirectory} opened (host namespace: {HostNamespace})")]
     public static partial void Opened(ILogger logger, string stateDirectory, string hostNamespace);
 

@@ -24,10 +24,10 @@ internal sealed class HostResource(IFirelineService engine, EngineGate gate)
     /// <summary><c>GET /v1/doctor[?vm=ID]</c>: the troubleshooting checklist, run; 200 whether checks pass or fail.</summary>
     public IResult Doctor(string? vm) => Results.Json(gate.Shared(() => engine.Doctor(vm)), CliJson.Output.DoctorReport);
 
-    /// <summary><c>POST /v1/host/tune</c>: the sysctl profile as a diff; <c>apply</c> sets it, <c>writeFile</c> writes a sysctl.d file.</summary>
+    /// <summary><c>POST /v1/host/tune</c>: the sysctl profile as a diff; <c>apply</c> sets it. No file is written here.</summary>
     public async Task<IResult> Tune(HttpRequest request)
     {
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.TuneBody).ConfigureAwait(false) ?? new TuneBody();
-        return Results.Json(gate.Exclusive(() => engine.Tune(body.Apply ?? false, body.WriteFile)), CliJson.Output.TuneReport);
+        return Results.Json(gate.Exclusive(() => engine.Tune(body.Apply ?? false, write: false)), CliJson.Output.TuneReport);
     }
 }

@@ -21,6 +21,10 @@ internal sealed class RequestPipeline(ILogger logger, byte[]? token, int? metric
 {
     private const string ProblemType = "application/problem+json";
 
+    // Anyone who can reach a TCP port can be refused at will: those refusals are counted, not logged one by one.
+    private readonly ThrottledLog _unauthorized = new(logger, "refused with unauthorized");
+    private readonly ThrottledLog _offMetrics = new(logger, "refused on the metrics listener");
+
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
@@ -36,13 +40,21 @@ internal sealed class RequestPipeline(ILogger logger, byte[]? token, int? metric
                     // The scrape listener answers GET /metrics and nothing else: no token, no way into the API.
                     if (operation != "metrics" || !HttpMethods.IsGet(http.Request.Method))
                     {
-                        throw ApiErrors.RouteNotFound(http.Request.Method, http.Request.Path);
+                        await RefuseUnlogged(http, _offMetrics, ApiErrors.RouteNotFound(http.Request.Method, http.Request.Path)).ConfigureAwait(false);
+                        return;
                     }
+
+                    TcpAdmission.Admit(http);
                 }
                 else if (!Authorized(http))
                 {
                     http.Response.Headers.WWWAuthenticate = "Bearer";
-                    throw ApiErrors.Unauthorized();
+                    await RefuseUnlogged(http, _unauthorized, ApiErrors.Unauthorized()).ConfigureAwait(false);
+                    return;
+                }
+                else
+                {
+                    TcpAdmission.Admit(http);
                 }
 
                 if (endpoint is null)
@@ -96,6 +108,13 @@ internal sealed class RequestPipeline(ILogger logger, byte[]? token, int? metric
         const string scheme = "Bearer ";
         return header.StartsWith(scheme, StringComparison.Ordinal) &&
                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()), token);
+    }
+
+    /// <summary>A refusal any TCP client can provoke: counted in <paramref name="log"/>, with no line of its own (nor a request line).</summary>
+    private static async Task RefuseUnlogged(HttpContext http, ThrottledLog log, FirelineException error)
+    {
+        log.Add($"{http.Request.Method} {http.Request.Path} from {http.Connection.RemoteIpAddress}");
+        await Write(http, ProblemMapping.ToProblem(error)).ConfigureAwait(false);
     }
 
     private async Task Refuse(HttpContext http, FirelineException error)

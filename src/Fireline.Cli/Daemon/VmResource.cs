@@ -41,7 +41,7 @@ internal sealed class VmResource(IFirelineService engine, EngineGate gate)
         VmId.Parse(id);
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.ForwardBody).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {hostPort, vmPort, protocol?}");
-        return Results.Json(gate.Shared(() => engine.ForwardPort(id, body.Protocol ?? ForwardBody.DefaultProtocol, body.HostPort!.Value, body.VmPort!.Value)),
+        return Results.Json(gate.Shared(() => engine.ForwardPort(id, body.Protocol ?? ForwardBody.DefaultProtocol, body.HostPort!.Value, body.VmPort!.Value, body.AllowPrivilegedPort ?? false)),
             CliJson.Output.PortForward);
     }
 

@@ -9,13 +9,7 @@ namespace Fireline.Linux;
 public class KernelException : Exception
 {
     public KernelException(int errno, string operation, string? objectName, string? kernelMessage)
-        : this(errno, operation, objectName, kernelMessage, Describe(errno, operation, kernelMessage))
-    {
-    }
-
-    /// <summary>For failures whose text comes from a library rather than from strerror (libnftables).</summary>
-    protected KernelException(int errno, string operation, string? objectName, string? kernelMessage, string message)
-        : base(message)
+        : base(Describe(errno, operation, kernelMessage))
     {
         ErrorNumber = errno;
         Operation = operation;

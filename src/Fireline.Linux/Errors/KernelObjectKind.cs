@@ -15,4 +15,5 @@ public enum KernelObjectKind
     TunTap,
     Nftables,
     NamespaceId,
+    Socket,
 }

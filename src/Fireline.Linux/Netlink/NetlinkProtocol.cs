@@ -4,5 +4,6 @@ namespace Fireline.Linux.Netlink;
 public enum NetlinkProtocol
 {
     Route = 0,
+    SockDiag = 4,
     Netfilter = 12,
 }

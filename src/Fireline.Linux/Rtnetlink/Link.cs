@@ -35,6 +35,12 @@ public sealed record Link
 
     public bool? Carrier { get; init; }
 
+    /// <summary>IFLA_TUN_OWNER: for a TUN/TAP device, the uid that may attach without CAP_NET_ADMIN; null when none is set.</summary>
+    public uint? TunOwner { get; init; }
+
+    /// <summary>IFLA_TUN_GROUP: for a TUN/TAP device, the gid whose members may attach without CAP_NET_ADMIN; null when none is set.</summary>
+    public uint? TunGroup { get; init; }
+
     /// <summary>64-bit counters; null when the dump skipped them.</summary>
     public LinkStatistics? Statistics { get; init; }
 

@@ -191,6 +191,7 @@ public static class LinkRequests
         int mtu = 0;
         int? master = null, parent = null, linkNamespace = null;
         bool? carrier = null;
+        uint? tunOwner = null, tunGroup = null;
         var operState = OperationalState.Unknown;
         LinkStatistics? statistics = null;
         foreach (var attribute in message.Attributes<IfInfoMsg>())
@@ -218,6 +219,19 @@ public static class LinkRequests
                         {
                             portKind = info.String;
                         }
+                        else if (info.Type == Ifla.InfoData)
+                        {
+                            // The numbers inside depend on the kind: they are the tun driver's owner and group
+                            // only on a tun device, which is checked when the kind is known (below).
+                            foreach (var data in info.Nested)
+                            {
+                                switch (data.Type)
+                                {
+                                    case Ifla.TunOwner: tunOwner = data.U32; break;
+                                    case Ifla.TunGroup: tunGroup = data.U32; break;
+                                }
+                            }
+                        }
                     }
 
                     break;
@@ -238,6 +252,8 @@ public static class LinkRequests
             LinkNamespaceId = linkNamespace,
             OperationalState = operState,
             Carrier = carrier,
+            TunOwner = kind == "tun" ? tunOwner : null,
+            TunGroup = kind == "tun" ? tunGroup : null,
             Statistics = statistics,
             Alias = alias,
         };

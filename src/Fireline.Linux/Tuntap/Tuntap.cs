@@ -57,6 +57,36 @@ public static class Tuntap
         Check(Libc.Ioctl(tun, Tun.TUNSETPERSIST, 1), operation, name);
     }
 
+    /// <summary>
+    /// Gives an existing persistent TAP device (in the calling thread's namespace) its owner and/or group, by
+    /// attaching to it for the time of two ioctls: the tun driver takes them from an attached descriptor only.
+    /// Throws <see cref="KernelObjectExistsException"/> (EBUSY) while another process (a VMM) has it open.
+    /// <c>ip tuntap add dev NAME mode tap [user UID] [group GID]</c> on an existing device
+    /// </summary>
+    public static void SetOwnership(string name, uint? owner, uint? group)
+    {
+        LinkName.Validate(name);
+        var operation = Describe(name, new TapOptions { Owner = owner, Group = group });
+        using var tun = Libc.Open(Tun.DevicePath, Libc.O_RDWR | Libc.O_CLOEXEC, 0);
+        if (tun.IsInvalid)
+        {
+            throw KernelException.FromLastError(KernelObjectKind.TunTap, $"{operation} (open {Tun.DevicePath})", name);
+        }
+
+        // Without IFF_TUN_EXCL the driver attaches to the existing device; the flags must match how it was made.
+        var request = IfReq.Create(name, (short)(Tun.IFF_TAP | Tun.IFF_NO_PI));
+        Check(Libc.Ioctl(tun, Tun.TUNSETIFF, ref request), operation, name);
+        if (owner is { } uid)
+        {
+            Check(Libc.Ioctl(tun, Tun.TUNSETOWNER, (nint)uid), operation, name);
+        }
+
+        if (group is { } gid)
+        {
+            Check(Libc.Ioctl(tun, Tun.TUNSETGROUP, (nint)gid), operation, name);
+        }
+    }
+
     private static void Check(int result, string operation, string name)
     {
         if (result != 0)

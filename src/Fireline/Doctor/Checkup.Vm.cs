@@ -6,6 +6,7 @@ using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Sriov;
 using Fireline.State;
+using Fireline.Vms;
 
 namespace Fireline.Doctor;
 
@@ -50,6 +51,11 @@ public sealed partial class Checkup
             checks.Add(tap is null ? Fail(scope, "tap", $"{VmAddressing.TapDevice} is missing from {name}: the VMM has no device to open", Reconcile)
                 : !tap.IsUp ? Fail(scope, "tap", $"{VmAddressing.TapDevice} is down", Reconcile)
                 : Pass(scope, "tap", $"{VmAddressing.TapDevice} is up"));
+            if (tap is not null && (vm.Options.TapOwner is not null || vm.Options.TapGroup is not null))
+            {
+                checks.Add(CheckTapOwnership(scope, tap, vm.Options));
+            }
+
             if (tap is not null)
             {
                 checks.Add(tap.Carrier == true
@@ -74,6 +80,20 @@ public sealed partial class Checkup
             : Pass(scope, "host-veth", $"{hostVeth} is up on {network.Bridge}"));
         checks.Add(CheckGateway(scope, vm, network, tap, bridge));
         CheckElements(scope, vm, hostVeth, elements, checks);
+    }
+
+    /// <summary>A jailed VMM opens the TAP as its own uid/gid: the tun driver lets it only when they are the TAP's owner and group.</summary>
+    private static DoctorCheck CheckTapOwnership(string scope, Link tap, VmOptions options)
+    {
+        var wanted = VmDatapath.Ownership(options);
+        if (VmDatapath.HasRecordedOwnership(tap, options))
+        {
+            return Pass(scope, "tap-owner", $"{VmAddressing.TapDevice} has {wanted}, as recorded: a VMM running as them can open it");
+        }
+
+        var actual = $"{(tap.TunOwner is { } u ? $"user {u}" : "no owner")} {(tap.TunGroup is { } g ? $"group {g}" : "no group")}";
+        return Fail(scope, "tap-owner", $"{VmAddressing.TapDevice} has {actual}, not {wanted}: a jailed VMM running as them cannot open it",
+            $"{Reconcile} (restores them once no VMM holds the TAP)");
     }
 
     private static DoctorCheck CheckJoin(string scope, Rtnl inside, Link? tap, Link? veth)

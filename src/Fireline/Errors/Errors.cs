@@ -61,6 +61,10 @@ public static class DomainErrors
     public static FirelineException StateLocked(string stateDirectory, string holder)
         => new(ErrorKind.Unavailable, "state-locked", $"state directory {stateDirectory} is in use by {holder}");
 
+    /// <summary>A native library Fireline needs cannot be loaded (see <see cref="Errors.MissingLibrary"/>).</summary>
+    public static FirelineException MissingLibrary(string library, string remedy, Exception cause)
+        => new(ErrorKind.Unavailable, "missing-library", $"cannot load {library}: {remedy}", cause);
+
     /// <summary>A kernel failure during a domain operation, with the kernel's errno and words kept.</summary>
     public static FirelineException Kernel(string what, KernelException error)
         => new(ErrorKind.Kernel, "kernel-error", $"{what}: {error.Message}", error);

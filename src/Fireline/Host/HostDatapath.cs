@@ -5,6 +5,7 @@ using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
+using Fireline.Linux.SockDiag;
 using Fireline.Ownership;
 using Fireline.State;
 
@@ -225,6 +226,13 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
 
     /// <summary>The host namespace's links, for reconcile and doctor.</summary>
     public IReadOnlyList<Link> Links() => kernel.Rtnl(rtnl => rtnl.Links.List());
+
+    /// <summary>The host namespace's listening TCP or bound UDP sockets (<c>ss -tln</c> / <c>ss -uln</c>): ports its own services hold.</summary>
+    public IReadOnlyList<BoundSocket> Listening(ProtocolType protocol)
+    {
+        using var diag = InetDiag.Open(kernel.Namespace);
+        return diag.Listening(protocol);
+    }
 
     /// <summary>
     /// Whether this kernel can create 802.1Q VLAN devices: tried once, on a bridge in a scratch namespace that

@@ -1,5 +1,6 @@
 using Fireline.Linux.Namespaces;
 using Fireline.Metrics;
+using Fireline.Tuning;
 
 namespace Fireline.Service;
 
@@ -28,4 +29,10 @@ public sealed record EngineOptions
 
     /// <summary>The sysfs root SR-IOV functions are discovered under; a constructed tree in tests.</summary>
     public string SysfsRoot { get; init; } = "/sys";
+
+    /// <summary>
+    /// Where <c>host tune --write</c> puts its file: always <see cref="TuningFile.SystemDirectory"/> in the CLI and
+    /// the daemon (neither takes a path from a caller); a temporary directory in tests.
+    /// </summary>
+    public string SysctlDirectory { get; init; } = TuningFile.SystemDirectory;
 }

@@ -59,10 +59,13 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, kernel);
         _checkup = new Checkup(store, kernel, hostDatapath, firewall);
-        _tuner = new HostTuner(kernel);
+        _tuner = new HostTuner(kernel, options.SysctlDirectory);
     }
 
-    /// <summary>Takes the state directory's lock and opens the state; throws a domain error when another process holds it.</summary>
+    /// <summary>
+    /// Takes the state directory's lock and opens the state; throws a domain error when another process holds it, or
+    /// when a native library it needs is missing (<c>missing-library</c>).
+    /// </summary>
     public static FirelineEngine Open(EngineOptions options)
     {
         var stateLock = StateDirectoryLock.Acquire(options.StateDirectory, options.LockHolder, options.LockHolder == "cli" ? options.LockWait : TimeSpan.Zero);
@@ -72,10 +75,16 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
             store = new SqliteStateStore(Path.Combine(options.StateDirectory, "fireline.db"));
             return new FirelineEngine(stateLock, store, new HostKernel(options.HostNamespace, options.NetnsDirectory), options);
         }
-        catch
+        catch (Exception error)
         {
             store?.Dispose();
             stateLock.Dispose();
+            // The store is where a native library is first loaded (SQLite's); the kernel boundary needs only libc.
+            if (MissingLibrary.Explain(error) is { } missing)
+            {
+                throw missing;
+            }
+
             throw;
         }
     }
@@ -94,7 +103,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public VmRecord SetRateLimits(string vmId, RateLimits? limits) => _vms.SetLimits(vmId, limits);
 
-    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort) => _vms.Forward(vmId, protocol, hostPort, vmPort);
+    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
+        => _vms.Forward(vmId, protocol, hostPort, vmPort, allowPrivilegedPort);
 
     public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => _networks.Apply(file, dryRun, prune);
 
@@ -124,7 +134,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public DoctorReport Doctor(string? vmId) => _checkup.Run(vmId);
 
-    public TuneReport Tune(bool apply, string? writeFile) => _tuner.Tune(apply, writeFile);
+    public TuneReport Tune(bool apply, bool write) => _tuner.Tune(apply, write);
 
     /// <summary>Per-VM counters and capacity read now, with the operation metrics recorded so far (<see cref="EngineOptions.Metrics"/>).</summary>
     public string RenderPrometheusText() => _metrics.Value.Render(() => (ListStats(), _capacity.Read()));

@@ -34,8 +34,11 @@ public interface IFirelineService
     /// <summary><c>fireline vm limit</c>: replaces a VM's rate limits (null: none).</summary>
     VmRecord SetRateLimits(string vmId, RateLimits? limits);
 
-    /// <summary><c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port.</summary>
-    PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort);
+    /// <summary>
+    /// <c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port. A host port below 1024
+    /// needs <paramref name="allowPrivilegedPort"/>; one a host service listens on is refused.
+    /// </summary>
+    PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false);
 
     /// <summary><c>fireline network apply</c>: declarative networks and policies; with dryRun only the plan.</summary>
     NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune);
@@ -62,6 +65,9 @@ public interface IFirelineService
     /// <summary><c>fireline doctor [VMID]</c>: the troubleshooting checklist, run; the host's checks and every VM's (or one VM's).</summary>
     DoctorReport Doctor(string? vmId);
 
-    /// <summary><c>fireline host tune [--apply] [--write FILE]</c>: the sysctl profile as a diff; applied and/or written as a sysctl.d file.</summary>
-    TuneReport Tune(bool apply, string? writeFile);
+    /// <summary>
+    /// <c>fireline host tune [--apply] [--write]</c>: the sysctl profile as a diff; applied, and/or written as its one
+    /// sysctl.d file (<see cref="TuningFile"/>; never a file a caller names).
+    /// </summary>
+    TuneReport Tune(bool apply, bool write);
 }

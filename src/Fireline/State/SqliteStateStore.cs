@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Fireline.Linux;
 using Fireline.Policy;
 using Microsoft.Data.Sqlite;
 
@@ -19,6 +20,11 @@ public sealed class SqliteStateStore : IStateStore
 
     public SqliteStateStore(string path)
     {
+        // SQLite would create the database 0644; made 0600 first, its WAL and shared-memory files follow (SQLite
+        // gives them the database's mode). Files an earlier version left looser are tightened.
+        PrivateFiles.Open(path).Dispose();
+        PrivateFiles.Restrict(path + "-wal");
+        PrivateFiles.Restrict(path + "-shm");
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");

@@ -1,4 +1,3 @@
-using System.Text;
 using Fireline.Errors;
 using Fireline.Kernel;
 using Fireline.Linux;
@@ -8,14 +7,15 @@ namespace Fireline.Tuning;
 
 /// <summary>
 /// <c>fireline host tune</c>: compares the host namespace with <see cref="TuningProfile"/>, sets what falls short
-/// (only raising values, so a second run finds nothing to do), and writes the profile as a sysctl.d file that
-/// replaces any earlier one whole. Machine-wide keys are read wherever they are visible, and set only when the
+/// (only raising values, so a second run finds nothing to do), and writes the profile as its sysctl.d file
+/// (<see cref="TuningFile"/>). Machine-wide keys are read wherever they are visible, and set only when the
 /// host namespace is the one Fireline runs in (on a normal install, the machine's own): a Fireline pointed at
 /// another namespace with --host-netns (a test host) never changes the rest of the machine.
 /// </summary>
-public sealed class HostTuner(HostKernel kernel)
+/// <param name="sysctlDirectory">Where <see cref="TuningFile"/> is written: <see cref="TuningFile.SystemDirectory"/> but in tests.</param>
+public sealed class HostTuner(HostKernel kernel, string sysctlDirectory)
 {
-    public TuneReport Tune(bool apply, string? writeFile)
+    public TuneReport Tune(bool apply, bool write)
     {
         // The process's own namespace (PID 1's may not be open to us: a sandbox, a user namespace).
         using var machine = NetworkNamespace.Current();
@@ -26,12 +26,13 @@ public sealed class HostTuner(HostKernel kernel)
             settings.Add(Tune(target, apply, isMachine, machine));
         }
 
-        if (writeFile is not null)
+        return new TuneReport
         {
-            Write(writeFile, settings);
-        }
-
-        return new TuneReport { Applied = apply, MachineNamespace = isMachine, File = writeFile, Settings = settings };
+            Applied = apply,
+            MachineNamespace = isMachine,
+            File = write ? TuningFile.Write(sysctlDirectory, settings) : null,
+            Settings = settings,
+        };
     }
 
     private TunedSetting Tune(SysctlTarget target, bool apply, bool isMachine, NetworkNamespace machine)
@@ -104,36 +105,6 @@ public sealed class HostTuner(HostKernel kernel)
         catch (KernelObjectNotFoundException)
         {
             return null; // this kernel lacks the key: reported as unavailable
-        }
-    }
-
-    /// <summary>
-    /// The whole profile as a sysctl.d file, written to a temporary file and renamed over the target, so a reader
-    /// never sees half of it and a second write replaces the first. A key this kernel lacks is written with
-    /// systemd-sysctl's '-' prefix: applied when its module is there, ignored otherwise.
-    /// </summary>
-    private static void Write(string path, IReadOnlyList<TunedSetting> settings)
-    {
-        var text = new StringBuilder();
-        text.Append("# Written by 'fireline host tune --write': sysctls for a host of Firecracker VMs.\n");
-        text.Append("# Replaced whole on each write; edit the profile, not this file.\n");
-        foreach (var setting in settings)
-        {
-            text.Append($"\n# {setting.Reason} ({(setting.Scope == SysctlScope.Machine ? "machine-wide" : "per network namespace")})\n");
-            text.Append($"{(setting.Current is null ? "-" : "")}{setting.Key} = {setting.Wanted}\n");
-        }
-
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, text.ToString());
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw DomainErrors.InvalidInput("write", $"--write {path}: {error.Message}");
         }
     }
 }

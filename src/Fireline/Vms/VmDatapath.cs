@@ -40,7 +40,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
                 // their own, and nothing in here needs an address.
                 Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
                 Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
-                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions { Owner = vm.Options.TapOwner, Group = vm.Options.TapGroup });
+                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, TapOptionsOf(vm));
                 inside = Rtnl.Open();
                 // Marked before the namespace is mounted under its name: a vm-ID namespace of this instance is
                 // never seen without its mark, even after a crash at any instant.
@@ -259,11 +259,12 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     }
 
     /// <summary>
-    /// Makes a recorded VM whole again in place (its namespace exists): recreates a missing TAP or host veth,
-    /// re-attaches the veth to its bridge, restores the redirect. A TAP that is there is left alone, so a running
-    /// VMM keeps its device. Devices without a mark, which a Fireline older than marks made, are adopted (marked):
-    /// the record claims them. Returns what it repaired and adopted, both empty when the VM was whole; null when
-    /// the namespace carries another mark, so is not this VM's to repair.
+    /// Makes a recorded VM whole again in place (its namespace exists): recreates a missing TAP (with its recorded
+    /// owner and group, so a jailed VMM can still open it) or host veth, gives a TAP found with another owner or
+    /// group the recorded ones, re-attaches the veth to its bridge, restores the redirect. A TAP that is there is
+    /// never recreated, so a running VMM keeps its device. Devices without a mark, which a Fireline older than marks
+    /// made, are adopted (marked): the record claims them. Returns what it repaired and adopted, both empty when the
+    /// VM was whole; null when the namespace carries another mark, so is not this VM's to repair.
     /// </summary>
     public VmRepair? Repair(VmState vm, int bridgeIndex, Link? hostVeth, RateLimits? tcLimits)
     {
@@ -279,10 +280,15 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
             return null;
         }
 
-        if (!links.Any(l => l.Name == VmAddressing.TapDevice))
+        var tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);
+        if (tap is null)
         {
-            ns.Run(() => Tuntap.CreatePersistentTap(VmAddressing.TapDevice));
+            ns.Run(() => Tuntap.CreatePersistentTap(VmAddressing.TapDevice, TapOptionsOf(vm)));
             repaired.Add($"recreated {VmAddressing.TapDevice}"); // marked with the redirect below
+        }
+        else if (!HasRecordedOwnership(tap, vm.Options))
+        {
+            ns.Run(() => RestoreOwnership(vm.Options, repaired));
         }
 
         var unmarked = links.Where(l => l.Name is VmAddressing.TapDevice or VmAddressing.VmVeth && l.Alias is null).ToList();
@@ -337,6 +343,34 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
 
         return new VmRepair(repaired, adopted);
     }
+
+    /// <summary>Whether a TAP has the owner and group the VM was created with (each only when one was asked for).</summary>
+    public static bool HasRecordedOwnership(Link tap, VmOptions options)
+        => (options.TapOwner is null || tap.TunOwner == options.TapOwner) && (options.TapGroup is null || tap.TunGroup == options.TapGroup);
+
+    private static TapOptions TapOptionsOf(VmState vm) => new() { Owner = vm.Options.TapOwner, Group = vm.Options.TapGroup };
+
+    /// <summary>
+    /// Gives tap0 its recorded owner and group, in the VM's namespace (the calling thread's). A VMM holding the TAP
+    /// (which only a privileged one can, given the wrong owner) keeps it: it already has its device, and the next
+    /// reconcile after it lets go restores the owner.
+    /// </summary>
+    private static void RestoreOwnership(VmOptions options, List<string> repaired)
+    {
+        try
+        {
+            Tuntap.SetOwnership(VmAddressing.TapDevice, options.TapOwner, options.TapGroup);
+            repaired.Add($"restored {VmAddressing.TapDevice}'s owner/group ({Ownership(options)})");
+        }
+        catch (KernelObjectExistsException)
+        {
+            // EBUSY: attached by a VMM right now (see above); doctor still reports it.
+        }
+    }
+
+    /// <summary>How doctor and reconcile write a TAP's ownership: <c>user 1000 group 1000</c>.</summary>
+    public static string Ownership(VmOptions options)
+        => string.Join(' ', new[] { options.TapOwner is { } u ? $"user {u}" : null, options.TapGroup is { } g ? $"group {g}" : null }.OfType<string>());
 
     private static bool IsJoined(Rtnl inside)
     {

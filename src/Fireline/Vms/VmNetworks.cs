@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Fireline.Addressing;
 using Fireline.Concurrency;
 using Fireline.Errors;
@@ -6,6 +7,7 @@ using Fireline.Firewall;
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Linux;
+using Fireline.Linux.SockDiag;
 using Fireline.Policy;
 using Fireline.Sriov;
 using Fireline.State;
@@ -154,11 +156,16 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         return removed;
     }
 
+    /// <summary>Ports below this are the host's own services' (ssh, DNS, HTTP): forwarded only when asked for by name.</summary>
+    public const int FirstUnprivilegedPort = 1024;
+
     /// <summary>
     /// <c>fireline vm forward</c>: DNAT of a host port on the uplink address to a port of the VM, subject to
     /// the VM's ingress policy. The same forward again changes nothing; a host port taken by another is a conflict.
+    /// A port below 1024 needs <paramref name="allowPrivilegedPort"/>, and a port on which a socket of the host
+    /// namespace listens is refused: the DNAT would take it from that service (sshd's 22) without a word.
     /// </summary>
-    public PortForward Forward(string vmId, string protocol, int hostPort, int vmPort)
+    public PortForward Forward(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort)
     {
         var id = VmId.Parse(vmId);
         if (protocol is not ("tcp" or "udp"))
@@ -172,6 +179,13 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             {
                 throw DomainErrors.InvalidInput(field, $"{field} {port} is out of range (1-65535)");
             }
+        }
+
+        if (hostPort < FirstUnprivilegedPort && !allowPrivilegedPort)
+        {
+            throw DomainErrors.InvalidInput("hostPort",
+                $"host port {hostPort} is below {FirstUnprivilegedPort}, where the host's own services live; " +
+                "to forward it anyway pass --allow-privileged-port (API: allowPrivilegedPort: true)");
         }
 
         if (store.GetHost() is { Uplink: null })
@@ -189,6 +203,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
                 : throw DomainErrors.Conflict($"host {protocol} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
         }
 
+        CheckHostPortFree(protocol, hostPort);
         store.AddForward(forward);
         try
         {
@@ -201,6 +216,27 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         }
 
         return forward;
+    }
+
+    /// <summary>Refuses a host port a socket of the host namespace receives on (checked in the kernel, not in any list).</summary>
+    private void CheckHostPortFree(string protocol, int hostPort)
+    {
+        IReadOnlyList<BoundSocket> listening;
+        try
+        {
+            listening = host.Listening(protocol == "tcp" ? ProtocolType.Tcp : ProtocolType.Udp);
+        }
+        catch (KernelException error)
+        {
+            throw DomainErrors.Kernel($"reading the host namespace's {protocol} sockets", error);
+        }
+
+        if (listening.FirstOrDefault(s => s.Port == hostPort) is { } taken)
+        {
+            throw DomainErrors.Conflict(
+                $"host {protocol} port {hostPort} is in use in the host namespace ({taken} is bound there, uid {taken.Uid}): " +
+                "a forward would take it from that service; choose another --host-port", "hostPort");
+        }
     }
 
     /// <summary>

@@ -171,6 +171,31 @@ public sealed class DaemonApiTests : IDisposable
     }
 
     [Fact]
+    public void Tune_writes_no_file_a_client_names_and_the_cli_writes_the_fixed_one_itself()
+    {
+        var victim = Path.Combine(_daemon.SocketDirectory, "victim");
+        File.WriteAllText(victim, "untouched\n");
+        var created = Path.Combine(_daemon.SocketDirectory, "made.conf");
+        foreach (var body in new[] { $$"""{"writeFile":"{{victim}}"}""", $$"""{"apply":true,"writeFile":"{{created}}"}""" })
+        {
+            var answer = _daemon.Send("POST", "/v1/host/tune", body);
+            Assert.True(answer.Status == 400, answer.Body);
+            Assert.Equal("writeFile", answer.Json.GetProperty("field").GetString());
+            Assert.Contains("fireline host tune --write", answer.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("untouched\n", File.ReadAllText(victim));
+        Assert.False(File.Exists(created));
+
+        // The CLI asks the daemon for the diff and writes the file from its own process (here into a private /etc/sysctl.d).
+        var written = PrivateSysctlDirectory.Run("true", [TestSupport.Cli.Path, "--socket", _daemon.Socket, "-o", "json", "host", "tune", "--write"]);
+        Assert.True(written.ExitCode == 0, written.StandardError);
+        Assert.Equal("/etc/sysctl.d/90-fireline.conf", written.Json.GetProperty("file").GetString());
+        Assert.Equal("644", written.Mode);
+        Assert.Contains("net.core.somaxconn = ", written.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Capacity_errors_keep_their_codes()
     {
         Ok(_daemon.Send("PUT", "/v1/host", "{}"));

@@ -233,6 +233,7 @@ public sealed class DaemonLifecycleTests : IDisposable
         const string Token = "0123456789abcdef0123456789abcdef";
         var token = Path.Combine(_env.StateDirectory, "token");
         File.WriteAllText(token, Token + "\n");
+        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         using var daemon = new DaemonProcess(_env, ["--listen", $"{TestHost.HostUplinkAddress}:{Port}", "--token-file", token]);
         var url = $"http://{TestHost.HostUplinkAddress}:{Port}/v1/vms";
         var outside = _env.Host.OutsideNamespaceName;

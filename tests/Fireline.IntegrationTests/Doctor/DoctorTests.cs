@@ -97,6 +97,25 @@ public sealed class DoctorTests : IDisposable
     }
 
     [Fact]
+    public void A_tap_without_its_recorded_owner_fails_names_reconcile_and_reconcile_heals_it()
+    {
+        var owned = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("owned"), TapOwner = 1234, TapGroup = 5678 });
+        Assert.Equal(CheckStatus.Pass, Check(_env.Engine.Doctor(owned.VmId), "tap-owner", owned).Status);
+        Ip.Run("-n", owned.Namespace, "link", "del", "tap0");
+        Ip.Run("-n", owned.Namespace, "tuntap", "add", "dev", "tap0", "mode", "tap", "group", "5678");
+        Ip.Run("-n", owned.Namespace, "link", "set", "tap0", "up");
+
+        var failed = Check(_env.Engine.Doctor(owned.VmId), "tap-owner", owned);
+
+        Assert.Equal(CheckStatus.Fail, failed.Status);
+        Assert.Contains("no owner group 5678, not user 1234 group 5678", failed.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("fireline reconcile", failed.Fix, StringComparison.Ordinal);
+        _env.Engine.Reconcile();
+        Assert.Equal(CheckStatus.Pass, Check(_env.Engine.Doctor(owned.VmId), "tap-owner", owned).Status);
+        Assert.True(_env.Engine.Doctor(null).Healthy, Describe(_env.Engine.Doctor(null)));
+    }
+
+    [Fact]
     public void A_vanished_namespace_fails_and_reconcile_drops_the_record()
     {
         Ip.Run("netns", "del", _vm.Namespace);
@@ -176,8 +195,8 @@ public sealed class DoctorTests : IDisposable
         }
     }
 
-    private DoctorCheck Check(DoctorReport report, string check)
-        => report.Checks.Single(c => c.Check == check && (c.Scope == "host" || c.Scope == $"vm {_vm.VmId}" || c.Scope.StartsWith("network ", StringComparison.Ordinal)));
+    private DoctorCheck Check(DoctorReport report, string check, VmRecord? vm = null)
+        => report.Checks.Single(c => c.Check == check && (c.Scope == "host" || c.Scope == $"vm {(vm ?? _vm).VmId}" || c.Scope.StartsWith("network ", StringComparison.Ordinal)));
 
     private static string Describe(DoctorReport report)
         => string.Join("\n", report.Checks.Where(c => c.Status == CheckStatus.Fail).Select(c => $"{c.Scope} {c.Check}: {c.Detail} (fix: {c.Fix})"));

@@ -48,6 +48,29 @@ public sealed class ReconcileTests : IDisposable
         Assert.True(guest.Ping(vm.Ipv4.Gateway));
     }
 
+    /// <summary>A jailed VMM (uid 1234, gid 5678) opens its TAP only while the TAP has that owner and group.</summary>
+    [Fact]
+    public void A_tap_rebuilt_or_found_with_another_owner_gets_its_recorded_owner_and_group_back()
+    {
+        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("owned"), TapOwner = 1234, TapGroup = 5678 });
+        Ip.Run("-n", vm.Namespace, "link", "del", "tap0");
+
+        Assert.Contains(_env.Engine.Reconcile().Actions, a => a.Subject == vm.VmId && a.Detail.Contains("recreated tap0", StringComparison.Ordinal));
+        Assert.Equal("attached", JailedVmm.Attach(vm.Namespace, "tap0", 1234, 5678).StandardOutput.Trim());
+
+        // Replaced behind Fireline's back by one a stranger owns.
+        Ip.Run("-n", vm.Namespace, "link", "del", "tap0");
+        Ip.Run("-n", vm.Namespace, "tuntap", "add", "dev", "tap0", "mode", "tap", "user", "999");
+        Assert.NotEqual(0, JailedVmm.Attach(vm.Namespace, "tap0", 1234, 5678).ExitCode);
+
+        var repaired = Assert.Single(_env.Engine.Reconcile().Actions);
+
+        Assert.Contains("restored tap0's owner/group (user 1234 group 5678)", repaired.Detail, StringComparison.Ordinal);
+        Assert.Equal("attached", JailedVmm.Attach(vm.Namespace, "tap0", 1234, 5678).StandardOutput.Trim());
+        KernelState.AssertConsistent(_env, _env.Engine.ListVms());
+        Assert.Empty(_env.Engine.Reconcile().Actions);
+    }
+
     [Fact]
     public void Unclaimed_vm_objects_of_this_host_are_removed_and_a_foreign_namespace_is_left_alone()
     {

@@ -9,14 +9,6 @@ namespace Fireline.IntegrationTests.Linux;
 [Trait("Category", Categories.Integration)]
 public sealed class TuntapTests : IDisposable
 {
-    // What a jailed VMM does with a TAP: open the clone device, attach by name with Firecracker's flags.
-    private const string AttachScript = """
-        import fcntl, os, struct, sys
-        fd = os.open(sys.argv[2], os.O_RDWR)
-        fcntl.ioctl(fd, 0x400454ca, struct.pack("16sh22x", sys.argv[1].encode(), 0x0002 | 0x1000 | 0x4000))
-        print("attached")
-        """;
-
     private readonly TestHost _host = new();
 
     [Fact]
@@ -78,19 +70,44 @@ public sealed class TuntapTests : IDisposable
             Tuntap.CreatePersistentTap("tap1", new TapOptions { Group = 2345 });
         });
 
-        var asOwner = AttachAs(nsName, "tap0", uid: 1234, gid: 2345);
+        var asOwner = JailedVmm.Attach(nsName, "tap0", uid: 1234, gid: 2345);
         Assert.True(asOwner.ExitCode == 0, asOwner.StandardError);
         Assert.Equal("attached", asOwner.StandardOutput.Trim());
-        var asGroupMember = AttachAs(nsName, "tap1", uid: 4321, gid: 2345);
+        var asGroupMember = JailedVmm.Attach(nsName, "tap1", uid: 4321, gid: 2345);
         Assert.True(asGroupMember.ExitCode == 0, asGroupMember.StandardError);
 
         // With both set, the driver wants both: the owner in another group is refused, like a stranger.
         foreach (var (tap, uid, gid) in new[] { ("tap0", 1234, 1234), ("tap0", 4321, 2345), ("tap1", 4321, 4321) })
         {
-            var refused = AttachAs(nsName, tap, uid, gid);
+            var refused = JailedVmm.Attach(nsName, tap, uid, gid);
             Assert.NotEqual(0, refused.ExitCode);
             Assert.Contains("Operation not permitted", refused.StandardError, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Owner_and_group_are_read_back_and_given_again_to_an_existing_tap_unless_a_vmm_holds_it()
+    {
+        var nsName = VmNamespaceName("chown");
+        using var ns = NetworkNamespace.Create(nsName, () => Tuntap.CreatePersistentTap("tap0", new TapOptions { Owner = 1234 }));
+        using var rtnl = Rtnl.Open(ns);
+        rtnl.Links.Create(new LinkSpec("br0", new Bridge()));
+        Assert.Equal((1234u, (uint?)null), (rtnl.Links.TryGet("tap0")!.TunOwner, rtnl.Links.TryGet("tap0")!.TunGroup));
+        Assert.Equal(((uint?)null, (uint?)null), (rtnl.Links.TryGet("br0")!.TunOwner, rtnl.Links.TryGet("br0")!.TunGroup));
+
+        ns.Run(() => Tuntap.SetOwnership("tap0", 4321, 5432));
+
+        var tap = rtnl.Links.TryGet("tap0")!;
+        Assert.Equal((4321u, 5432u), (tap.TunOwner, tap.TunGroup));
+        var data = Ip.Link(nsName, "tap0")!.Value.GetProperty("linkinfo").GetProperty("info_data");
+        Assert.Equal((4321, 5432), (data.GetProperty("user").GetInt32(), data.GetProperty("group").GetInt32()));
+        Assert.True(data.GetProperty("persist").GetBoolean());
+        Assert.Equal("attached", JailedVmm.Attach(nsName, "tap0", 4321, 5432).StandardOutput.Trim());
+
+        using var attached = ns.Run(() => AttachLikeFirecracker("tap0"));
+        var busy = Assert.Throws<KernelObjectExistsException>(() => ns.Run(() => Tuntap.SetOwnership("tap0", 1, 1)));
+        Assert.Equal(Errno.EBUSY, busy.Errno);
+        Assert.Equal((4321u, 5432u), (rtnl.Links.TryGet("tap0")!.TunOwner, rtnl.Links.TryGet("tap0")!.TunGroup));
     }
 
     [Fact]
@@ -145,28 +162,6 @@ public sealed class TuntapTests : IDisposable
         var request = IfReq.Create(name, Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_VNET_HDR);
         Assert.Equal(0, Libc.Ioctl(fd, Tun.TUNSETIFF, ref request));
         return fd;
-    }
-
-    /// <summary>
-    /// Attaches as an unprivileged user. The machine's /dev/net/tun may be root-only (0600 here), so, like
-    /// Firecracker's jailer does in its chroot, the process gets its own device node that it may open: the tun
-    /// driver, not the node's mode, is what must enforce the TAP's owner and group.
-    /// </summary>
-    private static Tool.Result AttachAs(string nsName, string tap, int uid, int gid)
-    {
-        var directory = Directory.CreateTempSubdirectory("fireline-tun-");
-        try
-        {
-            Tool.Run("chmod", "0755", directory.FullName);
-            var node = Path.Combine(directory.FullName, "tun");
-            Tool.Run("mknod", "-m", "0666", node, "c", "10", "200");
-            return Tool.TryRun("nsenter", [$"--net=/var/run/netns/{nsName}", "--", "setpriv", $"--reuid={uid}", $"--regid={gid}",
-                "--clear-groups", "--", "/usr/bin/python3", "-c", AttachScript, tap, node], TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
     }
 
     private static List<string> Flags(string nsName, string link)

@@ -5,19 +5,24 @@ namespace Fireline.IntegrationTests.Tuning;
 
 /// <summary>
 /// <c>host tune</c> against a test host: per-namespace keys are set in the test host only; machine-wide keys are
-/// diffed and never written (the test host is not the machine's namespace), so the machine is left as it was.
+/// diffed and never written (the test host is not the machine's namespace), so the machine is left as it was. The
+/// profile file goes to a temporary directory (the engine's) or to a private mount namespace's /etc/sysctl.d (the CLI's).
 /// </summary>
 [Trait("Category", Categories.Integration)]
 public sealed class TuneTests : IDisposable
 {
-    private readonly EngineHost _env = new();
+    private const UnixFileMode SysctlFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private readonly string _sysctlDirectory = Directory.CreateTempSubdirectory("fireline-sysctl.d-").FullName;
+    private readonly EngineHost _env;
+
+    public TuneTests() => _env = new EngineHost(options => options with { SysctlDirectory = _sysctlDirectory });
 
     [Fact]
     public void The_diff_covers_the_profile_and_says_which_keys_are_machine_wide()
     {
         var before = MachineValues();
 
-        var report = _env.Engine.Tune(apply: false, writeFile: null);
+        var report = _env.Engine.Tune(apply: false, write: false);
 
         Assert.False(report.Applied);
         Assert.False(report.MachineNamespace);
@@ -37,7 +42,7 @@ public sealed class TuneTests : IDisposable
         var before = MachineValues();
         var rootRmem = Tool.Run("sysctl", "-n", "net.ipv4.tcp_rmem").Trim();
 
-        var first = _env.Engine.Tune(apply: true, writeFile: null);
+        var first = _env.Engine.Tune(apply: true, write: false);
 
         foreach (var setting in first.Settings.Where(s => s.Scope == SysctlScope.Namespace))
         {
@@ -51,20 +56,22 @@ public sealed class TuneTests : IDisposable
         Assert.Equal(before, MachineValues());
         Assert.Equal(rootRmem, Tool.Run("sysctl", "-n", "net.ipv4.tcp_rmem").Trim());
 
-        var second = _env.Engine.Tune(apply: true, writeFile: null);
+        var second = _env.Engine.Tune(apply: true, write: false);
         Assert.All(second.Settings.Where(s => s.Scope == SysctlScope.Namespace), s => Assert.Equal(TuneStatus.Ok, s.Status));
     }
 
     [Fact]
-    public void Write_replaces_the_file_whole()
+    public void Write_replaces_the_profile_file_whole_with_mode_0644()
     {
-        var file = Path.Combine(_env.StateDirectory, "90-fireline.conf");
+        var file = Path.Combine(_sysctlDirectory, TuningFile.Name);
         File.WriteAllText(file, "net.core.somaxconn = 1\n");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherWrite);
 
-        _env.Engine.Tune(apply: false, writeFile: file);
+        var report = _env.Engine.Tune(apply: false, write: true);
         var first = File.ReadAllText(file);
-        _env.Engine.Tune(apply: false, writeFile: file);
+        _env.Engine.Tune(apply: false, write: true);
 
+        Assert.Equal(file, report.File);
         Assert.Equal(first, File.ReadAllText(file));
         foreach (var target in TuningProfile.Targets)
         {
@@ -72,7 +79,72 @@ public sealed class TuneTests : IDisposable
         }
 
         Assert.DoesNotContain("somaxconn = 1\n", first, StringComparison.Ordinal);
-        Assert.Equal([Path.GetFileName(file)], Directory.GetFiles(_env.StateDirectory, "*.conf*").Select(Path.GetFileName));
+        Assert.Equal(SysctlFileMode, File.GetUnixFileMode(file));
+        Assert.Equal([TuningFile.Name], Directory.GetFileSystemEntries(_sysctlDirectory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Write_never_follows_a_symlink_planted_at_the_target_or_at_a_temporary_name()
+    {
+        // The victims: files root may write that an attacker wants overwritten through Fireline.
+        var victims = Directory.CreateTempSubdirectory("fireline-victim-").FullName;
+        try
+        {
+            var atTarget = Path.Combine(victims, "target");
+            var atTemporary = Path.Combine(victims, "temporary");
+            File.WriteAllText(atTarget, "untouched\n");
+            File.WriteAllText(atTemporary, "untouched\n");
+            var file = Path.Combine(_sysctlDirectory, TuningFile.Name);
+            File.CreateSymbolicLink(file, atTarget);
+            // The name the temporary file used to have (".<name>.<pid>.tmp"), and a few guesses around it.
+            var planted = new[] { Environment.ProcessId, Environment.ProcessId + 1, 1 }
+                .Select(pid => Path.Combine(_sysctlDirectory, $".{TuningFile.Name}.{pid}.tmp")).ToList();
+            planted.ForEach(name => File.CreateSymbolicLink(name, atTemporary));
+
+            _env.Engine.Tune(apply: false, write: true);
+
+            Assert.Equal("untouched\n", File.ReadAllText(atTarget));
+            Assert.Equal("untouched\n", File.ReadAllText(atTemporary));
+            Assert.Null(new FileInfo(file).LinkTarget); // the symlink itself was replaced by the profile
+            Assert.Contains("net.core.somaxconn", File.ReadAllText(file), StringComparison.Ordinal);
+            // Nothing else in the directory: no temporary file left behind.
+            Assert.Equal(planted.Select(Path.GetFileName).Append(TuningFile.Name).Order(StringComparer.Ordinal),
+                Directory.GetFileSystemEntries(_sysctlDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(victims, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_write_that_fails_names_the_file_and_leaves_nothing_behind()
+    {
+        Directory.Delete(_sysctlDirectory);
+
+        var error = Assert.Throws<Fireline.Errors.FirelineException>(() => _env.Engine.Tune(apply: false, write: true));
+
+        Assert.Equal("kernel-error", error.Code);
+        Assert.Contains(Path.Combine(_sysctlDirectory, TuningFile.Name), error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_sysctlDirectory));
+    }
+
+    [Fact]
+    public void The_cli_writes_only_the_fixed_file_whatever_the_umask_and_takes_no_path()
+    {
+        _env.Engine.Dispose(); // the CLI takes the state directory's lock
+        var elsewhere = Path.Combine(_sysctlDirectory, "elsewhere.conf");
+
+        var named = Cli.Run([.. _env.CliScope, "host", "tune", "--write", elsewhere]);
+        Assert.Equal(2, named.ExitCode);
+        Assert.False(File.Exists(elsewhere));
+
+        // /etc/sysctl.d of a private mount namespace (a tmpfs there), never the machine's.
+        var written = PrivateSysctlDirectory.Run("umask 000", [Cli.Path, .. _env.CliScope, "-o", "json", "host", "tune", "--write"]);
+        Assert.True(written.ExitCode == 0, written.StandardError);
+        Assert.Equal(Path.Combine(TuningFile.SystemDirectory, TuningFile.Name), written.Json.GetProperty("file").GetString());
+        Assert.Equal("644", written.Mode);
+        Assert.Contains("net.ipv4.neigh.default.gc_thresh3 = ", written.Content, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,5 +165,12 @@ public sealed class TuneTests : IDisposable
 
     private static string Normalise(string value) => string.Join(' ', value.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
-    public void Dispose() => _env.Dispose();
+    public void Dispose()
+    {
+        _env.Dispose();
+        if (Directory.Exists(_sysctlDirectory))
+        {
+            Directory.Delete(_sysctlDirectory, recursive: true);
+        }
+    }
 }

@@ -7,8 +7,8 @@ namespace Fireline.TestSupport.Leaks;
 /// <summary>
 /// xunit's framework with one addition: each test class must leave the process with no more open descriptors
 /// than it found (<see cref="OpenFiles"/>), once its class fixture is gone; a class that leaves some fails with
-/// the list. libnftables aborts the whole process when its socket lands on a descriptor ≥ 1024 (it waits with
-/// select()), so a test run that piles up descriptors dies, far from the test that leaked them.
+/// the list. A test run that piles up descriptors fails far from the test that leaked them (libnftables, which
+/// Fireline once used, aborted the whole process when its socket landed on a descriptor ≥ 1024).
 /// The count is exact only when one class runs at a time: an assembly using this framework turns
 /// parallelization off (<c>[assembly: CollectionBehavior(DisableTestParallelization = true)]</c>).
 /// </summary>
