@@ -28,8 +28,9 @@ public sealed class AntiSpoofingTests : IDisposable
         var peerIp = peer.Ipv4.Address;
         var gateway = spoofer.Ipv4.Gateway;
         using var peerGuest = QemuGuest.Boot(peer, Probe.Serve);
+        peerGuest.Results(); // up before the spoofer pings it, however slow its boot
         // The first pings also fill the spoofer's neighbour cache, so a spoofed IPv4 send needs no ARP of its own.
-        using var guest = QemuGuest.Boot(spoofer, Probe.Steps(Probe.Ping(peerIp, 90), Probe.Ping(gateway), Probe.Serve));
+        using var guest = QemuGuest.Boot(spoofer, Probe.Steps(Probe.Ping(peerIp), Probe.Ping(gateway), Probe.Serve));
         Assert.All(guest.Results().Values, r => Assert.True(r.Ok, guest.Transcript + "\n-- peer:\n" + peerGuest.Transcript));
         using var sent = new FrameCapture(spoofer.NetnsPath, spoofer.TapDevice);
         using var atPeer = new FrameCapture(peer.NetnsPath, peer.TapDevice);

@@ -35,6 +35,31 @@ public static class Nft
         return found.TryGetProperty("elem", out var elements) ? [.. elements.EnumerateArray().Select(Text)] : [];
     }
 
+    /// <summary>
+    /// A table's listing (<c>nft list table ...</c>) as its sets, maps and chains, each whole, in name order: what it
+    /// holds, whatever order they were added in and whatever the table's comment (another instance's mark).
+    /// </summary>
+    public static IReadOnlyList<string> Blocks(string listing)
+    {
+        var blocks = new List<string>();
+        var current = new List<string>();
+        foreach (var line in listing.Split('\n'))
+        {
+            if (line.StartsWith("\t}", StringComparison.Ordinal))
+            {
+                blocks.Add(string.Join('\n', current));
+                current.Clear();
+            }
+            else if (line.StartsWith("\t\t", StringComparison.Ordinal) || line.StartsWith("\tchain ", StringComparison.Ordinal) ||
+                     line.StartsWith("\tset ", StringComparison.Ordinal) || line.StartsWith("\tmap ", StringComparison.Ordinal))
+            {
+                current.Add(line);
+            }
+        }
+
+        return [.. blocks.Order(StringComparer.Ordinal)];
+    }
+
     private static string Text(JsonElement element)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty("prefix", out var prefix)
             ? $"{prefix.GetProperty("addr").GetString()}/{prefix.GetProperty("len").GetInt32()}"

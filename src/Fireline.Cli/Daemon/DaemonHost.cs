@@ -178,12 +178,22 @@ internal static class DaemonHost
             DaemonLog.ReconcileDone(logger, report.Actions.Count, elapsed);
         }
 
+        // What the configuration file asks for is applied whole or not at all; a refusal (a bridge name another
+        // program took since, an address the host now holds) is logged, and the daemon serves the state it has:
+        // failing here would only restart it into the same refusal, a crash loop with no API to fix it through.
         if (settings.Host is { } host)
         {
             using (logger.BeginScope(new LogScope("host.init", null)))
             {
-                var status = engine.InitHost(host);
-                DaemonLog.HostInitialized(logger, status.Uplink ?? "none", status.Networks.Count);
+                try
+                {
+                    var status = engine.InitHost(host);
+                    DaemonLog.HostInitialized(logger, status.Uplink ?? "none", status.Networks.Count);
+                }
+                catch (FirelineException refused)
+                {
+                    DaemonLog.ConfigurationRefused(logger, "host", refused.Code, refused.Message);
+                }
             }
         }
 
@@ -191,9 +201,16 @@ internal static class DaemonHost
         {
             using (logger.BeginScope(new LogScope("network.apply", null)))
             {
-                foreach (var change in engine.ApplyNetworks(networks, dryRun: false, prune: false).Changes)
+                try
                 {
-                    DaemonLog.NetworkApplied(logger, change.Network, change.Action);
+                    foreach (var change in engine.ApplyNetworks(networks, dryRun: false, prune: false).Changes)
+                    {
+                        DaemonLog.NetworkApplied(logger, change.Network, change.Action);
+                    }
+                }
+                catch (FirelineException refused)
+                {
+                    DaemonLog.ConfigurationRefused(logger, "networks", refused.Code, refused.Message);
                 }
             }
         }

@@ -36,6 +36,9 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "networks from the configuration file: {Network} {Action}")]
     public static partial void NetworkApplied(ILogger logger, string network, string action);
 
+    [LoggerMessage(EventId = 19, Level = LogLevel.Error, Message = "the configuration file's {Part} was refused ({Code}): {Detail}; serving the state as it is (fix the file and restart, or apply through the API)")]
+    public static partial void ConfigurationRefused(ILogger logger, string part, string code, string detail);
+
     [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "listening on {Endpoint}")]
     public static partial void Listening(ILogger logger, string endpoint);
 

@@ -48,21 +48,33 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             return new NetworkPlan { DryRun = dryRun, Changes = changes, Firewall = firewallText };
         }
 
-        foreach (var spec in wanted.Where(s => changes.Single(c => c.Network == s.Name).Action != "unchanged"))
+        var changed = wanted.Where(s => changes.Single(c => c.Network == s.Name).Action != "unchanged").ToList();
+        var removed = pruned.Select(name => current[name].Spec).ToList();
+        // Moved: no VM uses them (validated); the old bridge goes, the network starts over with its new subnet.
+        var moved = changed.Where(s => current.TryGetValue(s.Name, out var old) && (old.Spec.Subnet != s.Subnet || old.Spec.Bridge != s.Bridge))
+            .Select(s => current[s.Name].Spec).ToList();
+        foreach (var old in moved.Where(o => changed.Single(s => s.Name == o.Name).Bridge == o.Bridge))
         {
-            if (current.TryGetValue(spec.Name, out var existing) && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge))
-            {
-                // No VM uses it (validated): the old bridge goes, the network starts over with its new subnet.
-                store.DeleteNetwork(spec.Name);
-                pools.Remove(spec.Name);
-                host.DeleteBridge(existing.Spec);
-            }
+            host.DeleteBridge(old); // made again with the new subnet's gateway, not beside the old one
+        }
 
+        EnsureKernel(hostState, wanted, removed, current);
+        foreach (var old in moved)
+        {
+            store.DeleteNetwork(old.Name);
+            pools.Remove(old.Name);
+            if (changed.Single(s => s.Name == old.Name).Bridge != old.Bridge)
+            {
+                host.DeleteBridge(old);
+            }
+        }
+
+        foreach (var spec in changed)
+        {
             store.SaveNetwork(spec, AddressPool.InitialCursor(Ipv4Network.Parse(spec.Subnet)));
             pools.Add(spec.Name, Ipv4Network.Parse(spec.Subnet));
         }
 
-        EnsureKernel(hostState, wanted, [.. pruned.Select(name => current[name].Spec)], current);
         return new NetworkPlan { DryRun = false, Changes = changes, Firewall = firewallText };
     }
 
@@ -88,40 +100,54 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             throw DomainErrors.Conflict($"network '{name}' is used by {vms} VM(s); delete them first", "network");
         }
 
-        EnsureKernel(store.GetHost() ?? throw DomainErrors.HostNotInitialized(), [], [network.Spec], new Dictionary<string, NetworkState>());
+        EnsureKernel(store.GetHost() ?? throw DomainErrors.HostNotInitialized(), [], [network.Spec], store.ListNetworks().ToDictionary(n => n.Name, StringComparer.Ordinal));
         return View(network.Spec, 0);
     }
 
     /// <summary>
-    /// Bridges of the wanted networks, then the firewall for every recorded network, then the removed networks'
-    /// bridges and records (removed from the firewall first, so no rule points at a missing network). A bridge is
-    /// claimed when the records before this operation (<paramref name="before"/>) gave its network that bridge.
+    /// The kernel first, the records after: bridges of the wanted networks, then the firewall for the networks as
+    /// they will be (one transaction), then the removed networks' bridges and records (removed from the firewall
+    /// first, so no rule points at a missing network). When the kernel refuses, the bridges this call made are
+    /// removed again and no record changes: the store and the kernel are as they were. A bridge is claimed when
+    /// the records before this operation (<paramref name="before"/>) gave its network that bridge.
     /// </summary>
     private void EnsureKernel(HostState hostState, IReadOnlyList<NetworkSpec> wanted, IReadOnlyList<NetworkSpec> removed,
         IReadOnlyDictionary<string, NetworkState> before)
     {
+        var made = new List<NetworkSpec>();
         try
         {
-            host.EnsureForwarding(store.ListNetworks().Any(n => n.Spec.Ipv6 is not null));
+            var after = before.Values.Select(n => n.Spec).Where(s => removed.All(r => r.Name != s.Name) && wanted.All(w => w.Name != s.Name))
+                .Concat(wanted).ToList();
+            host.EnsureForwarding(after.Any(n => n.Ipv6 is not null));
             foreach (var spec in wanted)
             {
+                var existed = host.FindBridge(spec) is not null;
                 host.EnsureBridge(spec, Claims(before, spec));
+                if (!existed)
+                {
+                    made.Add(spec);
+                }
             }
 
-            var remaining = store.ListNetworks().Select(n => n.Spec).Where(s => removed.All(r => r.Name != s.Name)).ToList();
-            firewall.Ensure(hostState, remaining);
-            foreach (var spec in removed)
-            {
-                // A bridge that is not this instance's stays: the network goes, someone else's device does not.
-                host.DeleteBridge(spec);
-                store.DeleteNetwork(spec.Name);
-                pools.Remove(spec.Name);
-            }
+            firewall.Ensure(hostState, after);
         }
         catch (KernelException error)
         {
-            // The records are already the file's: reconcile (or the next apply) finishes what the kernel refused.
-            throw DomainErrors.Kernel("applying networks (run 'fireline reconcile' once the cause is fixed)", error);
+            foreach (var spec in made)
+            {
+                host.DeleteBridge(spec);
+            }
+
+            throw DomainErrors.Kernel("applying networks (nothing was changed)", error);
+        }
+
+        foreach (var spec in removed)
+        {
+            // A bridge that is not this instance's stays: the network goes, someone else's device does not.
+            host.DeleteBridge(spec);
+            store.DeleteNetwork(spec.Name);
+            pools.Remove(spec.Name);
         }
     }
 

@@ -207,6 +207,22 @@ public sealed class DaemonLifecycleTests : IDisposable
         Assert.Equal("vm.show", refusal.GetProperty("operation").GetString());
     }
 
+    [Fact]
+    public void A_configuration_refused_at_start_is_logged_and_the_daemon_serves()
+    {
+        // Since the configuration was written, another program took the bridge name it gives a network.
+        Ip.Run("-n", _env.Host.HostNamespaceName, "link", "add", "br-taken", "type", "bridge");
+        var config = Path.Combine(_env.StateDirectory, "fireline.yaml");
+        File.WriteAllText(config, "networks:\n  - name: taken\n    subnet: 10.201.0.0/24\n    bridge: br-taken\n");
+
+        using var daemon = new DaemonProcess(_env, ["--config", config]);
+
+        Assert.Equal(200, daemon.Send("GET", "/healthz").Status);
+        Assert.Contains("the configuration file's networks was refused (bridge-in-use)", daemon.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("taken", daemon.Send("GET", "/v1/networks").Body, StringComparison.Ordinal);
+        Assert.Equal(200, daemon.Send("PUT", $"/v1/vms/{_env.Host.VmId("served")}").Status);
+    }
+
     [Theory]
     [InlineData("socket: /tmp/x.sock\nsockets: 2\n", "unknown key 'sockets'")]
     [InlineData("host:\n  uplnk: eth0\n", "unknown key 'host.uplnk'")]

@@ -63,7 +63,7 @@ public sealed class ReconcileTests : IDisposable
         Ip.Run("-n", vm.Namespace, "tuntap", "add", "dev", "tap0", "mode", "tap", "user", "999");
         Assert.NotEqual(0, JailedVmm.Attach(vm.Namespace, "tap0", 1234, 5678).ExitCode);
 
-        var repaired = Assert.Single(_env.Engine.Reconcile().Actions);
+        var repaired = Assert.Single(_env.Engine.Reconcile().Actions, a => a.Action == "repair"); // and an unmarked tap0 is adopted
 
         Assert.Contains("restored tap0's owner/group (user 1234 group 5678)", repaired.Detail, StringComparison.Ordinal);
         Assert.Equal("attached", JailedVmm.Attach(vm.Namespace, "tap0", 1234, 5678).StandardOutput.Trim());

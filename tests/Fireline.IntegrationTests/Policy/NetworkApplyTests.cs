@@ -126,7 +126,7 @@ public sealed class NetworkApplyTests : IDisposable
     }
 
     /// <summary>The inet table's chains as nft lists them, without handles.</summary>
-    private static string Chains(EngineHost env) => env.Host.InHost("nft", "list", "table", "inet", "fireline");
+    private static IReadOnlyList<string> Chains(EngineHost env) => Nft.Blocks(env.Host.InHost("nft", "list", "table", "inet", "fireline"));
 
     public void Dispose() => _env.Dispose();
 }
