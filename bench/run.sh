@@ -10,6 +10,7 @@
 #      4,000 VMs' firewall state loaded (bench/firewall.sh)
 #   8. the daemon's API path: latency on one connection, 32 concurrent clients, RSS and start-up reconcile at
 #      1,000 VMs (bench/api-bench.sh)
+#   9. network apply time and ruleset size at 10, 100, 1,000 and 4,096 networks
 # Each part works in private namespaces it removes on exit. The machine is shared: before each part the run
 # waits (up to QUIET_WAIT seconds, 600 by default) for the 1-minute load average to fall under QUIET_LOAD (1.5),
 # and prints the load it started at; and every part runs at a raised priority (nice BENCH_NICE, -10 by default)
@@ -64,3 +65,6 @@ run bench/firewall.sh
 
 part "daemon API: one kept-alive client, 32 concurrent clients, RSS and start-up reconcile with 1,000 VMs"
 run bench/api-bench.sh
+
+part "networks: apply time and ruleset size at 10, 100, 1,000 and 4,096 networks"
+run dotnet run -c Release --no-build --project bench/Fireline.Benchmarks -- networks --sizes 10,100,1000,4096
