@@ -65,7 +65,7 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the daemon and waits until it answers; throws with its log when it exits first.</summary>
+    /// <summary>Starts the daemon and waits until it answers and has logged its start-up; throws with its log when it exits first.</summary>
     public void Start()
     {
         _process?.Dispose(); // a daemon killed by the test
@@ -95,7 +95,9 @@ public sealed class DaemonProcess : IDisposable
                 throw new InvalidOperationException($"fireline serve exited {_process.ExitCode} before it answered:\n{Log}");
             }
 
-            if (File.Exists(Socket) && TryAnswer())
+            // Its log is written by a background thread, in order: once it says it listens, every line of the
+            // start-up (reconcile, configuration) is in.
+            if (File.Exists(Socket) && TryAnswer() && Log.Contains("listening on unix:", StringComparison.Ordinal))
             {
                 return;
             }

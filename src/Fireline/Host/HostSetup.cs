@@ -2,6 +2,7 @@ using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Firewall;
 using Fireline.Ipam;
+using Fireline.Linux;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Networks;
 using Fireline.State;
@@ -50,8 +51,25 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
         host.RequireOwnBridge(spec, claimed: existing is not null);
         var subnet = Ipv4Network.Parse(spec.Subnet);
         var state = new HostState(uplink, request.Nat);
-        host.EnsureForwarding(spec.Ipv6 is not null || store.ListNetworks().Any(n => n.Spec.Ipv6 is not null));
-        host.EnsureBridge(spec, claimed: existing is not null);
+        // The kernel first, the records after: when the kernel refuses, neither changes (a bridge made here goes again).
+        List<NetworkSpec> after = [.. store.ListNetworks().Select(n => n.Spec).Where(s => s.Name != DefaultNetwork), spec];
+        var made = host.FindBridge(spec) is null;
+        try
+        {
+            host.EnsureForwarding(after.Any(n => n.Ipv6 is not null));
+            host.EnsureBridge(spec, claimed: existing is not null);
+            firewall.Ensure(state, after);
+        }
+        catch (KernelException error)
+        {
+            if (made)
+            {
+                host.DeleteBridge(spec);
+            }
+
+            throw DomainErrors.Kernel("host init (nothing was changed)", error);
+        }
+
         if (existing is null || existing.Spec != spec)
         {
             store.SaveNetwork(spec, AddressPool.InitialCursor(subnet));
@@ -63,7 +81,6 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
             store.SaveHost(state);
         }
 
-        firewall.Ensure(state, [.. store.ListNetworks().Select(n => n.Spec)]);
         return Status();
     }
 

@@ -17,6 +17,9 @@ public sealed class NeighboursTests : IDisposable
 
     public NeighboursTests()
     {
+        // The uplink's own IPv6 would add neighbour entries whenever its neighbour discovery runs: counts must see
+        // only what the tests add.
+        _host.InHost("sysctl", "-qw", $"net.ipv6.conf.{TestHost.UplinkName}.disable_ipv6=1");
         _rtnl = Rtnl.Open(_host.HostNamespace);
         _rtnl.Links.Create(new LinkSpec("br0", new Bridge()) { Up = true });
         _bridge = _rtnl.Links.Get("br0").Index;
