@@ -25,7 +25,7 @@ public static class Probes
     /// <summary>True when a TCP connection to address:port from inside the namespace is accepted within 2 s.</summary>
     public static bool CanConnect(string ns, string address, int port)
         => Tool.TryRun("nsenter", [$"--net=/var/run/netns/{ns}", "--", "python3", "-c",
-            $"import socket; socket.create_connection(('{address}', {port.ToString(CultureInfo.InvariantCulture)}), 2).close()"], TimeSpan.FromSeconds(10)).ExitCode == 0;
+            $"import socket; socket.create_connection(('{address}', {port.ToString(CultureInfo.InvariantCulture)}), 2).close()"], TimeSpan.FromSeconds(60)).ExitCode == 0;
 
     private const string Client = """
         import socket, sys
