@@ -45,9 +45,9 @@ public sealed class AntiSpoofingTests : IDisposable
         // Capture lines are "<source MAC> <source IP> <destination IP> <protocol|arp>". The guest's own pings
         // came after the spoofed sends: once a capture shows them, it would show the spoofed frames too.
         var own = $"{spoofer.GuestMac} {spoofer.Ipv4.Address}";
-        Eventually.True(() => atPeer.Frames.Contains($"{own} {peerIp} 1"), "the peer's TAP shows the guest's own ping", seconds: 10);
-        Eventually.True(() => atHost.Frames.Contains($"{own} {gateway} 1"), "the bridge shows the guest's own ping", seconds: 10);
-        Eventually.True(() => sent.Frames.Contains($"{own} {gateway} 1"), "the guest's TAP shows its own ping", seconds: 10);
+        Eventually.True(() => atPeer.Frames.Contains($"{own} {peerIp} 1"), "the peer's TAP shows the guest's own ping");
+        Eventually.True(() => atHost.Frames.Contains($"{own} {gateway} 1"), "the bridge shows the guest's own ping");
+        Eventually.True(() => sent.Frames.Contains($"{own} {gateway} 1"), "the guest's TAP shows its own ping");
         foreach (var target in new[] { peerIp, gateway })
         {
             // Sent: IPv4 from the foreign address; from the foreign MAC at least its ARP request (a MAC change

@@ -34,7 +34,7 @@ public sealed class GuestLifecycleTests : IDisposable
         Assert.False(deleted.Run(Probe.Ping(gateway, 3))[Probe.Ping(gateway, 3)].Ok, deleted.Transcript);
         // Once QEMU is gone the kernel frees the namespace: the TAP and both veth ends go with it.
         deleted.Dispose();
-        Eventually.True(() => Ip.Link(hostNs, a.HostVeth) is null, "the namespace, its TAP and veth are freed when QEMU exits", seconds: 10);
+        Eventually.True(() => Ip.Link(hostNs, a.HostVeth) is null, "the namespace, its TAP and veth are freed when QEMU exits");
 
         var results = kept.Run(Probe.Ping(gateway), Probe.Ping(a.Ipv4.Address, 3));
         Assert.True(results[Probe.Ping(gateway)].Ok, kept.Transcript);
