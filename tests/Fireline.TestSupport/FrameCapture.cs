@@ -52,7 +52,7 @@ public sealed class FrameCapture : IDisposable
             }
         };
         _process.BeginOutputReadLine();
-        if (!ready.Task.Wait(TimeSpan.FromSeconds(10)))
+        if (!ready.Task.Wait(TimeSpan.FromSeconds(60)))
         {
             Dispose();
             throw new InvalidOperationException($"the capture could not open {link}");

@@ -41,11 +41,11 @@ public sealed class OutsideServer : IDisposable
         return new OutsideServer(process);
     }
 
-    /// <summary>The address of the first peer that connected (waits up to 5 s).</summary>
+    /// <summary>The address of the first peer that connected (waits up to a minute: only a failing test waits that long).</summary>
     public string? FirstPeer()
     {
         var line = _process.StandardOutput.ReadLineAsync();
-        return line.Wait(TimeSpan.FromSeconds(5)) ? line.Result : null;
+        return line.Wait(TimeSpan.FromSeconds(60)) ? line.Result : null;
     }
 
     public void Dispose()
