@@ -16,19 +16,24 @@ namespace Fireline.TestSupport.Wire;
 public sealed class RawWire : IDisposable
 {
     private const string Script = """
-        import socket, sys, threading
+        import os, socket, sys, threading
+        said = threading.Lock()
+        def say(line):
+            # Two threads report, and print() writes a text and its newline separately: a line must go out whole.
+            with said:
+                os.write(1, (line + "\n").encode())
         wire = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
         wire.bind((sys.argv[1], 0))
         def record():
             while True:
                 frame, address = wire.recvfrom(65536)
                 if address[2] != socket.PACKET_OUTGOING:
-                    print("R " + frame.hex(), flush=True)
+                    say("R " + frame.hex())
         threading.Thread(target=record, daemon=True).start()
-        print("ready", flush=True)
+        say("ready")
         for line in sys.stdin:
             wire.send(bytes.fromhex(line.strip()))
-            print("S", flush=True)
+            say("S")
         """;
 
     /// <summary>How long a frame that must arrive may take: only a failing test ever waits this long (a heavily loaded machine starves the socket process for seconds).</summary>
