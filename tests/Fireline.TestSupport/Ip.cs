@@ -32,6 +32,12 @@ public static class Ip
     public static IReadOnlyList<JsonElement> AddressesOf(string ns, string name)
         => [.. Json("-n", ns, "-j", "addr", "show", "dev", name).SelectMany(l => l.GetProperty("addr_info").EnumerateArray())];
 
+    /// <summary>
+    /// <c>ip -n NS addr show</c> as a state to compare: without the <c>tentative</c> flag, which the kernel drops
+    /// when duplicate address detection ends, a second or more later on a loaded machine, whatever Fireline does.
+    /// </summary>
+    public static string AddressState(string ns) => Run("-n", ns, "addr", "show").Replace(" tentative", "", StringComparison.Ordinal);
+
     /// <summary>Runs <c>ip ARGS</c> and fails the test when it fails.</summary>
     public static string Run(params string[] arguments) => Tool.Run("ip", arguments);
 

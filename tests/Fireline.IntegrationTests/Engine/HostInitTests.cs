@@ -41,13 +41,13 @@ public sealed class HostInitTests : IDisposable
     {
         _env.Engine.InitHost(new HostInitRequest());
         var links = Tool.Run("ip", "-n", Ns, "link", "show");
-        var addresses = Tool.Run("ip", "-n", Ns, "addr", "show");
+        var addresses = Ip.AddressState(Ns);
         var ruleset = _env.Host.InHost("nft", "-a", "list", "ruleset");
 
         _env.Reopen().InitHost(new HostInitRequest());
 
         Assert.Equal(links, Tool.Run("ip", "-n", Ns, "link", "show"));
-        Assert.Equal(addresses, Tool.Run("ip", "-n", Ns, "addr", "show"));
+        Assert.Equal(addresses, Ip.AddressState(Ns));
         Assert.Equal(ruleset, _env.Host.InHost("nft", "-a", "list", "ruleset")); // same handles: not even rewritten
     }
 
