@@ -104,8 +104,7 @@ public sealed partial class Checkup
             return Fail(scope, check, $"{(veth is null ? VmAddressing.VmVeth : VmAddressing.TapDevice)} is missing: nothing carries the guest's frames", Reconcile);
         }
 
-        var toTap = inside.TrafficControl.ListFilters(veth.Name).Any(f => f.RedirectIndex == tap.Index);
-        var toVeth = inside.TrafficControl.ListFilters(tap.Name).Any(f => f.RedirectIndex == veth.Index);
+        var (toTap, toVeth) = VmDatapath.Redirects(inside, tap, veth);
         return !veth.IsUp ? Fail(scope, check, $"{VmAddressing.VmVeth} is down", Reconcile)
             : toTap && toVeth ? Pass(scope, check, $"{VmAddressing.VmVeth} and {VmAddressing.TapDevice} redirect to each other (tc)")
             : Fail(scope, check, $"the tc redirect {(toTap ? $"{VmAddressing.TapDevice} -> {VmAddressing.VmVeth}" : $"{VmAddressing.VmVeth} -> {VmAddressing.TapDevice}")} is missing: frames stop there", Reconcile);

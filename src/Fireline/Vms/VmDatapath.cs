@@ -5,7 +5,6 @@ using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Conntrack;
 using Fireline.Linux.Namespaces;
-using Fireline.Linux.Netlink;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Linux.TrafficControl;
 using Fireline.Ownership;
@@ -222,9 +221,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var links = inside.Links.List();
         var veth = links.Single(l => l.Name == VmAddressing.VmVeth);
         var tap = links.Single(l => l.Name == VmAddressing.TapDevice);
-        var request = TcRequests.Join(new NetlinkRequest(), veth, tap);
-        LinkRequests.SetAlias(request, veth.Index, veth.Name, vmMark);
-        inside.Execute(LinkRequests.SetAlias(request, tap.Index, tap.Name, vmMark));
+        inside.TrafficControl.Join(veth, tap, vmMark);
     }
 
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
@@ -294,9 +291,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var unmarked = links.Where(l => l.Name is VmAddressing.TapDevice or VmAddressing.VmVeth && l.Alias is null).ToList();
         if (unmarked.Count > 0)
         {
-            var request = new NetlinkRequest();
-            unmarked.ForEach(l => LinkRequests.SetAlias(request, l.Index, l.Name, vmMark));
-            inside.Execute(request);
+            inside.Links.SetAlias(unmarked, vmMark);
             adopted.AddRange(unmarked.Select(l => l.Name));
         }
 
@@ -377,10 +372,15 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var links = inside.Links.List();
         var veth = links.SingleOrDefault(l => l.Name == VmAddressing.VmVeth);
         var tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);
-        return veth is { IsUp: true } && tap is { IsUp: true } &&
-               inside.TrafficControl.ListFilters(veth.Name).Any(f => f.RedirectIndex == tap.Index) &&
-               inside.TrafficControl.ListFilters(tap.Name).Any(f => f.RedirectIndex == veth.Index);
+        return veth is { IsUp: true } && tap is { IsUp: true } && Redirects(inside, tap, veth) is (true, true);
     }
+
+    /// <summary>
+    /// Which of the two tc redirects that join <paramref name="tap"/> (tap0) and <paramref name="veth"/> (veth0)
+    /// are in place: the guest's frames pass only with both.
+    /// </summary>
+    public static (bool ToTap, bool ToVeth) Redirects(Rtnl inside, Link tap, Link veth)
+        => (inside.TrafficControl.Redirects(veth, tap), inside.TrafficControl.Redirects(tap, veth));
 
     /// <summary>
     /// Deletes the host namespace's conntrack entries of an address about to be handed out again, so the new VM
