@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Fireline.Addressing;
 using Fireline.Linux;
-using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Sriov;
 using Fireline.State;
@@ -28,22 +27,18 @@ public sealed partial class Checkup
             return;
         }
 
-        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
-        NetworkNamespace ns;
-        try
-        {
-            ns = NetworkNamespace.Open(name, kernel.NetnsDirectory);
-        }
-        catch (NamespaceNotFoundException)
-        {
-            checks.Add(Fail(scope, "namespace", $"namespace {name} is missing: the VM's network is gone", $"{Reconcile} (drops the record), then fireline vm create {vm.VmId}"));
-            return;
-        }
-
+        var id = VmId.Parse(vm.VmId);
+        var name = VmAddressing.NamespaceName(id);
         Link? tap;
-        using (ns)
-        using (var inside = Rtnl.Open(ns))
+        using (var vmNamespace = kernel.TryOpenVm(id))
         {
+            if (vmNamespace is null)
+            {
+                checks.Add(Fail(scope, "namespace", $"namespace {name} is missing: the VM's network is gone", $"{Reconcile} (drops the record), then fireline vm create {vm.VmId}"));
+                return;
+            }
+
+            var inside = vmNamespace.Rtnl;
             checks.Add(Pass(scope, "namespace", $"{name} is present"));
             var links = inside.Links.List();
             tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);

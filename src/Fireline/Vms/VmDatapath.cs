@@ -131,21 +131,18 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public Owner? NamespaceOwner(string name, int? ownPeerNamespaceId = null)
     {
-        try
-        {
-            using var ns = NetworkNamespace.Open(name, kernel.NetnsDirectory);
-            if (ownPeerNamespaceId is { } peer && kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(ns)) == peer)
-            {
-                return Owner.Ours;
-            }
-
-            using var inside = Rtnl.Open(ns);
-            return JudgeInside(inside.Links.List());
-        }
-        catch (NamespaceNotFoundException)
+        using var vmNamespace = kernel.TryOpenVm(name);
+        if (vmNamespace is null)
         {
             return null;
         }
+
+        if (ownPeerNamespaceId is { } peer && kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(vmNamespace.Namespace)) == peer)
+        {
+            return Owner.Ours;
+        }
+
+        return JudgeInside(vmNamespace.Rtnl.Links.List());
     }
 
     /// <summary>
@@ -227,9 +224,8 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
     public void ApplyLimits(VmState vm, RateLimits? limits)
     {
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
-        using var inside = Rtnl.Open(ns);
-        Shape(inside, limits ?? new RateLimits());
+        using var vmNamespace = kernel.OpenVm(VmId.Parse(vm.VmId));
+        Shape(vmNamespace.Rtnl, limits ?? new RateLimits());
     }
 
     /// <summary>
@@ -269,8 +265,9 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var vmMark = mark.ForVm(id);
         var repaired = new List<string>();
         var adopted = new List<string>();
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(id), kernel.NetnsDirectory);
-        using var inside = Rtnl.Open(ns);
+        using var vmNamespace = kernel.OpenVm(id);
+        var ns = vmNamespace.Namespace;
+        var inside = vmNamespace.Rtnl;
         var links = inside.Links.List();
         if (JudgeInside(links) == Owner.Foreign)
         {
