@@ -13,7 +13,7 @@ public sealed class Conntrack : IDisposable
 {
     private Conntrack(NetlinkSocket socket) => Socket = socket;
 
-    public NetlinkSocket Socket { get; }
+    private NetlinkSocket Socket { get; }
 
     /// <summary>Opens the table of the calling thread's namespace.</summary>
     public static Conntrack Open() => new(NetlinkSocket.Open(NetlinkProtocol.Netfilter));

@@ -159,13 +159,13 @@ public sealed class NetworkNamespace : IDisposable
     }
 
     /// <summary>Opens a netlink socket bound to this namespace; use it from any thread.</summary>
-    public NetlinkSocket OpenNetlink(NetlinkProtocol protocol) => Run(() => NetlinkSocket.Open(protocol));
+    internal NetlinkSocket OpenNetlink(NetlinkProtocol protocol) => Run(() => NetlinkSocket.Open(protocol));
 
     /// <summary>
     /// Opens one netlink socket inside each of <paramref name="namespaces"/>, in one thread hop (see
     /// <see cref="NamespaceWorker.RunEach"/>). The caller disposes the sockets.
     /// </summary>
-    public static IReadOnlyList<NetlinkSocket> OpenNetlinkEach(IReadOnlyList<NetworkNamespace> namespaces, NetlinkProtocol protocol)
+    internal static IReadOnlyList<NetlinkSocket> OpenNetlinkEach(IReadOnlyList<NetworkNamespace> namespaces, NetlinkProtocol protocol)
     {
         ArgumentNullException.ThrowIfNull(namespaces);
         var sockets = new List<NetlinkSocket>(namespaces.Count);

@@ -8,7 +8,7 @@ namespace Fireline.Linux.Netlink;
 /// A netlink socket bound to the network namespace of the thread that opened it; it stays bound there
 /// whichever thread uses it later. Not thread-safe: one exchange at a time (pools hand sockets out).
 /// </summary>
-public sealed class NetlinkSocket : IDisposable
+internal sealed class NetlinkSocket : IDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
     private const int DumpAttempts = 5;

@@ -7,7 +7,7 @@ using Fireline.Linux.Netlink;
 namespace Fireline.Linux.SockDiag;
 
 /// <summary>Builds and reads inet_diag messages (NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY); <see cref="InetDiag"/> exchanges them.</summary>
-public static class InetDiagRequests
+internal static class InetDiagRequests
 {
     private const ushort SockDiagByFamily = 20;
     private const byte TcpClose = 7;

@@ -10,7 +10,7 @@ namespace Fireline.Linux.TrafficControl;
 /// <see cref="Link"/> (index and name; the name is for error messages). <see cref="TrafficControl"/> wraps
 /// each in an exchange.
 /// </summary>
-public static class TcRequests
+internal static class TcRequests
 {
     /// <summary>The priority (<c>prio</c>) <see cref="Redirect"/> installs its filter at.</summary>
     public const ushort RedirectPriority = 1;
