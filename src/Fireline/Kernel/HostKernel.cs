@@ -8,7 +8,8 @@ namespace Fireline.Kernel;
 
 /// <summary>
 /// The host namespace and pooled connections into it: rtnetlink and nf_tables sockets, opened inside the host
-/// namespace once and reused from any thread (see <see cref="ConnectionPool{T}"/>).
+/// namespace once and reused from any thread (see <see cref="ConnectionPool{T}"/>); and the one way into a VM's
+/// namespace (<see cref="OpenVm(VmId)"/>).
 /// </summary>
 public sealed class HostKernel : IDisposable
 {
