@@ -21,13 +21,12 @@ public sealed record FileStatus(uint Owner, uint Group, UnixFileMode Mode)
     /// The status of what <paramref name="path"/> names, symlinks followed. Throws
     /// <see cref="KernelObjectNotFoundException"/> when nothing is there. <c>stat -L -c '%u %g %a' PATH</c>
     /// </summary>
-    public static unsafe FileStatus Of(string path)
+    public static FileStatus Of(string path)
     {
         // O_PATH opens any file without reading or running it, and fstat() on it reads the inode: stat(2) itself
         // needs no entry point of its own then.
         using var fd = Libc.Open(path, Libc.O_PATH | Libc.O_CLOEXEC, 0);
-        Stat stat;
-        if (fd.IsInvalid || Libc.Fstat(fd, &stat) != 0)
+        if (fd.IsInvalid || Libc.Fstat(fd, out var stat) != 0)
         {
             throw KernelException.FromLastError(KernelObjectKind.Other, $"stat {path}", path);
         }

@@ -13,7 +13,7 @@ public sealed class Conntrack : IDisposable
 {
     private Conntrack(NetlinkSocket socket) => Socket = socket;
 
-    public NetlinkSocket Socket { get; }
+    private NetlinkSocket Socket { get; }
 
     /// <summary>Opens the table of the calling thread's namespace.</summary>
     public static Conntrack Open() => new(NetlinkSocket.Open(NetlinkProtocol.Netfilter));
@@ -31,21 +31,7 @@ public sealed class Conntrack : IDisposable
 
     /// <summary><c>conntrack -L [-f ipv4|ipv6]</c></summary>
     public IReadOnlyList<ConntrackEntry> List(AddressFamily family = AddressFamily.Unspecified)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var entries = new List<ConntrackEntry>();
-            try
-            {
-                Socket.Execute(ConntrackRequests.List(new NetlinkRequest(), family), message => entries.Add(ConntrackRequests.Parse(message)));
-                return entries;
-            }
-            catch (DumpInterruptedException) when (attempt < 5)
-            {
-                // The table changed while it was read; read it again.
-            }
-        }
-    }
+        => Socket.Dump(() => ConntrackRequests.List(new NetlinkRequest(), family), ConntrackRequests.Parse);
 
     /// <summary>
     /// <c>conntrack -D -p P -s S -d D ...</c>: deletes one entry by its original tuple. Throws

@@ -9,7 +9,7 @@ namespace Fireline.Linux.Conntrack;
 /// Builds ctnetlink messages (NETLINK_NETFILTER, subsystem CTNETLINK) into a <see cref="NetlinkRequest"/>.
 /// <see cref="Conntrack"/> wraps them in exchanges.
 /// </summary>
-public static class ConntrackRequests
+internal static class ConntrackRequests
 {
     /// <summary>
     /// <c>conntrack -C</c>: the entry count of the socket's namespace, from IPCTNL_MSG_CT_GET_STATS. The ack is

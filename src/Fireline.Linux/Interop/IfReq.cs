@@ -7,6 +7,7 @@ namespace Fireline.Linux.Interop;
 /// <c>struct ifreq</c> as the tun ioctls read it: the name, then a union of which only <c>ifr_flags</c> is
 /// used. The kernel copies all 40 bytes, so the size is fixed to the whole union.
 /// </summary>
+// SAFETY: a fixed buffer for the C array; it is only touched through a Span of its declared length.
 [StructLayout(LayoutKind.Sequential, Size = 40)]
 internal unsafe struct IfReq
 {

@@ -13,6 +13,7 @@ internal struct SockaddrNl
 
 internal static partial class Libc
 {
+    // SAFETY: address must point to a SockaddrNl that outlives the call, and length be its size.
     [LibraryImport(Name, EntryPoint = "bind", SetLastError = true)]
     internal static unsafe partial int Bind(SafeFd fd, SockaddrNl* address, uint length);
 }

@@ -31,5 +31,5 @@ internal struct Stat
 internal static partial class Libc
 {
     [LibraryImport(Name, EntryPoint = "fstat", SetLastError = true)]
-    internal static unsafe partial int Fstat(SafeFd fd, Stat* result);
+    internal static partial int Fstat(SafeFd fd, out Stat result);
 }

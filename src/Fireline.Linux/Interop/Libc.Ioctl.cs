@@ -5,9 +5,6 @@ namespace Fireline.Linux.Interop;
 internal static partial class Libc
 {
     [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
-    internal static unsafe partial int Ioctl(SafeFd fd, nuint request, void* argument);
-
-    [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int Ioctl(SafeFd fd, nuint request, nint argument);
 
     [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]

@@ -30,10 +30,9 @@ internal static class NamespaceFiles
     }
 
     /// <summary>The (device, inode) pair that identifies a namespace, whatever path it was opened by.</summary>
-    public static unsafe (ulong Device, ulong Inode) Identity(SafeFd fd)
+    public static (ulong Device, ulong Inode) Identity(SafeFd fd)
     {
-        Stat stat;
-        if (Libc.Fstat(fd, &stat) != 0)
+        if (Libc.Fstat(fd, out var stat) != 0)
         {
             throw KernelException.FromLastError(KernelObjectKind.Namespace, "fstat network namespace", null);
         }

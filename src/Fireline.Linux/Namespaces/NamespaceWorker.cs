@@ -72,6 +72,39 @@ internal sealed class NamespaceWorker
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a worker thread in a new namespace of its own (<c>unshare(CLONE_NEWNET)</c>),
+    /// for <c>ip netns add <paramref name="name"/></c>: the work mounts it, or it ends with the work.
+    /// </summary>
+    public static void RunInNew(string name, Action work) => Run(null, () =>
+    {
+        if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
+        {
+            throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns add {name} (unshare)", name);
+        }
+
+        work();
+    });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for each of <paramref name="namespaces"/> in turn, inside it, on one worker
+    /// thread that enters them one after the other (and goes home after): for sweeps over many namespaces, where a
+    /// thread hop per namespace costs more than the work done in it.
+    /// </summary>
+    public static void RunEach(IReadOnlyList<NetworkNamespace> namespaces, Action<int> work) => Run(null, () =>
+    {
+        for (var i = 0; i < namespaces.Count; i++)
+        {
+            var label = namespaces[i].Name ?? namespaces[i].Path;
+            if (Libc.SetNs(namespaces[i].Handle, Libc.CLONE_NEWNET) != 0)
+            {
+                throw KernelException.FromLastError(KernelObjectKind.Namespace, $"setns {label}", label);
+            }
+
+            work(i);
+        }
+    });
+
     private void Loop(ManualResetEventSlim ready)
     {
         // A thread starts in its creator's namespace, which may be any: it goes home before its first work.

@@ -78,13 +78,8 @@ public sealed class NetworkNamespace : IDisposable
         CreateMountPoint(path, name);
         try
         {
-            NamespaceWorker.Run(null, () =>
+            NamespaceWorker.RunInNew(name, () =>
             {
-                if (Libc.Unshare(Libc.CLONE_NEWNET) != 0)
-                {
-                    throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns add {name} (unshare)", name);
-                }
-
                 // The work first, the mount after: a namespace appears under its name only once the work has made
                 // it what it should be (a VM's namespace with its marked TAP), so a crash in between leaves no
                 // half-made namespace for anyone to judge, only an empty mount point.
@@ -164,31 +159,19 @@ public sealed class NetworkNamespace : IDisposable
     }
 
     /// <summary>Opens a netlink socket bound to this namespace; use it from any thread.</summary>
-    public NetlinkSocket OpenNetlink(NetlinkProtocol protocol) => Run(() => NetlinkSocket.Open(protocol));
+    internal NetlinkSocket OpenNetlink(NetlinkProtocol protocol) => Run(() => NetlinkSocket.Open(protocol));
 
     /// <summary>
-    /// Opens one netlink socket inside each of <paramref name="namespaces"/>, on one dedicated thread that enters
-    /// them in turn (and goes home after): for sweeps over many namespaces, where a thread hop per namespace
-    /// costs more than the work done in it. The caller disposes the sockets.
+    /// Opens one netlink socket inside each of <paramref name="namespaces"/>, in one thread hop (see
+    /// <see cref="NamespaceWorker.RunEach"/>). The caller disposes the sockets.
     /// </summary>
-    public static IReadOnlyList<NetlinkSocket> OpenNetlinkEach(IReadOnlyList<NetworkNamespace> namespaces, NetlinkProtocol protocol)
+    internal static IReadOnlyList<NetlinkSocket> OpenNetlinkEach(IReadOnlyList<NetworkNamespace> namespaces, NetlinkProtocol protocol)
     {
         ArgumentNullException.ThrowIfNull(namespaces);
         var sockets = new List<NetlinkSocket>(namespaces.Count);
         try
         {
-            NamespaceWorker.Run(null, () =>
-            {
-                foreach (var ns in namespaces)
-                {
-                    if (Libc.SetNs(ns.Handle, Libc.CLONE_NEWNET) != 0)
-                    {
-                        throw KernelException.FromLastError(KernelObjectKind.Namespace, $"setns {ns.Name ?? ns.Path}", ns.Name ?? ns.Path);
-                    }
-
-                    sockets.Add(NetlinkSocket.Open(protocol));
-                }
-            });
+            NamespaceWorker.RunEach(namespaces, _ => sockets.Add(NetlinkSocket.Open(protocol)));
             return sockets;
         }
         catch

@@ -4,7 +4,7 @@ using System.Text;
 namespace Fireline.Linux.Netlink;
 
 /// <summary>Walks a run of netlink attributes (struct nlattr). Use with foreach.</summary>
-public ref struct AttributeReader
+internal ref struct AttributeReader
 {
     private ReadOnlySpan<byte> _remaining;
 

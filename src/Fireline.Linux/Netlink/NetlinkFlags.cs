@@ -2,7 +2,7 @@ namespace Fireline.Linux.Netlink;
 
 /// <summary>nlmsghdr flags (linux/netlink.h).</summary>
 [Flags]
-public enum NetlinkFlags : ushort
+internal enum NetlinkFlags : ushort
 {
     None = 0,
     Request = 0x1,

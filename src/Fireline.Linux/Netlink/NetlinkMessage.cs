@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Fireline.Linux.Netlink;
 
 /// <summary>One received netlink message: its header fields and the payload after nlmsghdr.</summary>
-public readonly ref struct NetlinkMessage
+internal readonly ref struct NetlinkMessage
 {
     public NetlinkMessage(ReadOnlySpan<byte> message)
     {

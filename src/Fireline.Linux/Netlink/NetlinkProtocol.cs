@@ -1,7 +1,7 @@
 namespace Fireline.Linux.Netlink;
 
 /// <summary>Netlink families Fireline talks to.</summary>
-public enum NetlinkProtocol
+internal enum NetlinkProtocol
 {
     Route = 0,
     SockDiag = 4,

@@ -10,7 +10,7 @@ namespace Fireline.Linux.Netlink;
 /// Sequence numbers and the port id stay zero here; the socket stamps them when it sends, so the bytes built
 /// are the same on every run (golden tests compare them with what <c>strace ip ...</c> shows).
 /// </summary>
-public sealed class NetlinkRequest
+internal sealed class NetlinkRequest
 {
     private byte[] _buffer = new byte[512];
     private int _length;

@@ -8,7 +8,7 @@ namespace Fireline.Linux.Netlink;
 /// A netlink socket bound to the network namespace of the thread that opened it; it stays bound there
 /// whichever thread uses it later. Not thread-safe: one exchange at a time (pools hand sockets out).
 /// </summary>
-public sealed class NetlinkSocket : IDisposable
+internal sealed class NetlinkSocket : IDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
     private const int DumpAttempts = 5;
@@ -37,7 +37,7 @@ public sealed class NetlinkSocket : IDisposable
     public delegate void ReplyHandler(NetlinkMessage message);
 
     /// <summary>Opens a socket in the calling thread's network namespace, with extended acks on.</summary>
-    public static unsafe NetlinkSocket Open(NetlinkProtocol protocol)
+    public static NetlinkSocket Open(NetlinkProtocol protocol)
     {
         var fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, (int)protocol);
         if (fd.IsInvalid)
@@ -48,23 +48,27 @@ public sealed class NetlinkSocket : IDisposable
         try
         {
             int one = 1;
-            // Extended acks carry the kernel's reason text; capped acks keep the request out of error replies.
-            if (Libc.SetSockOpt(fd, NetlinkConstants.SOL_NETLINK, NetlinkConstants.NETLINK_EXT_ACK, &one, sizeof(int)) != 0 ||
-                Libc.SetSockOpt(fd, NetlinkConstants.SOL_NETLINK, NetlinkConstants.NETLINK_CAP_ACK, &one, sizeof(int)) != 0)
-            {
-                throw KernelException.FromLastError(KernelObjectKind.Other, "setsockopt(SOL_NETLINK)", null);
-            }
-
             var address = new SockaddrNl { nl_family = Libc.AF_NETLINK };
-            if (Libc.Bind(fd, &address, (uint)sizeof(SockaddrNl)) != 0)
+            // SAFETY: each pointer is to a local of this frame (the GC never moves those), passed with its own size.
+            unsafe
             {
-                throw KernelException.FromLastError(KernelObjectKind.Other, "bind(AF_NETLINK)", null);
-            }
+                // Extended acks carry the kernel's reason text; capped acks keep the request out of error replies.
+                if (Libc.SetSockOpt(fd, NetlinkConstants.SOL_NETLINK, NetlinkConstants.NETLINK_EXT_ACK, &one, sizeof(int)) != 0 ||
+                    Libc.SetSockOpt(fd, NetlinkConstants.SOL_NETLINK, NetlinkConstants.NETLINK_CAP_ACK, &one, sizeof(int)) != 0)
+                {
+                    throw KernelException.FromLastError(KernelObjectKind.Other, "setsockopt(SOL_NETLINK)", null);
+                }
 
-            uint length = (uint)sizeof(SockaddrNl);
-            if (Libc.GetSockName(fd, &address, &length) != 0)
-            {
-                throw KernelException.FromLastError(KernelObjectKind.Other, "getsockname(AF_NETLINK)", null);
+                if (Libc.Bind(fd, &address, (uint)sizeof(SockaddrNl)) != 0)
+                {
+                    throw KernelException.FromLastError(KernelObjectKind.Other, "bind(AF_NETLINK)", null);
+                }
+
+                uint length = (uint)sizeof(SockaddrNl);
+                if (Libc.GetSockName(fd, &address, &length) != 0)
+                {
+                    throw KernelException.FromLastError(KernelObjectKind.Other, "getsockname(AF_NETLINK)", null);
+                }
             }
 
             return new NetlinkSocket(fd, protocol, address.nl_pid);
@@ -101,16 +105,20 @@ public sealed class NetlinkSocket : IDisposable
     /// second: reading up to that answer sees them all, with no timeout and no select(). Throws the first
     /// failure. A send larger than the socket's buffer grows the buffer first (root may exceed rmem/wmem limits).
     /// </summary>
-    public unsafe void ExecuteSilent(NetlinkRequest silent, NetlinkRequest sync)
+    public void ExecuteSilent(NetlinkRequest silent, NetlinkRequest sync)
     {
         var silentFirst = Stamp(silent);
         var syncFirst = Stamp(sync);
         if (silent.Bytes.Length > _sendBuffer)
         {
             var size = silent.Bytes.Length + (64 * 1024);
-            if (Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, &size, sizeof(int)) != 0)
+            // SAFETY: &size points to a local of this frame (the GC never moves it), an int as SO_SNDBUFFORCE takes.
+            unsafe
             {
-                throw KernelException.FromLastError(silent.Messages[0].Kind, "setsockopt(SO_SNDBUFFORCE)", null);
+                if (Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, &size, sizeof(int)) != 0)
+                {
+                    throw KernelException.FromLastError(silent.Messages[0].Kind, "setsockopt(SO_SNDBUFFORCE)", null);
+                }
             }
 
             _sendBuffer = size;
@@ -170,27 +178,31 @@ public sealed class NetlinkSocket : IDisposable
         return items;
     }
 
-    private unsafe void SendAll(ReadOnlySpan<byte> bytes, NetlinkRequest.Entry first)
+    private void SendAll(ReadOnlySpan<byte> bytes, NetlinkRequest.Entry first)
     {
-        fixed (byte* pointer = bytes)
+        // SAFETY: fixed pins the bytes through every send(), which reads no more than bytes.Length of them.
+        unsafe
         {
-            while (true)
+            fixed (byte* pointer = bytes)
             {
-                var sent = Libc.Send(_fd, pointer, (nuint)bytes.Length, 0);
-                if (sent >= 0)
+                while (true)
                 {
-                    return;
-                }
+                    var sent = Libc.Send(_fd, pointer, (nuint)bytes.Length, 0);
+                    if (sent >= 0)
+                    {
+                        return;
+                    }
 
-                if (Marshal.GetLastPInvokeError() != (int)Errno.EINTR)
-                {
-                    throw KernelException.FromLastError(first.Kind, first.Operation, first.ObjectName);
+                    if (Marshal.GetLastPInvokeError() != (int)Errno.EINTR)
+                    {
+                        throw KernelException.FromLastError(first.Kind, first.Operation, first.ObjectName);
+                    }
                 }
             }
         }
     }
 
-    private unsafe void ReceiveUntilAnswered(NetlinkRequest request, uint firstSequence, ReplyHandler? onReply,
+    private void ReceiveUntilAnswered(NetlinkRequest request, uint firstSequence, ReplyHandler? onReply,
         (NetlinkRequest Request, uint FirstSequence)? silent)
     {
         var messages = request.Messages;
@@ -202,9 +214,13 @@ public sealed class NetlinkSocket : IDisposable
         while (remaining > 0)
         {
             nint received;
-            fixed (byte* pointer = _receive)
+            // SAFETY: fixed pins the receive buffer for the call, and recv() writes no more than its length.
+            unsafe
             {
-                received = Libc.Recv(_fd, pointer, ReceiveBufferSize, 0);
+                fixed (byte* pointer = _receive)
+                {
+                    received = Libc.Recv(_fd, pointer, ReceiveBufferSize, 0);
+                }
             }
 
             if (received < 0)

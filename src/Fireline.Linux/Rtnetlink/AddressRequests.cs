@@ -7,7 +7,7 @@ namespace Fireline.Linux.Rtnetlink;
 /// Builds address messages into a <see cref="NetlinkRequest"/>, so several can go to the kernel in one send.
 /// <see cref="Addresses"/> wraps each in a single-message exchange.
 /// </summary>
-public static class AddressRequests
+internal static class AddressRequests
 {
     /// <summary><c>ip addr add ADDRESS/PREFIX [broadcast B] dev LINK [nodad] [noprefixroute]</c></summary>
     public static NetlinkRequest Add(NetlinkRequest request, Address address)

@@ -7,7 +7,7 @@ namespace Fireline.Linux.Rtnetlink;
 /// Builds link messages into a <see cref="NetlinkRequest"/>, so several can go to the kernel in one send.
 /// <see cref="Links"/> wraps each in a single-message exchange.
 /// </summary>
-public static class LinkRequests
+internal static class LinkRequests
 {
     private const byte AfBridge = 7;
 

@@ -77,6 +77,18 @@ public sealed class Links
     /// <summary><c>ip link set NAME alias TEXT</c>, by the link's index</summary>
     public void SetAlias(int index, string name, string alias) => _socket.Execute(LinkRequests.SetAlias(new NetlinkRequest(), index, name, alias));
 
+    /// <summary><c>ip link set NAME alias TEXT</c> for each of <paramref name="links"/>, in one send</summary>
+    public void SetAlias(IEnumerable<Link> links, string alias)
+    {
+        var request = new NetlinkRequest();
+        foreach (var link in links)
+        {
+            LinkRequests.SetAlias(request, link.Index, link.Name, alias);
+        }
+
+        _socket.Execute(request);
+    }
+
     /// <summary><c>bridge link set dev NAME isolated on|off learning on|off</c> (null leaves a flag as it is)</summary>
     public void SetBridgePort(string name, bool? isolated = null, bool? learning = null)
         => _socket.Execute(LinkRequests.SetBridgePort(new NetlinkRequest(), Get(name).Index, name, isolated, learning));

@@ -8,7 +8,7 @@ namespace Fireline.Linux.Rtnetlink;
 /// Builds namespace-id messages (RTM_GETNSID, RTM_NEWNSID) into a <see cref="NetlinkRequest"/>. A namespace id
 /// is the number under which the socket's namespace knows another one; IFLA_LINK_NETNSID speaks in these.
 /// </summary>
-public static class NamespaceIdRequests
+internal static class NamespaceIdRequests
 {
     private const ushort NetnsaNsId = 1;
     private const ushort NetnsaFd = 3;

@@ -7,7 +7,7 @@ namespace Fireline.Linux.Rtnetlink;
 /// Builds neighbour messages into a <see cref="NetlinkRequest"/>, so several can go to the kernel in one send.
 /// <see cref="Neighbours"/> wraps each in a single-message exchange.
 /// </summary>
-public static class NeighbourRequests
+internal static class NeighbourRequests
 {
     /// <summary><c>ip neigh add [proxy] ADDRESS [lladdr MAC] dev LINK [nud STATE]</c></summary>
     public static NetlinkRequest Add(NetlinkRequest request, Neighbour neighbour)

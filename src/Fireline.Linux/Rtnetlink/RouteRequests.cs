@@ -9,7 +9,7 @@ namespace Fireline.Linux.Rtnetlink;
 /// Builds route messages into a <see cref="NetlinkRequest"/>, so several can go to the kernel in one send.
 /// <see cref="Routes"/> wraps each in a single-message exchange.
 /// </summary>
-public static class RouteRequests
+internal static class RouteRequests
 {
     /// <summary><c>ip route add [TYPE] PREFIX|default [via GATEWAY] [dev LINK] [table T] [metric M] [proto P] [scope S]</c></summary>
     public static NetlinkRequest Add(NetlinkRequest request, Route route)

@@ -20,7 +20,7 @@ public sealed class Rtnl : IDisposable
         TrafficControl = new TrafficControl.TrafficControl(socket, Links);
     }
 
-    public NetlinkSocket Socket { get; }
+    private NetlinkSocket Socket { get; }
 
     public Links Links { get; }
 
@@ -45,8 +45,11 @@ public sealed class Rtnl : IDisposable
     public static IReadOnlyList<Rtnl> OpenEach(IReadOnlyList<NetworkNamespace> namespaces)
         => [.. NetworkNamespace.OpenNetlinkEach(namespaces, NetlinkProtocol.Route).Select(socket => new Rtnl(socket))];
 
-    /// <summary>Sends a request built with the *Requests builders (several messages at once) and waits for every answer.</summary>
-    public void Execute(NetlinkRequest request) => Socket.Execute(request);
+    /// <summary>
+    /// Sends a request built with the *Requests builders (several messages at once) and waits for every answer: for
+    /// the benchmarks, which time raw batches against the typed calls.
+    /// </summary>
+    internal void Execute(NetlinkRequest request) => Socket.Execute(request);
 
     public void Dispose() => Socket.Dispose();
 }

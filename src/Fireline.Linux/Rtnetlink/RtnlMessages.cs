@@ -31,7 +31,7 @@ internal static class RtnlMessageType
 
 /// <summary>struct ifinfomsg: the header of every link message.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct IfInfoMsg
+internal struct IfInfoMsg
 {
     public byte Family;
     public byte Pad;
@@ -43,7 +43,7 @@ public struct IfInfoMsg
 
 /// <summary>struct ifaddrmsg.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct IfAddrMsg
+internal struct IfAddrMsg
 {
     public byte Family;
     public byte PrefixLength;
@@ -54,7 +54,7 @@ public struct IfAddrMsg
 
 /// <summary>struct rtmsg.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct RtMsg
+internal struct RtMsg
 {
     public byte Family;
     public byte DestinationLength;
@@ -69,7 +69,7 @@ public struct RtMsg
 
 /// <summary>struct ndmsg.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct NdMsg
+internal struct NdMsg
 {
     public byte Family;
     public byte Pad1;
@@ -82,7 +82,7 @@ public struct NdMsg
 
 /// <summary>struct tcmsg.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct TcMsg
+internal struct TcMsg
 {
     public byte Family;
     public byte Pad1;
@@ -95,7 +95,7 @@ public struct TcMsg
 
 /// <summary>struct rtgenmsg (one family byte, padded), the header of RTM_*NSID messages.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct RtGenMsg
+internal struct RtGenMsg
 {
     public byte Family;
     public byte Pad1;

@@ -7,7 +7,7 @@ using Fireline.Linux.Netlink;
 namespace Fireline.Linux.SockDiag;
 
 /// <summary>Builds and reads inet_diag messages (NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY); <see cref="InetDiag"/> exchanges them.</summary>
-public static class InetDiagRequests
+internal static class InetDiagRequests
 {
     private const ushort SockDiagByFamily = 20;
     private const byte TcpClose = 7;
@@ -37,7 +37,7 @@ public static class InetDiagRequests
     /// One socket of a <see cref="Listening"/> dump; null for one that has no local port yet (a UDP socket made but
     /// not bound) or that no longer receives from anyone (a TCP socket closed but not yet listening).
     /// </summary>
-    public static unsafe BoundSocket? Parse(NetlinkMessage message, ProtocolType protocol)
+    public static BoundSocket? Parse(NetlinkMessage message, ProtocolType protocol)
     {
         if (message.Payload.Length < Marshal.SizeOf<InetDiagMsg>())
         {
@@ -51,7 +51,7 @@ public static class InetDiagRequests
             return null;
         }
 
-        var bytes = new ReadOnlySpan<byte>(socket.Id.Source, socket.Family == 2 ? 4 : 16);
+        var bytes = ((ReadOnlySpan<byte>)socket.Id.Source)[..(socket.Family == 2 ? 4 : 16)];
         return new BoundSocket { Protocol = protocol, Address = new IPAddress(bytes), Port = port, Uid = socket.Uid };
     }
 }

@@ -1,17 +1,26 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Fireline.Linux.SockDiag;
 
 /// <summary>struct inet_diag_sockid (linux/inet_diag.h): a socket's addresses and ports, in network byte order.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal unsafe struct InetDiagSockId
+internal struct InetDiagSockId
 {
     public ushort SourcePort;
     public ushort DestinationPort;
-    public fixed byte Source[16];
-    public fixed byte Destination[16];
+    public InetDiagAddress Source;
+    public InetDiagAddress Destination;
     public uint Interface;
-    public fixed uint Cookie[2];
+    public uint Cookie0; // __u32 idiag_cookie[2]: two 4-byte halves, so the struct keeps the kernel's 4-byte alignment
+    public uint Cookie1;
+}
+
+/// <summary>__be32 idiag_src[4] (or idiag_dst): an IPv4 address in the first 4 bytes, an IPv6 one in all 16.</summary>
+[InlineArray(16)]
+internal struct InetDiagAddress
+{
+    private byte _first;
 }
 
 /// <summary>struct inet_diag_req_v2: which sockets a SOCK_DIAG_BY_FAMILY dump returns (family, protocol, states).</summary>

@@ -10,7 +10,7 @@ namespace Fireline.Linux.TrafficControl;
 /// <see cref="Link"/> (index and name; the name is for error messages). <see cref="TrafficControl"/> wraps
 /// each in an exchange.
 /// </summary>
-public static class TcRequests
+internal static class TcRequests
 {
     /// <summary>The priority (<c>prio</c>) <see cref="Redirect"/> installs its filter at.</summary>
     public const ushort RedirectPriority = 1;
@@ -112,14 +112,22 @@ public static class TcRequests
 
     /// <summary>
     /// Joins two devices without a bridge: <see cref="Redirect"/> both ways, then <c>ip link set A up; ip link
-    /// set B up</c>, six messages for one send.
+    /// set B up</c>, six messages for one send; with <paramref name="alias"/>, then <c>ip link set A alias TEXT;
+    /// ip link set B alias TEXT</c> as well, eight.
     /// </summary>
-    public static NetlinkRequest Join(NetlinkRequest request, Link a, Link b)
+    public static NetlinkRequest Join(NetlinkRequest request, Link a, Link b, string? alias = null)
     {
         Redirect(request, a, b);
         Redirect(request, b, a);
         LinkRequests.SetUp(request, a.Name);
-        return LinkRequests.SetUp(request, b.Name);
+        LinkRequests.SetUp(request, b.Name);
+        if (alias is not null)
+        {
+            LinkRequests.SetAlias(request, a.Index, a.Name, alias);
+            LinkRequests.SetAlias(request, b.Index, b.Name, alias);
+        }
+
+        return request;
     }
 
     /// <summary>Reads an RTM_NEWQDISC reply.</summary>

@@ -40,7 +40,7 @@ public sealed class TrafficControl
     public IReadOnlyList<Qdisc> ListQdiscs(string? device = null)
     {
         var index = device is null ? (int?)null : _links.Get(device).Index;
-        var all = Dump(() => TcRequests.ListQdiscs(new NetlinkRequest()), TcRequests.ParseQdisc);
+        var all = _socket.Dump(() => TcRequests.ListQdiscs(new NetlinkRequest()), TcRequests.ParseQdisc);
         return index is null ? all : [.. all.Where(q => q.InterfaceIndex == index)];
     }
 
@@ -63,11 +63,16 @@ public sealed class TrafficControl
         => _socket.Execute(TcRequests.DeleteFilter(new NetlinkRequest(), _links.Get(device), priority));
 
     /// <summary><c>tc filter show dev NAME parent ffff:</c></summary>
-    public IReadOnlyList<Filter> ListFilters(string device)
-    {
-        var link = _links.Get(device);
-        return Dump(() => TcRequests.ListFilters(new NetlinkRequest(), link), TcRequests.ParseFilter);
-    }
+    public IReadOnlyList<Filter> ListFilters(string device) => ListFilters(_links.Get(device));
+
+    /// <summary>As <see cref="ListFilters(string)"/>, for a link the caller holds already.</summary>
+    public IReadOnlyList<Filter> ListFilters(Link device) => _socket.Dump(() => TcRequests.ListFilters(new NetlinkRequest(), device), TcRequests.ParseFilter);
+
+    /// <summary>
+    /// Whether what <paramref name="from"/> receives is redirected to <paramref name="to"/>: <c>tc filter show dev
+    /// FROM parent ffff:</c> lists a mirred redirect to TO (one direction of a <see cref="Join(Link, Link, string?)"/>).
+    /// </summary>
+    public bool Redirects(Link from, Link to) => ListFilters(from).Any(f => f.RedirectIndex == to.Index);
 
     /// <summary>
     /// <c>tc qdisc replace dev FROM ingress; tc filter replace dev FROM parent ffff: protocol all prio 1 handle
@@ -82,23 +87,9 @@ public sealed class TrafficControl
     /// </summary>
     public void Join(string a, string b) => Join(_links.Get(a), _links.Get(b));
 
-    /// <summary>As <see cref="Join(string, string)"/>, for callers that hold both links already: one send in all.</summary>
-    public void Join(Link a, Link b) => _socket.Execute(TcRequests.Join(new NetlinkRequest(), a, b));
-
-    private List<T> Dump<T>(Func<NetlinkRequest> build, Func<NetlinkMessage, T> parse)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var items = new List<T>();
-            try
-            {
-                _socket.Execute(build(), message => items.Add(parse(message)));
-                return items;
-            }
-            catch (DumpInterruptedException) when (attempt < 5)
-            {
-                // The table changed while it was read; read it again.
-            }
-        }
-    }
+    /// <summary>
+    /// As <see cref="Join(string, string)"/>, for callers that hold both links already: one send in all. With
+    /// <paramref name="alias"/>, the same send also does <c>ip link set A alias TEXT; ip link set B alias TEXT</c>.
+    /// </summary>
+    public void Join(Link a, Link b, string? alias = null) => _socket.Execute(TcRequests.Join(new NetlinkRequest(), a, b, alias));
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Fireline.Addressing;
 using Fireline.Linux;
-using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Sriov;
 using Fireline.State;
@@ -28,22 +27,18 @@ public sealed partial class Checkup
             return;
         }
 
-        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
-        NetworkNamespace ns;
-        try
-        {
-            ns = NetworkNamespace.Open(name, kernel.NetnsDirectory);
-        }
-        catch (NamespaceNotFoundException)
-        {
-            checks.Add(Fail(scope, "namespace", $"namespace {name} is missing: the VM's network is gone", $"{Reconcile} (drops the record), then fireline vm create {vm.VmId}"));
-            return;
-        }
-
+        var id = VmId.Parse(vm.VmId);
+        var name = VmAddressing.NamespaceName(id);
         Link? tap;
-        using (ns)
-        using (var inside = Rtnl.Open(ns))
+        using (var vmNamespace = kernel.TryOpenVm(id))
         {
+            if (vmNamespace is null)
+            {
+                checks.Add(Fail(scope, "namespace", $"namespace {name} is missing: the VM's network is gone", $"{Reconcile} (drops the record), then fireline vm create {vm.VmId}"));
+                return;
+            }
+
+            var inside = vmNamespace.Rtnl;
             checks.Add(Pass(scope, "namespace", $"{name} is present"));
             var links = inside.Links.List();
             tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);
@@ -104,8 +99,7 @@ public sealed partial class Checkup
             return Fail(scope, check, $"{(veth is null ? VmAddressing.VmVeth : VmAddressing.TapDevice)} is missing: nothing carries the guest's frames", Reconcile);
         }
 
-        var toTap = inside.TrafficControl.ListFilters(veth.Name).Any(f => f.RedirectIndex == tap.Index);
-        var toVeth = inside.TrafficControl.ListFilters(tap.Name).Any(f => f.RedirectIndex == veth.Index);
+        var (toTap, toVeth) = VmDatapath.Redirects(inside, tap, veth);
         return !veth.IsUp ? Fail(scope, check, $"{VmAddressing.VmVeth} is down", Reconcile)
             : toTap && toVeth ? Pass(scope, check, $"{VmAddressing.VmVeth} and {VmAddressing.TapDevice} redirect to each other (tc)")
             : Fail(scope, check, $"the tc redirect {(toTap ? $"{VmAddressing.TapDevice} -> {VmAddressing.VmVeth}" : $"{VmAddressing.VmVeth} -> {VmAddressing.TapDevice}")} is missing: frames stop there", Reconcile);

@@ -1,3 +1,5 @@
+using Fireline.Addressing;
+using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Nftables;
 using Fireline.Linux.Rtnetlink;
@@ -6,7 +8,8 @@ namespace Fireline.Kernel;
 
 /// <summary>
 /// The host namespace and pooled connections into it: rtnetlink and nf_tables sockets, opened inside the host
-/// namespace once and reused from any thread (see <see cref="ConnectionPool{T}"/>).
+/// namespace once and reused from any thread (see <see cref="ConnectionPool{T}"/>); and the one way into a VM's
+/// namespace (<see cref="OpenVm(VmId)"/>).
 /// </summary>
 public sealed class HostKernel : IDisposable
 {
@@ -27,6 +30,33 @@ public sealed class HostKernel : IDisposable
 
     /// <summary>Where VM namespaces are mounted.</summary>
     public string NetnsDirectory { get; }
+
+    /// <summary>
+    /// Opens VM <paramref name="id"/>'s namespace. Throws <see cref="NamespaceNotFoundException"/> when none is
+    /// mounted under its name.
+    /// </summary>
+    public VmNamespace OpenVm(VmId id) => OpenVm(VmAddressing.NamespaceName(id));
+
+    /// <summary>As <see cref="OpenVm(VmId)"/>; null when no namespace is mounted under its name.</summary>
+    public VmNamespace? TryOpenVm(VmId id) => TryOpenVm(VmAddressing.NamespaceName(id));
+
+    /// <summary>
+    /// Opens the VM namespace named <paramref name="name"/> (<c>vm-ID</c>, as a sweep of the namespaces finds it);
+    /// null when no namespace is mounted under that name.
+    /// </summary>
+    public VmNamespace? TryOpenVm(string name)
+    {
+        try
+        {
+            return OpenVm(name);
+        }
+        catch (NamespaceNotFoundException)
+        {
+            return null; // gone, or never made: callers ask because either may be the case
+        }
+    }
+
+    private VmNamespace OpenVm(string name) => new(NetworkNamespace.Open(name, NetnsDirectory));
 
     public T Rtnl<T>(Func<Rtnl, T> work) => _rtnl.Use(work);
 

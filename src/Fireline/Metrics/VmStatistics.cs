@@ -2,7 +2,6 @@ using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Kernel;
 using Fireline.Linux;
-using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 using Fireline.State;
 
@@ -21,16 +20,15 @@ public sealed class VmStatistics(HostKernel kernel)
     /// <summary>The VM's counters; a missing namespace or TAP is a kernel error naming it (run reconcile).</summary>
     public VmStats Read(VmState vm)
     {
-        var ns = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
+        var id = VmId.Parse(vm.VmId);
         try
         {
-            using var handle = NetworkNamespace.Open(ns, kernel.NetnsDirectory);
-            using var rtnl = Rtnl.Open(handle);
-            return From(vm, rtnl.Links.GetStatistics(VmAddressing.TapDevice));
+            using var vmNamespace = kernel.OpenVm(id);
+            return From(vm, vmNamespace.Rtnl.Links.GetStatistics(VmAddressing.TapDevice));
         }
         catch (KernelException error)
         {
-            throw DomainErrors.Kernel($"reading the counters of VM '{vm.VmId}' ({VmAddressing.TapDevice} in {ns}; 'fireline reconcile' rebuilds a missing one)", error);
+            throw DomainErrors.Kernel($"reading the counters of VM '{vm.VmId}' ({VmAddressing.TapDevice} in {VmAddressing.NamespaceName(id)}; 'fireline reconcile' rebuilds a missing one)", error);
         }
     }
 
@@ -45,22 +43,19 @@ public sealed class VmStatistics(HostKernel kernel)
         var stats = new List<VmStats>(vms.Count);
         foreach (var batch in vms.Where(v => v.Lifecycle == VmLifecycle.Ready).Chunk(BatchSize))
         {
-            var open = new List<(VmState Vm, NetworkNamespace Namespace)>(batch.Length);
+            var open = new List<(VmState Vm, VmNamespace Namespace)>(batch.Length);
             try
             {
                 foreach (var vm in batch)
                 {
-                    try
+                    // One deleted after the list was read has no counters any more.
+                    if (kernel.TryOpenVm(VmId.Parse(vm.VmId)) is { } vmNamespace)
                     {
-                        open.Add((vm, NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory)));
-                    }
-                    catch (NamespaceNotFoundException)
-                    {
-                        // Deleted after the list was read: it has no counters any more.
+                        open.Add((vm, vmNamespace));
                     }
                 }
 
-                var connections = Rtnl.OpenEach([.. open.Select(o => o.Namespace)]);
+                var connections = Rtnl.OpenEach([.. open.Select(o => o.Namespace.Namespace)]);
                 try
                 {
                     for (var i = 0; i < connections.Count; i++)

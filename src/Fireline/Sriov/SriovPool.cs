@@ -2,7 +2,6 @@ using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Kernel;
 using Fireline.Linux;
-using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Reconciliation;
 using Fireline.State;
@@ -112,11 +111,13 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
                 continue;
             }
 
-            if (FindInVmNamespace(vm) is { } inside)
+            // A namespace that is gone is the VM's own reconcile's to settle; its VF went back to the host with it.
+            using var vmNamespace = kernel.TryOpenVm(VmId.Parse(vm.VmId));
+            if (vmNamespace?.Rtnl.Links.TryGet(VfDevice) is { } inside)
             {
                 if (!inside.IsUp)
                 {
-                    WithVmNamespace(vm, rtnl => rtnl.Links.SetUp(VfDevice));
+                    vmNamespace.Rtnl.Links.SetUp(VfDevice);
                     actions.Add(new ReconcileAction("repair", vm.VmId, $"brought {VfDevice} (VF {allocation.Device}) up"));
                 }
 
@@ -138,71 +139,37 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
 
     private void MoveIn(VmState vm, VfAllocation allocation)
     {
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
+        using var vmNamespace = kernel.OpenVm(VmId.Parse(vm.VmId));
         kernel.Rtnl(rtnl =>
         {
             // A netdev is renamed only while down, and a VF's name must not clash in the VM's namespace.
             rtnl.Links.SetDown(allocation.Device);
-            rtnl.Links.MoveToNamespace(allocation.Device, ns);
+            rtnl.Links.MoveToNamespace(allocation.Device, vmNamespace.Namespace);
         });
-        using var inside = Rtnl.Open(ns);
-        inside.Links.Rename(allocation.Device, VfDevice);
-        inside.Links.SetUp(VfDevice);
+        vmNamespace.Rtnl.Links.Rename(allocation.Device, VfDevice);
+        vmNamespace.Rtnl.Links.SetUp(VfDevice);
     }
 
     /// <summary>Moves vf0 back to the host namespace under its own name; false when it is not in the VM's namespace.</summary>
     private bool MoveOut(VfAllocation allocation)
     {
-        NetworkNamespace ns;
-        try
-        {
-            ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(allocation.VmId)), kernel.NetnsDirectory);
-        }
-        catch (NamespaceNotFoundException)
+        using var vmNamespace = kernel.TryOpenVm(VmId.Parse(allocation.VmId));
+        if (vmNamespace is null)
         {
             return false; // the namespace is gone, and a VF in it went back to the machine's namespace with it
         }
 
-        using (ns)
-        using (var inside = Rtnl.Open(ns))
+        var inside = vmNamespace.Rtnl;
+        if (inside.Links.TryGet(VfDevice) is null)
         {
-            if (inside.Links.TryGet(VfDevice) is null)
-            {
-                return false;
-            }
-
-            inside.Links.SetDown(VfDevice);
-            inside.Links.Rename(VfDevice, allocation.Device);
-            inside.Links.MoveToNamespace(allocation.Device, kernel.Namespace);
-            return true;
+            return false;
         }
-    }
 
-    /// <summary>vf0 in the VM's namespace; null when it is not there or the namespace is gone (the VM's own reconcile drops it).</summary>
-    private Link? FindInVmNamespace(VmState vm)
-    {
-        try
-        {
-            return WithVmNamespace(vm, rtnl => rtnl.Links.TryGet(VfDevice));
-        }
-        catch (NamespaceNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    private T WithVmNamespace<T>(VmState vm, Func<Rtnl, T> work)
-    {
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
-        using var inside = Rtnl.Open(ns);
-        return work(inside);
-    }
-
-    private void WithVmNamespace(VmState vm, Action<Rtnl> work) => WithVmNamespace(vm, rtnl =>
-    {
-        work(rtnl);
+        inside.Links.SetDown(VfDevice);
+        inside.Links.Rename(VfDevice, allocation.Device);
+        inside.Links.MoveToNamespace(allocation.Device, kernel.Namespace);
         return true;
-    });
+    }
 
     private static string Names(IReadOnlyList<PhysicalFunction> functions)
         => functions.Count == 0 ? "none" : string.Join(", ", functions.Select(f => f.Name));

@@ -5,7 +5,6 @@ using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Conntrack;
 using Fireline.Linux.Namespaces;
-using Fireline.Linux.Netlink;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Linux.TrafficControl;
 using Fireline.Ownership;
@@ -132,21 +131,18 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public Owner? NamespaceOwner(string name, int? ownPeerNamespaceId = null)
     {
-        try
-        {
-            using var ns = NetworkNamespace.Open(name, kernel.NetnsDirectory);
-            if (ownPeerNamespaceId is { } peer && kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(ns)) == peer)
-            {
-                return Owner.Ours;
-            }
-
-            using var inside = Rtnl.Open(ns);
-            return JudgeInside(inside.Links.List());
-        }
-        catch (NamespaceNotFoundException)
+        using var vmNamespace = kernel.TryOpenVm(name);
+        if (vmNamespace is null)
         {
             return null;
         }
+
+        if (ownPeerNamespaceId is { } peer && kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(vmNamespace.Namespace)) == peer)
+        {
+            return Owner.Ours;
+        }
+
+        return JudgeInside(vmNamespace.Rtnl.Links.List());
     }
 
     /// <summary>
@@ -222,17 +218,14 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var links = inside.Links.List();
         var veth = links.Single(l => l.Name == VmAddressing.VmVeth);
         var tap = links.Single(l => l.Name == VmAddressing.TapDevice);
-        var request = TcRequests.Join(new NetlinkRequest(), veth, tap);
-        LinkRequests.SetAlias(request, veth.Index, veth.Name, vmMark);
-        inside.Execute(LinkRequests.SetAlias(request, tap.Index, tap.Name, vmMark));
+        inside.TrafficControl.Join(veth, tap, vmMark);
     }
 
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
     public void ApplyLimits(VmState vm, RateLimits? limits)
     {
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
-        using var inside = Rtnl.Open(ns);
-        Shape(inside, limits ?? new RateLimits());
+        using var vmNamespace = kernel.OpenVm(VmId.Parse(vm.VmId));
+        Shape(vmNamespace.Rtnl, limits ?? new RateLimits());
     }
 
     /// <summary>
@@ -272,8 +265,9 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var vmMark = mark.ForVm(id);
         var repaired = new List<string>();
         var adopted = new List<string>();
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(id), kernel.NetnsDirectory);
-        using var inside = Rtnl.Open(ns);
+        using var vmNamespace = kernel.OpenVm(id);
+        var ns = vmNamespace.Namespace;
+        var inside = vmNamespace.Rtnl;
         var links = inside.Links.List();
         if (JudgeInside(links) == Owner.Foreign)
         {
@@ -294,9 +288,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var unmarked = links.Where(l => l.Name is VmAddressing.TapDevice or VmAddressing.VmVeth && l.Alias is null).ToList();
         if (unmarked.Count > 0)
         {
-            var request = new NetlinkRequest();
-            unmarked.ForEach(l => LinkRequests.SetAlias(request, l.Index, l.Name, vmMark));
-            inside.Execute(request);
+            inside.Links.SetAlias(unmarked, vmMark);
             adopted.AddRange(unmarked.Select(l => l.Name));
         }
 
@@ -377,10 +369,15 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var links = inside.Links.List();
         var veth = links.SingleOrDefault(l => l.Name == VmAddressing.VmVeth);
         var tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);
-        return veth is { IsUp: true } && tap is { IsUp: true } &&
-               inside.TrafficControl.ListFilters(veth.Name).Any(f => f.RedirectIndex == tap.Index) &&
-               inside.TrafficControl.ListFilters(tap.Name).Any(f => f.RedirectIndex == veth.Index);
+        return veth is { IsUp: true } && tap is { IsUp: true } && Redirects(inside, tap, veth) is (true, true);
     }
+
+    /// <summary>
+    /// Which of the two tc redirects that join <paramref name="tap"/> (tap0) and <paramref name="veth"/> (veth0)
+    /// are in place: the guest's frames pass only with both.
+    /// </summary>
+    public static (bool ToTap, bool ToVeth) Redirects(Rtnl inside, Link tap, Link veth)
+        => (inside.TrafficControl.Redirects(veth, tap), inside.TrafficControl.Redirects(tap, veth));
 
     /// <summary>
     /// Deletes the host namespace's conntrack entries of an address about to be handed out again, so the new VM

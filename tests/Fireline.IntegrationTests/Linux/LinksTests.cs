@@ -59,6 +59,18 @@ public sealed class LinksTests : IDisposable
     }
 
     [Fact]
+    public void Several_links_get_one_alias_in_one_call()
+    {
+        _rtnl.Links.Create(new LinkSpec("br-many0", new Bridge()));
+        _rtnl.Links.Create(new LinkSpec("br-many1", new Bridge()));
+
+        _rtnl.Links.SetAlias([_rtnl.Links.Get("br-many0"), _rtnl.Links.Get("br-many1")], "fireline:abc");
+
+        Assert.All(new[] { "br-many0", "br-many1" },
+            name => Assert.Equal("fireline:abc", Ip.Link(_host.HostNamespaceName, name)!.Value.GetProperty("ifalias").GetString()));
+    }
+
+    [Fact]
     public void A_create_that_finds_its_name_taken_leaves_the_existing_links_alias_alone()
     {
         Ip.Run("-n", _host.HostNamespaceName, "link", "add", "taken0", "type", "bridge");

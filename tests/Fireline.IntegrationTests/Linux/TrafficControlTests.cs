@@ -71,6 +71,24 @@ public sealed class TrafficControlTests : IDisposable
     }
 
     [Fact]
+    public void Join_with_an_alias_marks_both_devices_and_each_redirect_is_seen_on_its_own()
+    {
+        var eth0 = _rtnl.Links.Get("eth0");
+        var eth1 = _rtnl.Links.Get("eth1");
+        Assert.False(Tc.Redirects(eth0, eth1));
+
+        Tc.Join(eth0, eth1, "fireline:test");
+
+        Assert.Equal(["fireline:test", "fireline:test"], new[] { "eth0", "eth1" }.Select(n => _rtnl.Links.Get(n).Alias));
+        Assert.True(Tc.Redirects(eth0, eth1) && Tc.Redirects(eth1, eth0));
+
+        Tc.DeleteFilter("eth1");
+
+        Assert.True(Tc.Redirects(eth0, eth1));
+        Assert.False(Tc.Redirects(eth1, eth0));
+    }
+
+    [Fact]
     public void Join_is_idempotent()
     {
         Tc.Join("eth0", "eth1");

@@ -132,6 +132,19 @@ public sealed class TcRequestsTests
     }
 
     [Fact]
+    public void Join_with_an_alias_marks_both_links_after_the_join_in_the_same_request()
+    {
+        var plain = TcRequests.Join(new NetlinkRequest(), Eth0, Tap0);
+        var marked = TcRequests.Join(new NetlinkRequest(), Eth0, Tap0, "fireline:abc");
+        var aliases = LinkRequests.SetAlias(LinkRequests.SetAlias(new NetlinkRequest(), Eth0.Index, "eth0", "fireline:abc"), Tap0.Index, "tap0", "fireline:abc");
+
+        Assert.Equal(
+            [.. plain.Messages.Select(m => m.Operation), "ip link set eth0 alias fireline:abc", "ip link set tap0 alias fireline:abc"],
+            marked.Messages.Select(m => m.Operation));
+        Assert.Equal(Convert.ToHexString(plain.Bytes) + Convert.ToHexString(aliases.Bytes), Convert.ToHexString(marked.Bytes));
+    }
+
+    [Fact]
     public void A_redirect_filter_parses_back_with_its_target()
     {
         var request = TcRequests.AddRedirectFilter(new NetlinkRequest(), Eth0, Tap0, priority: 7);
