@@ -1,9 +1,10 @@
-namespace Fireline.Cli.Daemon;
+namespace Fireline.Concurrency;
 
 /// <summary>
-/// Orders the daemon's calls into the engine. VM operations run side by side (the engine locks per VM); what
-/// changes the host as a whole (host init, network apply and delete, reconcile) runs alone, so it never sees a
-/// VM half made, and no VM is made on a network while its bridge or firewall is being rebuilt.
+/// Orders the engine's operations among the threads of one process (the daemon's requests, or any in-process
+/// host). VM operations run side by side (VmNetworks locks per VM); what changes the host as a whole (host init,
+/// network apply and delete, reconcile, tune) runs alone, so it never sees a VM half made, and no VM is made on a
+/// network while its bridge or firewall is being rebuilt. Processes are ordered by the state directory's lock.
 /// </summary>
 internal sealed class EngineGate : IDisposable
 {
