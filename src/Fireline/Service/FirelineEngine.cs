@@ -22,8 +22,10 @@ using Fireline.Vms;
 namespace Fireline.Service;
 
 /// <summary>
-/// Fireline in-process: owns the state directory (its lock and database) and the host namespace's
-/// connections, and wires the domain's parts together. The CLI uses it directly; the daemon serves it.
+/// Fireline in-process: owns the state directory (its lock and database), the host namespace and its
+/// connections, and wires the domain's parts together. The CLI and the demo use it directly; the daemon serves
+/// it. It is the boundary every host goes through, so each gets the same from it: operations ordered among
+/// threads (<see cref="EngineGate"/>), and domain errors only, a kernel failure as <c>kernel-error</c>.
 /// </summary>
 public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDisposable
 {
