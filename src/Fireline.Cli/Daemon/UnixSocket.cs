@@ -47,7 +47,14 @@ internal static class UnixSocket
             File.SetUnixFileMode(path, Mode);
             if (group is { } gid)
             {
-                FileOwnership.SetGroup(path, gid);
+                try
+                {
+                    FileOwnership.SetGroup(path, gid);
+                }
+                catch (KernelException error)
+                {
+                    throw DomainErrors.KernelCallFailed(error);
+                }
             }
 
             return socket;

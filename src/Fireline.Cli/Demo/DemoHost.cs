@@ -52,7 +52,7 @@ internal sealed class DemoHost : IDisposable
             Dispose();
             if (error is KernelException failure)
             {
-                throw DomainErrors.Kernel("demo", failure);
+                throw Failed(failure);
             }
 
             throw;
@@ -68,14 +68,18 @@ internal sealed class DemoHost : IDisposable
     /// <summary>Tries a TCP connection from the outside to the host's uplink address (a port forward).</summary>
     public bool OutsideConnects(int port)
     {
-        using var socket = Outside.Run(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         try
         {
+            using var socket = Outside.Run(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
             return socket.ConnectAsync(HostAddress, port).Wait(TimeSpan.FromSeconds(3));
         }
         catch (AggregateException)
         {
             return false; // refused or reset: not reached
+        }
+        catch (KernelException failure)
+        {
+            throw Failed(failure);
         }
     }
 
@@ -110,12 +114,21 @@ internal sealed class DemoHost : IDisposable
         _server?.Dispose();
         Host?.Dispose();
         Outside?.Dispose();
-        foreach (var name in new[] { Prefix + "-host", Prefix + "-out" })
+        try
         {
-            if (NetworkNamespace.Exists(name))
+            foreach (var name in new[] { Prefix + "-host", Prefix + "-out" })
             {
-                NetworkNamespace.Delete(name);
+                if (NetworkNamespace.Exists(name))
+                {
+                    NetworkNamespace.Delete(name);
+                }
             }
         }
+        catch (KernelException failure)
+        {
+            throw Failed(failure);
+        }
     }
+
+    private static FirelineException Failed(KernelException failure) => DomainErrors.Kernel("demo", failure);
 }

@@ -176,7 +176,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// Runs <paramref name="work"/> (opening a listening socket) inside the host namespace, where a socket then stays
     /// whichever thread uses it; in the process's own namespace when none was named.
     /// </summary>
-    public T InHostNamespace<T>(Func<T> work) => _hostNamed ? _kernel.Namespace.Run(work) : work();
+    public T InHostNamespace<T>(Func<T> work) => _hostNamed ? Translated(() => _kernel.Namespace.Run(work)) : work();
 
     private IReadOnlyList<VmStats> ReadAllStats() => _statistics.ReadAll(_store.ListVms());
 
