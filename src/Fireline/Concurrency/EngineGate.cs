@@ -11,30 +11,21 @@ internal sealed class EngineGate : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
 
     /// <summary>Runs beside other VM operations; waits while a host-wide one runs.</summary>
-    public T Shared<T>(Func<T> work)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return work();
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public T Shared<T>(Func<T> work) => Run(_lock.EnterReadLock, _lock.ExitReadLock, work);
 
     /// <summary>Runs alone.</summary>
-    public T Exclusive<T>(Func<T> work)
+    public T Exclusive<T>(Func<T> work) => Run(_lock.EnterWriteLock, _lock.ExitWriteLock, work);
+
+    private static T Run<T>(Action enter, Action exit, Func<T> work)
     {
-        _lock.EnterWriteLock();
+        enter();
         try
         {
             return work();
         }
         finally
         {
-            _lock.ExitWriteLock();
+            exit();
         }
     }
 
