@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Fireline.Cli.Output;
 using Fireline.Errors;
-using Fireline.Linux;
 using Fireline.Service;
 
 namespace Fireline.Cli;
@@ -28,17 +27,7 @@ internal static class CommandRunner
         {
             return printer.Fail(failure);
         }
-        catch (KernelException failure)
-        {
-            return printer.Fail(FromKernel(failure));
-        }
     }
-
-    /// <summary>
-    /// A kernel failure no domain operation wrapped, as the CLI reports it; the daemon reports it the same way,
-    /// so the output is the same through <c>--socket</c>.
-    /// </summary>
-    public static FirelineException FromKernel(KernelException failure) => DomainErrors.Kernel("kernel call failed", failure);
 
     /// <summary>Bad usage found before any work: printed like every other error, exit code 2.</summary>
     public static int Usage(ParseResult parse, string field, string message)

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using Fireline.Cli.Client;
 using Fireline.Cli.Configuration;
-using Fireline.Errors;
-using Fireline.Linux;
-using Fireline.Linux.Namespaces;
 using Fireline.Service;
 
 namespace Fireline.Cli;
@@ -33,51 +30,14 @@ internal sealed class ServiceSession : IDisposable
             return new ServiceSession(client, client);
         }
 
-        var hostNamespace = OpenHostNamespace(settings.HostNamespace);
-        try
+        var engine = FirelineEngine.Open(new EngineOptions
         {
-            var engine = FirelineEngine.Open(new EngineOptions
-            {
-                StateDirectory = settings.StateDirectory,
-                HostNamespace = hostNamespace,
-                LockHolder = "cli",
-            });
-            return new ServiceSession(engine, new Owned(engine, hostNamespace));
-        }
-        catch
-        {
-            hostNamespace?.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Opens <c>--host-netns</c>; null (the process's own) when none is named.</summary>
-    public static NetworkNamespace? OpenHostNamespace(string? nameOrPath)
-    {
-        if (nameOrPath is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return NetworkNamespace.Open(nameOrPath);
-        }
-        catch (Exception error) when (error is KernelException or ArgumentException)
-        {
-            throw DomainErrors.InvalidInput("--host-netns", $"--host-netns: no network namespace '{nameOrPath}' ({error.Message})");
-        }
+            StateDirectory = settings.StateDirectory,
+            HostNamespaceName = settings.HostNamespace,
+            LockHolder = "cli",
+        });
+        return new ServiceSession(engine, engine);
     }
 
     public void Dispose() => _owner.Dispose();
-
-    /// <summary>The engine and the host namespace handle the CLI opened for it, released together.</summary>
-    private sealed class Owned(IDisposable engine, IDisposable? hostNamespace) : IDisposable
-    {
-        public void Dispose()
-        {
-            engine.Dispose();
-            hostNamespace?.Dispose();
-        }
-    }
 }

@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Fireline.Cli.Configuration;
 using Fireline.Errors;
-using Fireline.Linux.Namespaces;
 using Fireline.Metrics;
 using Fireline.Service;
 using Microsoft.AspNetCore.Builder;
@@ -32,16 +31,14 @@ internal static class DaemonHost
     public static int Run(DaemonSettings settings)
     {
         StopSignals.Handle();
-        using var hostNamespace = ServiceSession.OpenHostNamespace(settings.HostNamespace);
         using var engine = FirelineEngine.Open(new EngineOptions
         {
             StateDirectory = settings.StateDirectory,
-            HostNamespace = hostNamespace,
+            HostNamespaceName = settings.HostNamespace,
             LockHolder = "daemon",
             Metrics = new FirelineMetrics(),
         });
-        using var gate = new EngineGate();
-        using var app = Build(settings, hostNamespace);
+        using var app = Build(settings, engine);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
         DaemonLog.Opened(logger, settings.StateDirectory, settings.HostNamespace ?? "the daemon's own");
         StartUp(engine, settings, logger);
@@ -54,7 +51,7 @@ internal static class DaemonHost
 
         app.UseRouting();
         app.Use(new RequestPipeline(logger, settings.Token, settings.MetricsListen?.Port).InvokeAsync);
-        Routes.Map(app, engine, engine, gate);
+        Routes.Map(app, engine);
         ThreadPool.GetMinThreads(out var workers, out var completions);
         ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), completions);
         try
@@ -91,7 +88,7 @@ internal static class DaemonHost
         return Output.ExitCodes.Success;
     }
 
-    private static WebApplication Build(DaemonSettings settings, NetworkNamespace? hostNamespace)
+    private static WebApplication Build(DaemonSettings settings, FirelineEngine engine)
     {
         // The empty builder with Kestrel's core (no HTTPS, no HTTP/3) and routing's core: the least of ASP.NET
         // Core that serves the API. Every type compiled in costs every command's start-up (NativeAOT rehydrates
@@ -132,7 +129,7 @@ internal static class DaemonHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Json);
         }
 
-        builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = UnixSocket.Binder(settings.SocketGroup, hostNamespace));
+        builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = UnixSocket.Binder(settings.SocketGroup, engine));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -6,28 +6,28 @@ using Microsoft.AspNetCore.Http;
 namespace Fireline.Cli.Daemon;
 
 /// <summary><c>/v1/host</c> and <c>/v1/reconcile</c>: the host as a whole, as <c>fireline host init|status</c> and <c>fireline reconcile</c>.</summary>
-internal sealed class HostResource(IFirelineService engine, EngineGate gate)
+internal sealed class HostResource(IFirelineService engine)
 {
     /// <summary><c>GET /v1/host</c></summary>
-    public IResult Get() => Results.Json(gate.Shared(engine.GetHostStatus), CliJson.Output.HostStatus);
+    public IResult Get() => Results.Json(engine.GetHostStatus(), CliJson.Output.HostStatus);
 
     /// <summary><c>PUT /v1/host</c>: forwarding, the default network, NAT; idempotent. An empty body takes every default.</summary>
     public async Task<IResult> Put(HttpRequest request)
     {
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.HostInitBody).ConfigureAwait(false) ?? new HostInitBody();
-        return Results.Json(gate.Exclusive(() => engine.InitHost(body.ToRequest())), CliJson.Output.HostStatus);
+        return Results.Json(engine.InitHost(body.ToRequest()), CliJson.Output.HostStatus);
     }
 
     /// <summary><c>POST /v1/reconcile</c>: what the daemon also does at start-up; prints what it did.</summary>
-    public IResult Reconcile() => Results.Json(gate.Exclusive(engine.Reconcile), CliJson.Output.ReconcileReport);
+    public IResult Reconcile() => Results.Json(engine.Reconcile(), CliJson.Output.ReconcileReport);
 
     /// <summary><c>GET /v1/doctor[?vm=ID]</c>: the troubleshooting checklist, run; 200 whether checks pass or fail.</summary>
-    public IResult Doctor(string? vm) => Results.Json(gate.Shared(() => engine.Doctor(vm)), CliJson.Output.DoctorReport);
+    public IResult Doctor(string? vm) => Results.Json(engine.Doctor(vm), CliJson.Output.DoctorReport);
 
     /// <summary><c>POST /v1/host/tune</c>: the sysctl profile as a diff; <c>apply</c> sets it. No file is written here.</summary>
     public async Task<IResult> Tune(HttpRequest request)
     {
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.TuneBody).ConfigureAwait(false) ?? new TuneBody();
-        return Results.Json(gate.Exclusive(() => engine.Tune(body.Apply ?? false, write: false)), CliJson.Output.TuneReport);
+        return Results.Json(engine.Tune(body.Apply ?? false, write: false), CliJson.Output.TuneReport);
     }
 }

@@ -8,13 +8,13 @@ using Microsoft.AspNetCore.Http;
 namespace Fireline.Cli.Daemon;
 
 /// <summary><c>/v1/networks</c>: declarative networks, as <c>fireline network apply|list|show|delete</c>.</summary>
-internal sealed class NetworkResource(IFirelineService engine, EngineGate gate)
+internal sealed class NetworkResource(FirelineEngine engine)
 {
     /// <summary><c>GET /v1/networks</c></summary>
-    public IResult List() => Results.Json(gate.Shared(engine.ListNetworks), CliJson.Output.IReadOnlyListNetworkView);
+    public IResult List() => Results.Json(engine.ListNetworks(), CliJson.Output.IReadOnlyListNetworkView);
 
     /// <summary><c>GET /v1/networks/{name}</c></summary>
-    public IResult Get(string name) => Results.Json(gate.Shared(() => engine.GetNetwork(name)), CliJson.Output.NetworkView);
+    public IResult Get(string name) => Results.Json(engine.GetNetwork(name), CliJson.Output.NetworkView);
 
     /// <summary>
     /// <c>PUT /v1/networks/{name}</c>: one network (JSON, the networks file's fields) created or updated, as an
@@ -25,31 +25,25 @@ internal sealed class NetworkResource(IFirelineService engine, EngineGate gate)
         using var body = await RequestBody.ReadDocumentAsync(request).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send the network: {subnet, policies?, ...}");
         var document = NetworkDocument.FromJson(body.RootElement, name);
-        // Parsed before the exclusive section: a big or bad document never holds up other calls.
+        // Parsed before the engine takes its turn: a big or bad document never holds up other calls.
         var file = Translated(() => NetworkFile.Parse(document));
-        return gate.Exclusive(() =>
-        {
-            var plan = Translated(() => engine.ApplyNetworks(file, dryRun: false, prune: false));
-
-            var created = plan.Changes.Any(c => c.Network == name && c.Action == "create");
-            return Results.Json(engine.GetNetwork(name), CliJson.Output.NetworkView,
-                statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
-        });
+        var (network, created) = Translated(() => engine.PutNetwork(file, name));
+        return Results.Json(network, CliJson.Output.NetworkView, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     /// <summary><c>DELETE /v1/networks/{name}</c>: refused while VMs use the network.</summary>
-    public IResult Delete(string name) => Results.Json(gate.Exclusive(() => engine.DeleteNetwork(name)), CliJson.Output.NetworkView);
+    public IResult Delete(string name) => Results.Json(engine.DeleteNetwork(name), CliJson.Output.NetworkView);
 
     /// <summary>
     /// <c>POST /v1/networks:apply</c>: a whole networks file, optionally as a dry run or pruning the networks it does
-    /// not name. Parsed before the exclusive section, like a PUT's.
+    /// not name. Parsed before the engine takes its turn, like a PUT's.
     /// </summary>
     public async Task<IResult> Apply(HttpRequest request)
     {
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.NetworkApplyBody, RequestBody.DocumentLimit).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {document, dryRun?, prune?}");
         var file = NetworkFile.Parse(body.Document!);
-        return Results.Json(gate.Exclusive(() => engine.ApplyNetworks(file, body.DryRun ?? false, body.Prune ?? false)), CliJson.Output.NetworkPlan);
+        return Results.Json(engine.ApplyNetworks(file, body.DryRun ?? false, body.Prune ?? false), CliJson.Output.NetworkPlan);
     }
 
     /// <summary>Errors about the one-network file a PUT becomes, in the body's terms.</summary>

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Fireline.Cli.Api;
 using Fireline.Errors;
-using Fireline.Linux;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
@@ -14,7 +13,7 @@ namespace Fireline.Cli.Daemon;
 /// <summary>
 /// Wraps every request, after routing: the bearer token on the TCP listener, the log scope (operation and VM id),
 /// and the one place where errors become problem JSON (<see cref="ProblemMapping"/>): a domain error with its
-/// code, a kernel error as the CLI reports it, an unknown route or method, and anything unexpected as a bare
+/// code (the engine lets no kernel error out), an unknown route or method, and anything unexpected as a bare
 /// 500 whose details go to the log only, never to the client.
 /// </summary>
 internal sealed class RequestPipeline(ILogger logger, byte[]? token, int? metricsPort)
@@ -71,10 +70,6 @@ internal sealed class RequestPipeline(ILogger logger, byte[]? token, int? metric
             catch (FirelineException error)
             {
                 await Refuse(http, error).ConfigureAwait(false);
-            }
-            catch (KernelException error)
-            {
-                await Refuse(http, CommandRunner.FromKernel(error)).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not OperationCanceledException && !http.Response.HasStarted)
             {

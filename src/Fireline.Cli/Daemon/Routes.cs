@@ -1,5 +1,4 @@
 using Fireline.Cli.Api;
-using Fireline.Metrics;
 using Fireline.Service;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,11 +12,11 @@ namespace Fireline.Cli.Daemon;
 /// </summary>
 internal static class Routes
 {
-    public static void Map(IEndpointRouteBuilder app, IFirelineService engine, IMetricsEndpoint metrics, EngineGate gate)
+    public static void Map(IEndpointRouteBuilder app, FirelineEngine engine)
     {
-        var vms = new VmResource(engine, gate);
-        var networks = new NetworkResource(engine, gate);
-        var host = new HostResource(engine, gate);
+        var vms = new VmResource(engine);
+        var networks = new NetworkResource(engine);
+        var host = new HostResource(engine);
 
         app.MapPut("/v1/vms/{id}", (string id, HttpRequest request) => vms.Put(id, request)).WithName("vm.create");
         app.MapGet("/v1/vms", () => vms.List()).WithName("vm.list");
@@ -40,7 +39,7 @@ internal static class Routes
         app.MapGet("/v1/vms/{id}/stats", (string id) => vms.Stats(id)).WithName("vm.stats");
         app.MapGet(ApiPaths.Stats, () => vms.AllStats()).WithName("stats");
         app.MapGet(ApiPaths.Doctor, (string? vm) => host.Doctor(vm)).WithName("doctor");
-        app.MapGet(ApiPaths.Metrics, () => Results.Text(gate.Shared(metrics.RenderPrometheusText), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapGet(ApiPaths.Metrics, () => Results.Text(engine.RenderPrometheusText(), "text/plain; version=0.0.4; charset=utf-8"))
             .WithName("metrics");
 
         app.MapGet("/healthz", () => SystemResource.Health()).WithName("health");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Fireline.Errors;
 using Fireline.Linux;
-using Fireline.Linux.Namespaces;
+using Fireline.Service;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace Fireline.Cli.Daemon;
@@ -18,14 +18,12 @@ internal static class UnixSocket
 
     /// <summary>
     /// Kestrel's <see cref="SocketTransportOptions.CreateBoundListenSocket"/>: Unix sockets here; TCP as Kestrel does
-    /// it, but inside the host namespace (<c>--host-netns</c>) when there is one: that is where the daemon's network
-    /// lives, and a socket stays in the namespace it was made in whichever thread uses it.
+    /// it, but inside the engine's host namespace (<c>--host-netns</c>): that is where the daemon's network lives.
     /// </summary>
-    public static Func<EndPoint, Socket> Binder(uint? group, NetworkNamespace? hostNamespace) => endpoint => endpoint switch
+    public static Func<EndPoint, Socket> Binder(uint? group, FirelineEngine engine) => endpoint => endpoint switch
     {
         UnixDomainSocketEndPoint unix => Bind(unix, group),
-        _ when hostNamespace is not null => hostNamespace.Run(() => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint)),
-        _ => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint),
+        _ => engine.InHostNamespace(() => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint)),
     };
 
     /// <summary>Removes the socket file once the daemon has stopped listening: clients then see "no such socket".</summary>
@@ -49,7 +47,14 @@ internal static class UnixSocket
             File.SetUnixFileMode(path, Mode);
             if (group is { } gid)
             {
-                FileOwnership.SetGroup(path, gid);
+                try
+                {
+                    FileOwnership.SetGroup(path, gid);
+                }
+                catch (KernelException error)
+                {
+                    throw DomainErrors.KernelCallFailed(error);
+                }
             }
 
             return socket;

@@ -7,24 +7,24 @@ using Microsoft.AspNetCore.Http;
 namespace Fireline.Cli.Daemon;
 
 /// <summary><c>/v1/vms</c>: VM networks, as <c>fireline vm create|delete|show|list|limit|forward</c>.</summary>
-internal sealed class VmResource(IFirelineService engine, EngineGate gate)
+internal sealed class VmResource(IFirelineService engine)
 {
     /// <summary><c>PUT /v1/vms/{id}</c>: create, idempotent for the same id and body; a conflict otherwise.</summary>
     public async Task<IResult> Put(string id, HttpRequest request)
     {
         VmId.Parse(id);
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.VmPutBody).ConfigureAwait(false) ?? new VmPutBody();
-        return Results.Json(gate.Shared(() => engine.CreateVm(body.ToRequest(id))), CliJson.Output.VmRecord);
+        return Results.Json(engine.CreateVm(body.ToRequest(id)), CliJson.Output.VmRecord);
     }
 
     /// <summary><c>GET /v1/vms</c></summary>
-    public IResult List() => Results.Json(gate.Shared(engine.ListVms), CliJson.Output.IReadOnlyListVmRecord);
+    public IResult List() => Results.Json(engine.ListVms(), CliJson.Output.IReadOnlyListVmRecord);
 
     /// <summary><c>GET /v1/vms/{id}</c></summary>
-    public IResult Get(string id) => Results.Json(gate.Shared(() => engine.GetVm(id)), CliJson.Output.VmRecord);
+    public IResult Get(string id) => Results.Json(engine.GetVm(id), CliJson.Output.VmRecord);
 
     /// <summary><c>DELETE /v1/vms/{id}</c>: succeeds when the VM is already gone (<c>deleted: false</c>).</summary>
-    public IResult Delete(string id) => Results.Json(gate.Shared(() => engine.DeleteVm(id)), CliJson.Output.VmDeleteResult);
+    public IResult Delete(string id) => Results.Json(engine.DeleteVm(id), CliJson.Output.VmDeleteResult);
 
     /// <summary><c>PATCH /v1/vms/{id}/rate-limits</c>: replaces the VM's limits; <c>{}</c> removes them all.</summary>
     public async Task<IResult> PatchRateLimits(string id, HttpRequest request)
@@ -32,7 +32,7 @@ internal sealed class VmResource(IFirelineService engine, EngineGate gate)
         VmId.Parse(id);
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.RateLimitsBody).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send the new limits {rx?, tx?}, or {} to remove them all");
-        return Results.Json(gate.Shared(() => engine.SetRateLimits(id, body.ToRateLimits())), CliJson.Output.VmRecord);
+        return Results.Json(engine.SetRateLimits(id, body.ToRateLimits()), CliJson.Output.VmRecord);
     }
 
     /// <summary><c>POST /v1/vms/{id}/forwards</c>: a host port forwarded to a VM port; the same forward again changes nothing.</summary>
@@ -41,13 +41,13 @@ internal sealed class VmResource(IFirelineService engine, EngineGate gate)
         VmId.Parse(id);
         var body = await RequestBody.ReadAsync(request, ApiJson.Default.ForwardBody).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {hostPort, vmPort, protocol?}");
-        return Results.Json(gate.Shared(() => engine.ForwardPort(id, body.Protocol ?? ForwardBody.DefaultProtocol, body.HostPort!.Value, body.VmPort!.Value, body.AllowPrivilegedPort ?? false)),
+        return Results.Json(engine.ForwardPort(id, body.Protocol ?? ForwardBody.DefaultProtocol, body.HostPort!.Value, body.VmPort!.Value, body.AllowPrivilegedPort ?? false),
             CliJson.Output.PortForward);
     }
 
     /// <summary><c>GET /v1/vms/{id}/stats</c>: the VM's TAP counters, from the guest's point of view.</summary>
-    public IResult Stats(string id) => Results.Json(gate.Shared(() => engine.GetStats(id)), CliJson.Output.VmStats);
+    public IResult Stats(string id) => Results.Json(engine.GetStats(id), CliJson.Output.VmStats);
 
     /// <summary><c>GET /v1/stats</c>: every VM's counters.</summary>
-    public IResult AllStats() => Results.Json(gate.Shared(engine.ListStats), CliJson.Output.IReadOnlyListVmStats);
+    public IResult AllStats() => Results.Json(engine.ListStats(), CliJson.Output.IReadOnlyListVmStats);
 }

@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using Fireline.Cli.Output;
 using Fireline.Errors;
 using Fireline.Host;
-using Fireline.Linux;
 using Fireline.Service;
 using Fireline.Vms;
 
@@ -43,10 +42,6 @@ internal static class DemoCommand
             catch (FirelineException failure)
             {
                 return printer.Fail(failure);
-            }
-            catch (KernelException failure)
-            {
-                return printer.Fail(DomainErrors.Kernel("demo", failure));
             }
         });
         return command;

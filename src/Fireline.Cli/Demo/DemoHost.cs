@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Fireline.Errors;
+using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Rtnetlink;
 
@@ -10,7 +12,8 @@ namespace Fireline.Cli.Demo;
 /// <summary>
 /// The demo's private test host: a "host" namespace Fireline runs against, with an uplink veth to an "outside"
 /// namespace that plays the internet (and runs a small server that answers with the address it sees). Built
-/// and removed with Fireline's own kernel layer; the machine's own network is never touched.
+/// and removed with Fireline's own kernel layer, whose failures it reports as the demo's (<c>kernel-error</c>), as
+/// the engine does its own; the machine's own network is never touched.
 /// </summary>
 internal sealed class DemoHost : IDisposable
 {
@@ -44,9 +47,14 @@ internal sealed class DemoHost : IDisposable
 
             StartServer();
         }
-        catch
+        catch (Exception error)
         {
             Dispose();
+            if (error is KernelException failure)
+            {
+                throw Failed(failure);
+            }
+
             throw;
         }
     }
@@ -60,14 +68,18 @@ internal sealed class DemoHost : IDisposable
     /// <summary>Tries a TCP connection from the outside to the host's uplink address (a port forward).</summary>
     public bool OutsideConnects(int port)
     {
-        using var socket = Outside.Run(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         try
         {
+            using var socket = Outside.Run(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
             return socket.ConnectAsync(HostAddress, port).Wait(TimeSpan.FromSeconds(3));
         }
         catch (AggregateException)
         {
             return false; // refused or reset: not reached
+        }
+        catch (KernelException failure)
+        {
+            throw Failed(failure);
         }
     }
 
@@ -102,12 +114,21 @@ internal sealed class DemoHost : IDisposable
         _server?.Dispose();
         Host?.Dispose();
         Outside?.Dispose();
-        foreach (var name in new[] { Prefix + "-host", Prefix + "-out" })
+        try
         {
-            if (NetworkNamespace.Exists(name))
+            foreach (var name in new[] { Prefix + "-host", Prefix + "-out" })
             {
-                NetworkNamespace.Delete(name);
+                if (NetworkNamespace.Exists(name))
+                {
+                    NetworkNamespace.Delete(name);
+                }
             }
         }
+        catch (KernelException failure)
+        {
+            throw Failed(failure);
+        }
     }
+
+    private static FirelineException Failed(KernelException failure) => DomainErrors.Kernel("demo", failure);
 }

@@ -22,16 +22,20 @@ internal sealed class Printer(OutputFormat format, TextWriter output, TextWriter
         }
     }
 
-    /// <summary>Prints an error and returns the exit code: 2 for bad input, 1 for everything else.</summary>
+    /// <summary>
+    /// Prints an error and returns the exit code: 2 for bad input, 1 for everything else. The message names fields as
+    /// the CLI's flags; <c>field</c> stays the field's name.
+    /// </summary>
     public int Fail(FirelineException failure)
     {
+        var message = FlagNames.Spell(failure.Message);
         if (Format == OutputFormat.Json)
         {
-            error.WriteLine(JsonSerializer.Serialize(new ErrorDocument(new ErrorBody(failure.Code, failure.Message, failure.Field)), CliJson.Output.ErrorDocument));
+            error.WriteLine(JsonSerializer.Serialize(new ErrorDocument(new ErrorBody(failure.Code, message, failure.Field)), CliJson.Output.ErrorDocument));
         }
         else
         {
-            error.WriteLine($"fireline: {failure.Message}");
+            error.WriteLine($"fireline: {message}");
         }
 
         return failure.Kind == ErrorKind.InvalidInput ? ExitCodes.BadInput : ExitCodes.Failure;

@@ -7,6 +7,9 @@ public static class DomainErrors
 {
     public const string BridgeInUseCode = "bridge-in-use";
 
+    /// <summary>The engine's option naming the host namespace (the CLI's and the daemon's <c>--host-netns</c>).</summary>
+    public const string HostNamespaceField = "hostNamespace";
+
     public static FirelineException InvalidInput(string field, string message)
         => new(ErrorKind.InvalidInput, "invalid-argument", message) { Field = field };
 
@@ -18,6 +21,10 @@ public static class DomainErrors
 
     public static FirelineException NetworkNotFound(string network)
         => new(ErrorKind.NotFound, "network-not-found", $"no network {UserText.Quote(network)} (run 'fireline host init' or 'fireline network apply' first)") { Field = "network" };
+
+    /// <summary>The host namespace the engine was told to use cannot be opened.</summary>
+    public static FirelineException NoHostNamespace(string nameOrPath, string why)
+        => InvalidInput(HostNamespaceField, $"{FieldReference.Of(HostNamespaceField)}: no network namespace {UserText.Quote(nameOrPath)} ({why})");
 
     public static FirelineException HostNotInitialized()
         => new(ErrorKind.Unavailable, "host-not-initialized", "the host is not initialized: run 'fireline host init' first");
@@ -42,7 +49,7 @@ public static class DomainErrors
     public static FirelineException FirewallInUse(string table, string whose)
         => new(ErrorKind.Conflict, "firewall-in-use",
             $"nftables table {table} in the host namespace belongs to {whose}; one Fireline instance per host namespace " +
-            "(use another --host-netns, or the state directory that made it)");
+            $"(use another {FieldReference.Of(HostNamespaceField)}, or the state directory that made it)");
 
     public static FirelineException SubnetExhausted(string network, string subnet, long size)
         => new(ErrorKind.Exhausted, "subnet-exhausted", $"network '{network}' ({subnet}) has no free address: all {size} VM addresses are leased");
@@ -64,6 +71,12 @@ public static class DomainErrors
     /// <summary>A native library Fireline needs cannot be loaded (see <see cref="Errors.MissingLibrary"/>).</summary>
     public static FirelineException MissingLibrary(string library, string remedy, Exception cause)
         => new(ErrorKind.Unavailable, "missing-library", $"cannot load {library}: {remedy}", cause);
+
+    /// <summary>
+    /// A kernel failure no domain operation put in its own words, as the engine reports it to every caller (the CLI,
+    /// and the daemon's API the same, so the CLI prints the same through <c>--socket</c>).
+    /// </summary>
+    public static FirelineException KernelCallFailed(KernelException error) => Kernel("kernel call failed", error);
 
     /// <summary>A kernel failure during a domain operation, with the kernel's errno and words kept.</summary>
     public static FirelineException Kernel(string what, KernelException error)

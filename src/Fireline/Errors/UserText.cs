@@ -36,6 +36,7 @@ public static class UserText
                 '\0' => "\\0",
                 '\\' => "\\\\",
                 '\'' => "\\'",
+                '`' => "\\u0060", // backquotes mark a field a message names (FieldReference): never in a caller's text
                 _ when c is >= ' ' and <= '~' => c.ToString(),
                 _ => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
             });

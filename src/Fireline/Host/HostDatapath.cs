@@ -82,7 +82,7 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
 
     /// <summary>The interface of the host namespace's IPv4 default route: where NAT goes out when no uplink is named.</summary>
     public string DetectUplink()
-        => TryDetectUplink() ?? throw DomainErrors.InvalidInput("uplink", "no IPv4 default route in the host namespace to find the uplink by; name it with --uplink");
+        => TryDetectUplink() ?? throw DomainErrors.InvalidInput("uplink", $"no IPv4 default route in the host namespace to find the uplink by; name it with {FieldReference.Of("uplink")}");
 
     /// <summary>The default route's interface, or null when the host namespace has no IPv4 default route.</summary>
     public string? TryDetectUplink()

@@ -17,9 +17,12 @@ public sealed class HostKernel : IDisposable
     private readonly ConnectionPool<Rtnl> _rtnl;
     private readonly ConnectionPool<NfTables> _nft;
 
-    public HostKernel(NetworkNamespace? hostNamespace, string netnsDirectory)
+    /// <param name="hostNamespace">The host namespace; null: the process's own (opened here, closed by Dispose).</param>
+    /// <param name="netnsDirectory">Where VM namespaces are mounted.</param>
+    /// <param name="ownsNamespace">Dispose closes <paramref name="hostNamespace"/> too.</param>
+    public HostKernel(NetworkNamespace? hostNamespace, string netnsDirectory, bool ownsNamespace = false)
     {
-        _ownsNamespace = hostNamespace is null;
+        _ownsNamespace = ownsNamespace || hostNamespace is null;
         Namespace = hostNamespace ?? NetworkNamespace.Current();
         NetnsDirectory = netnsDirectory;
         _rtnl = new ConnectionPool<Rtnl>(() => Linux.Rtnetlink.Rtnl.Open(Namespace));

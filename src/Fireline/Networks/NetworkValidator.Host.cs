@@ -59,7 +59,7 @@ public sealed partial class NetworkValidator
         CheckClashes(wanted, staying, field);
         foreach (var name in pruned.Where(n => leased.GetValueOrDefault(n) > 0))
         {
-            throw DomainErrors.Conflict($"--prune would delete network '{name}', which {leased[name]} VM(s) use; delete them first", "network");
+            throw DomainErrors.Conflict($"{FieldReference.Of("prune")} would delete network '{name}', which {leased[name]} VM(s) use; delete them first", "network");
         }
     }
 

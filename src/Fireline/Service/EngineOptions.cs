@@ -1,3 +1,4 @@
+using Fireline.Errors;
 using Fireline.Linux.Namespaces;
 using Fireline.Metrics;
 using Fireline.Tuning;
@@ -9,7 +10,13 @@ public sealed record EngineOptions
 {
     public required string StateDirectory { get; init; }
 
-    /// <summary>The host namespace; null: the process's own. The engine does not dispose it.</summary>
+    /// <summary>
+    /// The host namespace by name (under /var/run/netns) or path, opened and closed by the engine; null, with no
+    /// <see cref="HostNamespace"/>: the process's own. A wrong one is bad input (<see cref="DomainErrors.NoHostNamespace"/>).
+    /// </summary>
+    public string? HostNamespaceName { get; init; }
+
+    /// <summary>The host namespace, already open (a test's or the demo's own host); the engine does not dispose it.</summary>
     public NetworkNamespace? HostNamespace { get; init; }
 
     /// <summary>Where VM namespaces are mounted (machine-wide, what the jailer's --netns takes).</summary>

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using Fireline.Addressing;
+using Fireline.Concurrency;
 using Fireline.Doctor;
 using Fireline.Errors;
 using Fireline.Firewall;
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Kernel;
+using Fireline.Linux;
+using Fireline.Linux.Namespaces;
 using Fireline.Metrics;
 using Fireline.Networks;
 using Fireline.Ownership;
@@ -19,14 +22,18 @@ using Fireline.Vms;
 namespace Fireline.Service;
 
 /// <summary>
-/// Fireline in-process: owns the state directory (its lock and database) and the host namespace's
-/// connections, and wires the domain's parts together. The CLI uses it directly; the daemon serves it.
+/// Fireline in-process: owns the state directory (its lock and database), the host namespace and its
+/// connections, and wires the domain's parts together. The CLI and the demo use it directly; the daemon serves
+/// it. It is the boundary every host goes through, so each gets the same from it: operations ordered among
+/// threads (<see cref="EngineGate"/>), and domain errors only, a kernel failure as <c>kernel-error</c>.
 /// </summary>
 public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDisposable
 {
     private readonly StateDirectoryLock _lock;
     private readonly IStateStore _store;
     private readonly HostKernel _kernel;
+    private readonly bool _hostNamed;
+    private readonly EngineGate _gate = new();
     private readonly HostSetup _host;
     private readonly VmNetworks _vms;
     private readonly Reconciler _reconciler;
@@ -43,6 +50,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _lock = stateLock;
         _store = store;
         _kernel = kernel;
+        _hostNamed = options.HostNamespace is not null || options.HostNamespaceName is not null;
         _observer = options.Metrics;
         _metrics = new Lazy<FirelineMetrics>(() => options.Metrics ?? new FirelineMetrics());
         var pools = new NetworkPools(store);
@@ -63,86 +71,141 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     }
 
     /// <summary>
-    /// Takes the state directory's lock and opens the state; throws a domain error when another process holds it, or
-    /// when a native library it needs is missing (<c>missing-library</c>).
+    /// Opens the host namespace (<see cref="EngineOptions.HostNamespaceName"/>), takes the state directory's lock and
+    /// opens the state; throws a domain error when the namespace does not exist, when another process holds the
+    /// state, or when a native library it needs is missing (<c>missing-library</c>).
     /// </summary>
     public static FirelineEngine Open(EngineOptions options)
     {
-        var stateLock = StateDirectoryLock.Acquire(options.StateDirectory, options.LockHolder, options.LockHolder == "cli" ? options.LockWait : TimeSpan.Zero);
+        // The namespace first: a wrong name is bad input, told before waiting for another process's lock.
+        var named = OpenHostNamespace(options.HostNamespaceName);
+        StateDirectoryLock? stateLock = null;
         SqliteStateStore? store = null;
+        HostKernel? kernel = null;
         try
         {
+            stateLock = StateDirectoryLock.Acquire(options.StateDirectory, options.LockHolder, options.LockHolder == "cli" ? options.LockWait : TimeSpan.Zero);
             store = new SqliteStateStore(Path.Combine(options.StateDirectory, "fireline.db"));
-            return new FirelineEngine(stateLock, store, new HostKernel(options.HostNamespace, options.NetnsDirectory), options);
+            kernel = new HostKernel(named ?? options.HostNamespace, options.NetnsDirectory, ownsNamespace: named is not null);
+            named = null; // the kernel's now
+            return new FirelineEngine(stateLock, store, kernel, options);
         }
         catch (Exception error)
         {
+            named?.Dispose();
+            kernel?.Dispose();
             store?.Dispose();
-            stateLock.Dispose();
+            stateLock?.Dispose();
             // The store is where a native library is first loaded (SQLite's); the kernel boundary needs only libc.
             if (MissingLibrary.Explain(error) is { } missing)
             {
                 throw missing;
             }
 
+            if (error is KernelException failure)
+            {
+                throw DomainErrors.KernelCallFailed(failure);
+            }
+
             throw;
         }
     }
 
-    public HostStatus InitHost(HostInitRequest request) => _host.Init(request);
+    public HostStatus InitHost(HostInitRequest request) => Exclusive(() => _host.Init(request));
 
-    public HostStatus GetHostStatus() => _host.Status();
+    public HostStatus GetHostStatus() => Shared(_host.Status);
 
-    public VmRecord CreateVm(VmCreateRequest request) => Observe("create", () => _vms.Create(request));
+    public VmRecord CreateVm(VmCreateRequest request) => Shared(() => _vms.Create(request), "create");
 
-    public VmDeleteResult DeleteVm(string vmId) => Observe("delete", () => _vms.Delete(vmId));
+    public VmDeleteResult DeleteVm(string vmId) => Shared(() => _vms.Delete(vmId), "delete");
 
-    public VmRecord GetVm(string vmId) => _vms.Get(vmId);
+    public VmRecord GetVm(string vmId) => Shared(() => _vms.Get(vmId));
 
-    public IReadOnlyList<VmRecord> ListVms() => _vms.List();
+    public IReadOnlyList<VmRecord> ListVms() => Shared(_vms.List);
 
-    public VmRecord SetRateLimits(string vmId, RateLimits? limits) => _vms.SetLimits(vmId, limits);
+    public VmRecord SetRateLimits(string vmId, RateLimits? limits) => Shared(() => _vms.SetLimits(vmId, limits));
 
     public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
-        => _vms.Forward(vmId, protocol, hostPort, vmPort, allowPrivilegedPort);
+        => Shared(() => _vms.Forward(vmId, protocol, hostPort, vmPort, allowPrivilegedPort));
 
-    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => _networks.Apply(file, dryRun, prune);
+    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => Exclusive(() => _networks.Apply(file, dryRun, prune));
 
+    /// <summary>The text is parsed before the operation waits its turn: a big or bad file never holds up other calls.</summary>
     public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => ApplyNetworks(NetworkFile.Parse(yaml), dryRun, prune);
 
-    public IReadOnlyList<NetworkView> ListNetworks() => _networks.List();
+    /// <summary>
+    /// One network created or updated (an apply of a file naming only it: the others stay as they are), and the
+    /// network as it then is, in one turn; <c>created</c> when it is new.
+    /// </summary>
+    public (NetworkView Network, bool Created) PutNetwork(NetworkFile file, string name) => Exclusive(() =>
+    {
+        var plan = _networks.Apply(file, dryRun: false, prune: false);
+        return (_networks.Show(name), plan.Changes.Any(c => c.Network == name && c.Action == "create"));
+    });
 
-    public NetworkView GetNetwork(string name) => _networks.Show(name);
+    public IReadOnlyList<NetworkView> ListNetworks() => Shared(_networks.List);
 
-    public NetworkView DeleteNetwork(string name) => _networks.Delete(name);
+    public NetworkView GetNetwork(string name) => Shared(() => _networks.Show(name));
 
-    public ReconcileReport Reconcile()
+    public NetworkView DeleteNetwork(string name) => Exclusive(() => _networks.Delete(name));
+
+    public ReconcileReport Reconcile() => Exclusive(() =>
     {
         var report = Observe("reconcile", _reconciler.Run);
         _observer?.Reconciled(report);
         return report;
-    }
+    });
 
-    public VmStats GetStats(string vmId)
+    public VmStats GetStats(string vmId) => Shared(() =>
     {
         var id = VmId.Parse(vmId);
         var vm = _store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
         return _statistics.Read(vm);
-    }
+    });
 
-    public IReadOnlyList<VmStats> ListStats() => _statistics.ReadAll(_store.ListVms());
+    public IReadOnlyList<VmStats> ListStats() => Shared(ReadAllStats);
 
-    public DoctorReport Doctor(string? vmId) => _checkup.Run(vmId);
+    public DoctorReport Doctor(string? vmId) => Shared(() => _checkup.Run(vmId));
 
-    public TuneReport Tune(bool apply, bool write) => _tuner.Tune(apply, write);
+    public TuneReport Tune(bool apply, bool write) => Exclusive(() => _tuner.Tune(apply, write));
 
     /// <summary>Per-VM counters and capacity read now, with the operation metrics recorded so far (<see cref="EngineOptions.Metrics"/>).</summary>
-    public string RenderPrometheusText() => _metrics.Value.Render(() => (ListStats(), _capacity.Read()));
+    public string RenderPrometheusText() => Shared(() => _metrics.Value.Render(() => (ReadAllStats(), _capacity.Read())));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (opening a listening socket) inside the host namespace, where a socket then stays
+    /// whichever thread uses it; in the process's own namespace when none was named.
+    /// </summary>
+    public T InHostNamespace<T>(Func<T> work) => _hostNamed ? Translated(() => _kernel.Namespace.Run(work)) : work();
+
+    private IReadOnlyList<VmStats> ReadAllStats() => _statistics.ReadAll(_store.ListVms());
+
+    /// <summary>An operation that runs beside other VM operations (see <see cref="EngineGate"/>), observed when it is named.</summary>
+    private T Shared<T>(Func<T> work, string? observed = null) => _gate.Shared(() => Observe(observed, () => Translated(work)));
+
+    /// <summary>An operation that changes the host as a whole: it runs alone.</summary>
+    private T Exclusive<T>(Func<T> work) => _gate.Exclusive(() => Translated(work));
+
+    /// <summary>
+    /// No kernel error leaves the engine: one the domain did not already put in its own words becomes
+    /// <c>kernel-error</c> here, keeping the kernel's (errno, operation, extended ack).
+    /// </summary>
+    private static T Translated<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (KernelException error)
+        {
+            throw DomainErrors.KernelCallFailed(error);
+        }
+    }
 
     /// <summary>Times an operation for the observer, when there is one; failures count by their domain error code.</summary>
-    private T Observe<T>(string operation, Func<T> work)
+    private T Observe<T>(string? operation, Func<T> work)
     {
-        if (_observer is null)
+        if (_observer is null || operation is null)
         {
             return work();
         }
@@ -156,14 +219,26 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         }
         catch (Exception error)
         {
-            var code = error switch
-            {
-                FirelineException failure => failure.Code,
-                Linux.KernelException => "kernel-error",
-                _ => "internal-error",
-            };
-            _observer.Completed(operation, Stopwatch.GetElapsedTime(started), code);
+            _observer.Completed(operation, Stopwatch.GetElapsedTime(started), (error as FirelineException)?.Code ?? "internal-error");
             throw;
+        }
+    }
+
+    /// <summary>Opens the named host namespace; null when none is named.</summary>
+    private static NetworkNamespace? OpenHostNamespace(string? nameOrPath)
+    {
+        if (nameOrPath is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return NetworkNamespace.Open(nameOrPath);
+        }
+        catch (Exception error) when (error is KernelException or ArgumentException)
+        {
+            throw DomainErrors.NoHostNamespace(nameOrPath, error.Message);
         }
     }
 
@@ -172,5 +247,6 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _kernel.Dispose();
         _store.Dispose();
         _lock.Dispose();
+        _gate.Dispose();
     }
 }

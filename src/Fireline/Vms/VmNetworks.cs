@@ -39,7 +39,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         CheckLimitsFit(network.Spec, options.RateLimits);
         if (options.Ipv6 && network.Spec.Ipv6 is null)
         {
-            throw DomainErrors.InvalidInput("ipv6", $"network '{networkName}' has no IPv6 prefix; give it one (network apply: 'ipv6: fd00:1::/64', or host init --ipv6-prefix)");
+            throw DomainErrors.InvalidInput("ipv6", $"network '{networkName}' has no IPv6 prefix; give it one (network apply: 'ipv6: fd00:1::/64', or {FieldReference.Of("ipv6Prefix")} at host init)");
         }
 
         var existing = store.GetVm(id.Value);
@@ -170,14 +170,14 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         var id = VmId.Parse(vmId);
         if (protocol is not ("tcp" or "udp"))
         {
-            throw DomainErrors.InvalidInput("proto", $"--proto must be tcp or udp, not '{protocol}'");
+            throw DomainErrors.InvalidInput("proto", $"{FieldReference.Of("proto")} must be tcp or udp, not {UserText.Quote(protocol)}");
         }
 
         foreach (var (field, port) in new[] { ("hostPort", hostPort), ("vmPort", vmPort) })
         {
             if (port is < 1 or > 65535)
             {
-                throw DomainErrors.InvalidInput(field, $"{field} {port} is out of range (1-65535)");
+                throw DomainErrors.InvalidInput(field, $"{FieldReference.Of(field)} {port} is out of range (1-65535)");
             }
         }
 
@@ -185,12 +185,12 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         {
             throw DomainErrors.InvalidInput("hostPort",
                 $"host port {hostPort} is below {FirstUnprivilegedPort}, where the host's own services live; " +
-                "to forward it anyway pass --allow-privileged-port (API: allowPrivilegedPort: true)");
+                $"to forward it anyway ask for it with {FieldReference.Of("allowPrivilegedPort")}");
         }
 
         if (store.GetHost() is { Uplink: null })
         {
-            throw DomainErrors.Unsupported("port forwards arrive on the uplink, and this host has none: fireline host init --uplink IF", "hostPort");
+            throw DomainErrors.Unsupported($"port forwards arrive on the uplink, and this host has none: name one with {FieldReference.Of("uplink")} at host init", "hostPort");
         }
 
         using var held = _locks.Acquire(id.Value);
@@ -235,7 +235,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         {
             throw DomainErrors.Conflict(
                 $"host {protocol} port {hostPort} is in use in the host namespace ({taken} is bound there, uid {taken.Uid}): " +
-                "a forward would take it from that service; choose another --host-port", "hostPort");
+                $"a forward would take it from that service; choose another {FieldReference.Of("hostPort")}", "hostPort");
         }
     }
 

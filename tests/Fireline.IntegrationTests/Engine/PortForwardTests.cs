@@ -74,7 +74,7 @@ public sealed class PortForwardTests : IDisposable
         var error = Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, "tcp", 22, 22));
 
         Assert.Equal(("invalid-argument", "hostPort"), (error.Code, error.Field));
-        Assert.Contains("--allow-privileged-port", error.Message, StringComparison.Ordinal);
+        Assert.Contains("`allowPrivilegedPort`", error.Message, StringComparison.Ordinal);
         Assert.Equal(ruleset, Ruleset());
         Assert.Equal(80, _env.Engine.ForwardPort(_vm, "tcp", 80, 80, allowPrivilegedPort: true).HostPort);
         var service = Probes.Listen(_env.Host.HostNamespaceName, 443);
@@ -98,6 +98,7 @@ public sealed class PortForwardTests : IDisposable
         var cli = daemon.Cli("-o", "json", "vm", "forward", _vm, "--host-port", "81", "--vm-port", "80");
         Assert.Equal(2, cli.ExitCode);
         Assert.Equal("hostPort", JsonDocument.Parse(cli.StandardError).RootElement.GetProperty("error").GetProperty("field").GetString());
+        Assert.Contains("--allow-privileged-port", JsonDocument.Parse(cli.StandardError).RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, daemon.Cli("vm", "forward", _vm, "--host-port", "81", "--vm-port", "80", "--allow-privileged-port").ExitCode);
 
         var refused = daemon.Send("POST", path, """{"hostPort":82,"vmPort":80}""");
