@@ -62,6 +62,14 @@ internal static class DaemonHost
         {
             throw DomainErrors.Unsupported($"cannot listen: {error.Message}", "--listen");
         }
+        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A SIGTERM while the web host starts: its systemd lifetime handles the signal from then on and stops
+            // the start with this exception. A stop that was asked for, not a failure (it exited 1 under load).
+            UnixSocket.Remove(settings.Socket);
+            DaemonLog.Stopped(logger);
+            return Output.ExitCodes.Success;
+        }
 
         try
         {
