@@ -19,10 +19,10 @@ public sealed record VmFirewallEntry(string HostVeth, MacAddress Mac, IPAddress 
     public static VmFirewallEntry For(VmState vm, NetworkSpec network)
     {
         var mac = VmAddressing.GuestMac(vm.Address);
-        return new VmFirewallEntry(VmAddressing.HostVeth(vm.Address), mac, IPAddress.Parse(Ipv4Network.Format(vm.Address)))
+        return new VmFirewallEntry(VmAddressing.HostVeth(vm.Address), mac, Ipv4Network.ToAddress(vm.Address))
         {
             Ipv6 = vm.Options.Ipv6 && network.Ipv6 is { } prefix
-                ? [Ipv6Prefix.Parse(prefix).VmAddress(vm.Address), Ipv6Prefix.LinkLocal(mac)]
+                ? [prefix.VmAddress(vm.Address), Ipv6Prefix.LinkLocal(mac)]
                 : [],
         };
     }

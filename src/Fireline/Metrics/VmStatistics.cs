@@ -21,7 +21,7 @@ public sealed class VmStatistics(HostKernel kernel)
     /// <summary>The VM's counters; a missing namespace or TAP is a kernel error naming it (run reconcile).</summary>
     public VmStats Read(VmState vm)
     {
-        var ns = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
+        var ns = VmAddressing.NamespaceName(vm.VmId);
         try
         {
             using var handle = NetworkNamespace.Open(ns, kernel.NetnsDirectory);
@@ -52,7 +52,7 @@ public sealed class VmStatistics(HostKernel kernel)
                 {
                     try
                     {
-                        open.Add((vm, NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory)));
+                        open.Add((vm, NetworkNamespace.Open(VmAddressing.NamespaceName(vm.VmId), kernel.NetnsDirectory)));
                     }
                     catch (NamespaceNotFoundException)
                     {
@@ -94,7 +94,7 @@ public sealed class VmStatistics(HostKernel kernel)
     /// <summary>The TAP's counters turned to the guest's point of view (see <see cref="VmStats"/>).</summary>
     private static VmStats From(VmState vm, LinkStatistics tap) => new()
     {
-        VmId = vm.VmId,
+        VmId = vm.VmId.Value,
         Network = vm.Network,
         RxBytes = tap.TxBytes,
         TxBytes = tap.RxBytes,

@@ -75,7 +75,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
     /// the record goes. A VF already gone (its namespace was deleted: a real VF then returns to the machine's
     /// namespace by itself) only loses its record. Returns what was done, or null when the VM had no VF.
     /// </summary>
-    public string? Release(string vmId)
+    public string? Release(VmId vmId)
     {
         var allocation = store.ListVfs().SingleOrDefault(a => a.VmId == vmId);
         if (allocation is null)
@@ -89,7 +89,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
     }
 
     /// <summary>The VM's VF, for its record; null when it has none.</summary>
-    public VfAllocation? Find(string vmId) => store.ListVfs().SingleOrDefault(a => a.VmId == vmId);
+    public VfAllocation? Find(VmId vmId) => store.ListVfs().SingleOrDefault(a => a.VmId == vmId);
 
     /// <summary>
     /// Reconcile's part: a VF recorded for no VM is released; a recorded VF whose netdev is neither in its VM's
@@ -117,7 +117,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
                 if (!inside.IsUp)
                 {
                     WithVmNamespace(vm, rtnl => rtnl.Links.SetUp(VfDevice));
-                    actions.Add(new ReconcileAction("repair", vm.VmId, $"brought {VfDevice} (VF {allocation.Device}) up"));
+                    actions.Add(new ReconcileAction("repair", vm.VmId.Value, $"brought {VfDevice} (VF {allocation.Device}) up"));
                 }
 
                 continue;
@@ -126,7 +126,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
             if (kernel.Rtnl(rtnl => rtnl.Links.TryGet(allocation.Device)) is not null)
             {
                 MoveIn(vm, allocation);
-                actions.Add(new ReconcileAction("repair", vm.VmId, $"moved VF {allocation.Device} into its namespace again as {VfDevice}"));
+                actions.Add(new ReconcileAction("repair", vm.VmId.Value, $"moved VF {allocation.Device} into its namespace again as {VfDevice}"));
             }
             else
             {
@@ -138,7 +138,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
 
     private void MoveIn(VmState vm, VfAllocation allocation)
     {
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
+        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(vm.VmId), kernel.NetnsDirectory);
         kernel.Rtnl(rtnl =>
         {
             // A netdev is renamed only while down, and a VF's name must not clash in the VM's namespace.
@@ -156,7 +156,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
         NetworkNamespace ns;
         try
         {
-            ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(allocation.VmId)), kernel.NetnsDirectory);
+            ns = NetworkNamespace.Open(VmAddressing.NamespaceName(allocation.VmId), kernel.NetnsDirectory);
         }
         catch (NamespaceNotFoundException)
         {
@@ -193,7 +193,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
 
     private T WithVmNamespace<T>(VmState vm, Func<Rtnl, T> work)
     {
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
+        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(vm.VmId), kernel.NetnsDirectory);
         using var inside = Rtnl.Open(ns);
         return work(inside);
     }

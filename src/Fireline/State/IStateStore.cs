@@ -1,3 +1,4 @@
+using Fireline.Addressing;
 using Fireline.Policy;
 
 namespace Fireline.State;
@@ -36,7 +37,7 @@ public interface IStateStore : IDisposable
 
     IReadOnlyList<VmState> ListVms();
 
-    VmState? GetVm(string vmId);
+    VmState? GetVm(VmId vmId);
 
     /// <summary>Released addresses of a network, least recently released first.</summary>
     IReadOnlyList<uint> ListReleased(string network);
@@ -47,13 +48,13 @@ public interface IStateStore : IDisposable
     /// </summary>
     void AddVm(VmState vm, Allocation allocation);
 
-    void SetLifecycle(string vmId, VmLifecycle lifecycle);
+    void SetLifecycle(VmId vmId, VmLifecycle lifecycle);
 
     /// <summary>Replaces a VM's options (its rate limits change; its lease does not).</summary>
-    void SetOptions(string vmId, VmOptions options);
+    void SetOptions(VmId vmId, VmOptions options);
 
     /// <summary>Removes the VM with its port forwards and puts its address at the back of its network's released queue, at once.</summary>
-    void RemoveVm(string vmId);
+    void RemoveVm(VmId vmId);
 
     IReadOnlyList<PortForward> ListForwards();
 
@@ -71,5 +72,5 @@ public interface IStateStore : IDisposable
     /// </summary>
     void AddVf(VfAllocation allocation);
 
-    void RemoveVf(string vmId);
+    void RemoveVf(VmId vmId);
 }

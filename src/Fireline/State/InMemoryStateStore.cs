@@ -1,3 +1,4 @@
+using Fireline.Addressing;
 using Fireline.Policy;
 
 namespace Fireline.State;
@@ -7,7 +8,7 @@ public sealed class InMemoryStateStore : IStateStore
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<string, NetworkState> _networks = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, VmState> _vms = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<VmId, VmState> _vms = new();
     private readonly List<(long Seq, string Network, uint Address)> _released = [];
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
     private readonly List<PortForward> _forwards = [];
@@ -104,7 +105,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public VmState? GetVm(string vmId)
+    public VmState? GetVm(VmId vmId)
     {
         lock (_lock)
         {
@@ -147,7 +148,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void SetLifecycle(string vmId, VmLifecycle lifecycle)
+    public void SetLifecycle(VmId vmId, VmLifecycle lifecycle)
     {
         lock (_lock)
         {
@@ -158,7 +159,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void SetOptions(string vmId, VmOptions options)
+    public void SetOptions(VmId vmId, VmOptions options)
     {
         lock (_lock)
         {
@@ -169,7 +170,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void RemoveVm(string vmId)
+    public void RemoveVm(VmId vmId)
     {
         lock (_lock)
         {
@@ -186,7 +187,7 @@ public sealed class InMemoryStateStore : IStateStore
         lock (_lock)
         {
             return [.. _forwards.OrderBy(f => f.Protocol, StringComparer.Ordinal).ThenBy(f => f.HostPort)
-                .Select(f => f with { VmAddress = Addressing.Ipv4Network.Format(_vms[f.VmId].Address) })];
+                .Select(f => f with { VmAddress = Ipv4Network.Format(_vms[f.VmId].Address) })];
         }
     }
 
@@ -232,7 +233,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void RemoveVf(string vmId)
+    public void RemoveVf(VmId vmId)
     {
         lock (_lock)
         {

@@ -28,7 +28,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public void Build(VmState vm, int bridgeIndex, RateLimits? tcLimits)
     {
-        var id = VmId.Parse(vm.VmId);
+        var id = vm.VmId;
         var vmMark = mark.ForVm(id);
         Rtnl? inside = null;
         NetworkNamespace ns;
@@ -87,7 +87,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     public IReadOnlyList<string> TearDown(VmState vm)
     {
         var removed = new List<string>();
-        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
+        var name = VmAddressing.NamespaceName(vm.VmId);
         var hostVeth = VmAddressing.HostVeth(vm.Address);
         var link = kernel.Rtnl(rtnl => rtnl.Links.TryGet(hostVeth));
         var linkOwner = link is null ? (Owner?)null : mark.Judge(link, "veth");
@@ -230,7 +230,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
     public void ApplyLimits(VmState vm, RateLimits? limits)
     {
-        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(VmId.Parse(vm.VmId)), kernel.NetnsDirectory);
+        using var ns = NetworkNamespace.Open(VmAddressing.NamespaceName(vm.VmId), kernel.NetnsDirectory);
         using var inside = Rtnl.Open(ns);
         Shape(inside, limits ?? new RateLimits());
     }
@@ -268,7 +268,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public VmRepair? Repair(VmState vm, int bridgeIndex, Link? hostVeth, RateLimits? tcLimits)
     {
-        var id = VmId.Parse(vm.VmId);
+        var id = vm.VmId;
         var vmMark = mark.ForVm(id);
         var repaired = new List<string>();
         var adopted = new List<string>();

@@ -108,7 +108,7 @@ public sealed class ApiContractTests
 
         var network = Assert.Single(NetworkFileParser.Parse(NetworkDocument.FromJson(body.RootElement, "tenant-a")));
 
-        Assert.Equal(("tenant-a", "10.200.0.0/24", false, 12), (network.Name, network.Subnet, network.Nat, network.Vlan));
+        Assert.Equal(("tenant-a", "10.200.0.0/24", false, 12), (network.Name, network.Subnet.ToString(), network.Nat, network.Vlan));
         Assert.Equal(["10.0.0.53"], network.Dns);
         Assert.Equal((80, 81), (network.Policies[0].PortFrom, network.Policies[0].PortTo));
     }
