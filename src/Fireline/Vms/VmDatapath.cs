@@ -244,9 +244,9 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     {
         foreach (var (device, limiter) in new[] { (VmAddressing.TapDevice, limits.Rx), (VmAddressing.VmVeth, limits.Tx) })
         {
-            if (limiter?.Bandwidth is { Size: > 0, RefillTime: > 0 } bucket)
+            if (limiter?.Bandwidth is { Size: > 0, RefillTimeMs: > 0 } bucket)
             {
-                var rate = (ulong)(bucket.Size * 1000 / bucket.RefillTime);
+                var rate = (ulong)(bucket.Size * 1000 / bucket.RefillTimeMs);
                 // The bucket's own size is its burst; never below a few full frames, or TCP cannot keep up.
                 var burst = (uint)Math.Clamp(Math.Max(bucket.Size, bucket.OneTimeBurst ?? 0), 16 * 1024, uint.MaxValue);
                 inside.TrafficControl.ReplaceQdisc(device, new Tbf(Math.Max(rate, 1), burst, TimeSpan.FromMilliseconds(50)));

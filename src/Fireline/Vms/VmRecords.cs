@@ -34,8 +34,8 @@ public static class VmRecords
                 HostDevName = VmAddressing.TapDevice,
                 GuestMac = mac,
                 // On a tc network the host enforces the limits; the VMM must not apply them a second time.
-                RxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? vm.Options.RateLimits?.Rx : null,
-                TxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? vm.Options.RateLimits?.Tx : null,
+                RxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? RateLimiter.From(vm.Options.RateLimits?.Rx) : null,
+                TxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? RateLimiter.From(vm.Options.RateLimits?.Tx) : null,
             },
             JailerArgs = ["--netns", path],
             Sriov = vf is null ? null : new Sriov.VfAssignment(vf.Pf, vf.Index, vf.Device, Fireline.Sriov.SriovPool.VfDevice),

@@ -1,5 +1,6 @@
 using Fireline.Addressing;
 using Fireline.State;
+using Fireline.Vms;
 using Microsoft.Data.Sqlite;
 
 namespace Fireline.Tests.State;
@@ -129,7 +130,7 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests
     public void Reads_and_writes_the_state_files_format()
     {
         const string spec = """{"name":"n","subnet":"10.1.0.0/24","bridge":"br-n","nat":true,"dns":[],"ipv6":"fd00:1::/64","policies":[],"defaultIngress":"allow","defaultEgress":"allow","rateLimiter":"firecracker","metadata":false}""";
-        const string options = """{"ipv6":true}""";
+        const string options = """{"rateLimits":{"rx":{"bandwidth":{"size":1000,"one_time_burst":5,"refill_time":100}}},"ipv6":true}""";
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "fireline.db")};Pooling=False"))
         {
             connection.Open();
@@ -142,6 +143,7 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests
         var vm = _store.GetVm(VmId.Parse("vm-1"))!;
         Assert.Equal((Ipv4Network.Parse("10.1.0.0/24"), Ipv6Prefix.Parse("fd00:1::/64")), (network.Subnet, network.Ipv6));
         Assert.True(vm.Options.Ipv6);
+        Assert.Equal(new Bucket { Size = 1000, RefillTimeMs = 100, OneTimeBurst = 5 }, vm.Options.RateLimits!.Rx!.Bandwidth);
 
         _store.SaveNetwork(network, 2);
         _store.SetOptions(vm.VmId, vm.Options);
