@@ -8,8 +8,7 @@ public sealed record PortForward
 {
     public required VmId VmId { get; init; }
 
-    /// <summary>tcp or udp.</summary>
-    public required string Protocol { get; init; }
+    public required ForwardProtocol Protocol { get; init; }
 
     public required int HostPort { get; init; }
 

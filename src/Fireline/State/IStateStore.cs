@@ -6,7 +6,7 @@ namespace Fireline.State;
 /// <summary>
 /// Durable state behind a narrow interface: host settings, networks, VMs with their leases and lifecycle,
 /// and each network's queue of released addresses. Each method is one transaction. Implementations: SQLite
-/// (the product) and an in-memory fake (unit tests); one contract test suite runs against both.
+/// (the product) and an in-memory fake in the unit tests; one contract test suite runs against both.
 /// </summary>
 public interface IStateStore : IDisposable
 {
@@ -61,7 +61,7 @@ public interface IStateStore : IDisposable
     /// <summary>Records a port forward; throws <see cref="InvalidOperationException"/> when the host port and protocol are taken.</summary>
     void AddForward(PortForward forward);
 
-    void RemoveForward(string protocol, int hostPort);
+    void RemoveForward(ForwardProtocol protocol, int hostPort);
 
     /// <summary>SR-IOV virtual functions given to VMs, by physical function and index.</summary>
     IReadOnlyList<VfAllocation> ListVfs();

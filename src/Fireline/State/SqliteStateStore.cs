@@ -250,7 +250,7 @@ public sealed class SqliteStateStore : IStateStore
                 r => new PortForward
                 {
                     VmId = VmId.Parse(r.GetString(0)),
-                    Protocol = r.GetString(1),
+                    Protocol = ForwardProtocols.TryParse(r.GetString(1), out var protocol) ? protocol : throw new InvalidDataException($"forward protocol '{r.GetString(1)}' in the state"),
                     HostPort = r.GetInt32(2),
                     VmPort = r.GetInt32(3),
                     VmAddress = Ipv4Network.Format((uint)r.GetInt64(4)),
@@ -265,20 +265,20 @@ public sealed class SqliteStateStore : IStateStore
             try
             {
                 Execute("INSERT INTO forwards(protocol, host_port, vm_id, vm_port) VALUES($p, $h, $v, $m)",
-                    ("$p", forward.Protocol), ("$h", forward.HostPort), ("$v", forward.VmId.Value), ("$m", forward.VmPort));
+                    ("$p", forward.Protocol.Name()), ("$h", forward.HostPort), ("$v", forward.VmId.Value), ("$m", forward.VmPort));
             }
             catch (SqliteException error) when (error.SqliteErrorCode == 19)
             {
-                throw new InvalidOperationException($"{forward.Protocol} port {forward.HostPort} is already forwarded", error);
+                throw new InvalidOperationException($"{forward.Protocol.Name()} port {forward.HostPort} is already forwarded", error);
             }
         }
     }
 
-    public void RemoveForward(string protocol, int hostPort)
+    public void RemoveForward(ForwardProtocol protocol, int hostPort)
     {
         lock (_lock)
         {
-            Execute("DELETE FROM forwards WHERE protocol = $p AND host_port = $h", ("$p", protocol), ("$h", hostPort));
+            Execute("DELETE FROM forwards WHERE protocol = $p AND host_port = $h", ("$p", protocol.Name()), ("$h", hostPort));
         }
     }
 

@@ -165,12 +165,12 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     /// A port below 1024 needs <paramref name="allowPrivilegedPort"/>, and a port on which a socket of the host
     /// namespace listens is refused: the DNAT would take it from that service (sshd's 22) without a word.
     /// </summary>
-    public PortForward Forward(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort)
+    public PortForward Forward(string vmId, string protocolName, int hostPort, int vmPort, bool allowPrivilegedPort)
     {
         var id = VmId.Parse(vmId);
-        if (protocol is not ("tcp" or "udp"))
+        if (!ForwardProtocols.TryParse(protocolName, out var protocol))
         {
-            throw DomainErrors.InvalidInput("proto", $"--proto must be tcp or udp, not '{protocol}'");
+            throw DomainErrors.InvalidInput("proto", $"--proto must be tcp or udp, not '{protocolName}'");
         }
 
         foreach (var (field, port) in new[] { ("hostPort", hostPort), ("vmPort", vmPort) })
@@ -200,7 +200,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         if (existing is not null)
         {
             return existing == forward ? existing
-                : throw DomainErrors.Conflict($"host {protocol} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
+                : throw DomainErrors.Conflict($"host {protocolName} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
         }
 
         CheckHostPortFree(protocol, hostPort);
@@ -212,29 +212,29 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         catch (KernelException error)
         {
             store.RemoveForward(protocol, hostPort);
-            throw DomainErrors.Kernel($"forwarding {protocol} port {hostPort} to VM '{id}'", error);
+            throw DomainErrors.Kernel($"forwarding {protocolName} port {hostPort} to VM '{id}'", error);
         }
 
         return forward;
     }
 
     /// <summary>Refuses a host port a socket of the host namespace receives on (checked in the kernel, not in any list).</summary>
-    private void CheckHostPortFree(string protocol, int hostPort)
+    private void CheckHostPortFree(ForwardProtocol protocol, int hostPort)
     {
         IReadOnlyList<BoundSocket> listening;
         try
         {
-            listening = host.Listening(protocol == "tcp" ? ProtocolType.Tcp : ProtocolType.Udp);
+            listening = host.Listening(protocol == ForwardProtocol.Tcp ? ProtocolType.Tcp : ProtocolType.Udp);
         }
         catch (KernelException error)
         {
-            throw DomainErrors.Kernel($"reading the host namespace's {protocol} sockets", error);
+            throw DomainErrors.Kernel($"reading the host namespace's {protocol.Name()} sockets", error);
         }
 
         if (listening.FirstOrDefault(s => s.Port == hostPort) is { } taken)
         {
             throw DomainErrors.Conflict(
-                $"host {protocol} port {hostPort} is in use in the host namespace ({taken} is bound there, uid {taken.Uid}): " +
+                $"host {protocol.Name()} port {hostPort} is in use in the host namespace ({taken} is bound there, uid {taken.Uid}): " +
                 "a forward would take it from that service; choose another --host-port", "hostPort");
         }
     }

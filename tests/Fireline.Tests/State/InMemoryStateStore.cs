@@ -1,9 +1,10 @@
 using Fireline.Addressing;
 using Fireline.Policy;
+using Fireline.State;
 
-namespace Fireline.State;
+namespace Fireline.Tests.State;
 
-/// <summary>The store's contract kept in memory, for unit tests of the domain. Same semantics as SQLite's.</summary>
+/// <summary>The store's contract kept in memory: the fake the contract tests hold SQLite to. Same semantics as SQLite's.</summary>
 public sealed class InMemoryStateStore : IStateStore
 {
     private readonly Lock _lock = new();
@@ -186,7 +187,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
-            return [.. _forwards.OrderBy(f => f.Protocol, StringComparer.Ordinal).ThenBy(f => f.HostPort)
+            return [.. _forwards.OrderBy(f => f.Protocol.Name(), StringComparer.Ordinal).ThenBy(f => f.HostPort)
                 .Select(f => f with { VmAddress = Ipv4Network.Format(_vms[f.VmId].Address) })];
         }
     }
@@ -197,14 +198,14 @@ public sealed class InMemoryStateStore : IStateStore
         {
             if (!_vms.ContainsKey(forward.VmId) || _forwards.Any(f => f.Protocol == forward.Protocol && f.HostPort == forward.HostPort))
             {
-                throw new InvalidOperationException($"{forward.Protocol} port {forward.HostPort} is already forwarded");
+                throw new InvalidOperationException($"{forward.Protocol.Name()} port {forward.HostPort} is already forwarded");
             }
 
             _forwards.Add(forward with { VmAddress = null });
         }
     }
 
-    public void RemoveForward(string protocol, int hostPort)
+    public void RemoveForward(ForwardProtocol protocol, int hostPort)
     {
         lock (_lock)
         {
