@@ -186,7 +186,7 @@ public sealed class NetworkFirewall
 
     private IEnumerable<NftRule> ToHost()
     {
-        var gateway = new IPNetwork(IPAddress.Parse(Ipv4Network.Format(Subnet.Gateway)), 32);
+        var gateway = new IPNetwork(Ipv4Network.ToAddress(Subnet.Gateway), 32);
         yield return Rule("host", "replies", Flowing, Accept);
         yield return Rule("host", "ping the gateway", new AddressMatch(AddressField.Ipv4Destination, gateway, NftFamily.Inet), IcmpTypeMatch.V4(IcmpTypeMatch.EchoRequest), Accept);
         if (Ipv6 is { } v6)

@@ -3,6 +3,7 @@ using Fireline.Addressing;
 using Fireline.Linux;
 using Fireline.Linux.Nftables;
 using Fireline.State;
+using Fireline.Vms;
 using static Fireline.Firewall.FirewallTables;
 
 namespace Fireline.Firewall;
@@ -21,7 +22,7 @@ public sealed record VmFirewallEntry(string HostVeth, MacAddress Mac, IPAddress 
         var mac = VmAddressing.GuestMac(vm.Address);
         return new VmFirewallEntry(VmAddressing.HostVeth(vm.Address), mac, Ipv4Network.ToAddress(vm.Address))
         {
-            Ipv6 = vm.Options.Ipv6 && network.Ipv6 is { } prefix
+            Ipv6 = VmRecords.Ipv6Of(vm, network) is { } prefix
                 ? [prefix.VmAddress(vm.Address), Ipv6Prefix.LinkLocal(mac)]
                 : [],
         };

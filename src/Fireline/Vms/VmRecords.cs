@@ -56,5 +56,5 @@ public static class VmRecords
         => VmAddressing.BootArgs(vm.Address, network.Subnet, network.Dns, Ipv6Of(vm, network));
 
     /// <summary>The network's IPv6 prefix when the VM was created dual stack; null otherwise.</summary>
-    private static Ipv6Prefix? Ipv6Of(VmState vm, NetworkSpec network) => vm.Options.Ipv6 ? network.Ipv6 : null;
+    public static Ipv6Prefix? Ipv6Of(VmState vm, NetworkSpec network) => vm.Options.Ipv6 ? network.Ipv6 : null;
 }
