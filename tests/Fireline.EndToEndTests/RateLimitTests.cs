@@ -64,8 +64,8 @@ public sealed class RateLimitTests : IDisposable
 
     private static RateLimits Limits(long bytesPerSecond) => new()
     {
-        Rx = new RateLimiter { Bandwidth = TokenBucket.ForBandwidth(bytesPerSecond) },
-        Tx = new RateLimiter { Bandwidth = TokenBucket.ForBandwidth(bytesPerSecond) },
+        Rx = new RateLimit { Bandwidth = Bucket.ForBandwidth(bytesPerSecond) },
+        Tx = new RateLimit { Bandwidth = Bucket.ForBandwidth(bytesPerSecond) },
     };
 
     /// <summary>Bytes per second from <paramref name="sender"/> to a sink on <paramref name="port"/> of <paramref name="receiver"/>.</summary>

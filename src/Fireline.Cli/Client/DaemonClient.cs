@@ -50,7 +50,7 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
     public HostStatus GetHostStatus() => Send(HttpMethod.Get, ApiPaths.Host, null, CliJson.Output.HostStatus);
 
     public VmRecord CreateVm(VmCreateRequest request)
-        => Send(HttpMethod.Put, ApiPaths.Vm(request.VmId), Body(VmPutBody.From(request), ApiJson.Default.VmPutBody), CliJson.Output.VmRecord);
+        => Send(HttpMethod.Put, ApiPaths.Vm(request.VmId), Body(request, ApiRequestJson.Default.VmCreateRequest), CliJson.Output.VmRecord);
 
     public VmDeleteResult DeleteVm(string vmId) => Send(HttpMethod.Delete, ApiPaths.Vm(vmId), null, CliJson.Output.VmDeleteResult);
 
@@ -59,7 +59,7 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
     public IReadOnlyList<VmRecord> ListVms() => Send(HttpMethod.Get, ApiPaths.Vms, null, CliJson.Output.IReadOnlyListVmRecord);
 
     public VmRecord SetRateLimits(string vmId, RateLimits? limits)
-        => Send(HttpMethod.Patch, ApiPaths.Vm(vmId) + "/rate-limits", Body(RateLimitsBody.From(limits), ApiJson.Default.RateLimitsBody), CliJson.Output.VmRecord);
+        => Send(HttpMethod.Patch, ApiPaths.Vm(vmId) + "/rate-limits", Body(limits ?? new RateLimits(), ApiRequestJson.Default.RateLimits), CliJson.Output.VmRecord);
 
     public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
         => Send(HttpMethod.Post, ApiPaths.Vm(vmId) + "/forwards",

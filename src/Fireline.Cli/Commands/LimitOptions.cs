@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Fireline.Errors;
-using Fireline.Firecracker;
 using Fireline.Vms;
 
 namespace Fireline.Cli.Commands;
@@ -36,7 +35,7 @@ internal sealed class LimitOptions
         return rx is null && tx is null ? null : new RateLimits { Rx = rx, Tx = tx };
     }
 
-    private static RateLimiter? Direction(ParseResult parse, Option<string?> bandwidth, Option<string?> ops, Option<string?> burst)
+    private static RateLimit? Direction(ParseResult parse, Option<string?> bandwidth, Option<string?> ops, Option<string?> burst)
     {
         var bytes = Rate(parse, bandwidth);
         var packets = Rate(parse, ops);
@@ -51,10 +50,10 @@ internal sealed class LimitOptions
             return null;
         }
 
-        return new RateLimiter
+        return new RateLimit
         {
-            Bandwidth = bytes is { } b ? TokenBucket.ForBandwidth(b) with { OneTimeBurst = extra } : null,
-            Ops = packets is { } p ? TokenBucket.ForBandwidth(p) : null,
+            Bandwidth = bytes is { } b ? Bucket.ForBandwidth(b) with { OneTimeBurst = extra } : null,
+            Ops = packets is { } p ? Bucket.ForBandwidth(p) : null,
         };
     }
 

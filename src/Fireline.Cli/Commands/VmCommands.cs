@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Fireline.Cli.Output;
+using Fireline.Policy;
 using Fireline.Vms;
 
 namespace Fireline.Cli.Commands;
@@ -131,7 +132,7 @@ internal static class VmCommands
         {
             var forward = service.ForwardPort(parse.GetValue(id)!, parse.GetValue(protocol)!, parse.GetValue(hostPort), parse.GetValue(vmPort), parse.GetValue(privileged));
             printer.Print(forward, CliJson.Output.PortForward,
-                (f, output) => output.WriteLine($"{f.Protocol} host port {f.HostPort} -> vm {f.VmId} ({f.VmAddress}) port {f.VmPort}"));
+                (f, output) => output.WriteLine($"{f.Protocol.Name()} host port {f.HostPort} -> vm {f.VmId} ({f.VmAddress}) port {f.VmPort}"));
             return ExitCodes.Success;
         }));
         return command;

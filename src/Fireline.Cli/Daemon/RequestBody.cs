@@ -35,15 +35,21 @@ internal static class RequestBody
 
     /// <summary>The body as <typeparamref name="T"/>; null when the request has no body.</summary>
     public static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int limit = Limit)
-        where T : StrictBody
+        where T : class
     {
         var bytes = await ReadBytesAsync(request, limit).ConfigureAwait(false);
-        if (bytes.Length == 0)
+        return bytes.Length == 0 ? null : Parse(bytes, type);
+    }
+
+    /// <summary>A whole body as <typeparamref name="T"/>, checked in the passes above.</summary>
+    internal static T Parse<T>(byte[] bytes, JsonTypeInfo<T> type)
+        where T : class
+    {
+        using (var document = Check(bytes))
         {
-            return null;
+            KnownFields.Check(document.RootElement, type, "");
         }
 
-        Check(bytes).Dispose();
         T? body;
         try
         {
@@ -60,7 +66,7 @@ internal static class RequestBody
             throw ApiErrors.InvalidBody("body", "null is not an object");
         }
 
-        body.Validate("");
+        (body as StrictBody)?.Validate("");
         return body;
     }
 

@@ -2,6 +2,7 @@ using Fireline.Addressing;
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
 using Fireline.Service;
+using Fireline.Vms;
 using Microsoft.AspNetCore.Http;
 
 namespace Fireline.Cli.Daemon;
@@ -13,8 +14,8 @@ internal sealed class VmResource(IFirelineService engine)
     public async Task<IResult> Put(string id, HttpRequest request)
     {
         VmId.Parse(id);
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.VmPutBody).ConfigureAwait(false) ?? new VmPutBody();
-        return Results.Json(engine.CreateVm(body.ToRequest(id)), CliJson.Output.VmRecord);
+        var body = await RequestBody.ReadAsync(request, ApiRequestJson.Default.VmCreateRequest).ConfigureAwait(false) ?? new VmCreateRequest { VmId = id };
+        return Results.Json(engine.CreateVm(body with { VmId = id }), CliJson.Output.VmRecord);
     }
 
     /// <summary><c>GET /v1/vms</c></summary>
@@ -30,9 +31,9 @@ internal sealed class VmResource(IFirelineService engine)
     public async Task<IResult> PatchRateLimits(string id, HttpRequest request)
     {
         VmId.Parse(id);
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.RateLimitsBody).ConfigureAwait(false)
+        var limits = await RequestBody.ReadAsync(request, ApiRequestJson.Default.RateLimits).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send the new limits {rx?, tx?}, or {} to remove them all");
-        return Results.Json(engine.SetRateLimits(id, body.ToRateLimits()), CliJson.Output.VmRecord);
+        return Results.Json(engine.SetRateLimits(id, limits), CliJson.Output.VmRecord);
     }
 
     /// <summary><c>POST /v1/vms/{id}/forwards</c>: a host port forwarded to a VM port; the same forward again changes nothing.</summary>

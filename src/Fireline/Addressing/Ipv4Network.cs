@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Serialization;
 
 namespace Fireline.Addressing;
 
@@ -9,7 +10,8 @@ namespace Fireline.Addressing;
 /// An IPv4 subnet in CIDR form (<c>10.100.0.0/16</c>). Addresses are handled as host-order integers so the
 /// allocator can walk the whole subnet, not just the last octet.
 /// </summary>
-public readonly record struct Ipv4Network
+[JsonConverter(typeof(TextJsonConverter<Ipv4Network>))]
+public readonly record struct Ipv4Network : ITextValue<Ipv4Network>
 {
     public Ipv4Network(uint network, int prefixLength)
     {

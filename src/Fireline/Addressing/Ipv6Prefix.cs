@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Text.Json.Serialization;
 using Fireline.Linux;
 
 namespace Fireline.Addressing;
@@ -9,7 +10,8 @@ namespace Fireline.Addressing;
 /// VM's IPv4 address in its last 32 bits (<c>fd00:101::a65:2</c> for 10.101.0.2): unique because the IPv4 lease
 /// is, and derivable by the guest. The gateway is the prefix's <c>::1</c>, which no IPv4 address maps to.
 /// </summary>
-public readonly record struct Ipv6Prefix
+[JsonConverter(typeof(TextJsonConverter<Ipv6Prefix>))]
+public readonly record struct Ipv6Prefix : ITextValue<Ipv6Prefix>
 {
     public const int MinLength = 48;
     public const int MaxLength = 96;
@@ -23,6 +25,9 @@ public readonly record struct Ipv6Prefix
     public UInt128 Network { get; }
 
     public int Length { get; }
+
+    /// <summary>The prefix's first address, the network itself.</summary>
+    public IPAddress Address => ToAddress(Network);
 
     public IPAddress Gateway => ToAddress(Network | 1);
 

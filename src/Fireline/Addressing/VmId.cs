@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Fireline.Errors;
 
 namespace Fireline.Addressing;
@@ -6,7 +7,8 @@ namespace Fireline.Addressing;
 /// A VM's id: 1-64 characters of [A-Za-z0-9_.-], starting with a letter or digit. The id is part of the
 /// namespace name (<c>vm-ID</c>) and of paths, so nothing else is accepted.
 /// </summary>
-public readonly record struct VmId
+[JsonConverter(typeof(TextJsonConverter<VmId>))]
+public readonly record struct VmId : ITextValue<VmId>, IComparable<VmId>
 {
     public const int MaxLength = 64;
 
@@ -42,6 +44,8 @@ public readonly record struct VmId
         return new VmId(value);
     }
 
+    static VmId ITextValue<VmId>.Parse(string text) => Parse(text);
+
     public static bool IsValid(string? value)
     {
         try
@@ -54,6 +58,9 @@ public readonly record struct VmId
             return false;
         }
     }
+
+    /// <summary>Ordinal, as SQLite orders the ids (ASCII only, so byte order).</summary>
+    public int CompareTo(VmId other) => string.CompareOrdinal(Value, other.Value);
 
     public override string ToString() => Value;
 }

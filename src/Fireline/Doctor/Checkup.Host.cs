@@ -84,7 +84,7 @@ public sealed partial class Checkup
     private void CheckBridge(NetworkSpec network, Dictionary<string, Link> links, List<DoctorCheck> checks)
     {
         var scope = $"network {network.Name}";
-        var subnet = Ipv4Network.Parse(network.Subnet);
+        var subnet = network.Subnet;
         var gateway = $"{Ipv4Network.Format(subnet.Gateway)}/{subnet.PrefixLength}";
         if (!links.TryGetValue(network.Bridge, out var bridge) || bridge.Kind != "bridge")
         {
@@ -114,7 +114,7 @@ public sealed partial class Checkup
 
     private DoctorCheck CheckGatewayAddress(string scope, NetworkSpec network, Link bridge, string gateway)
     {
-        var subnet = Ipv4Network.Parse(network.Subnet);
+        var subnet = network.Subnet;
         var wanted = Ipv4Network.ToAddress(subnet.Gateway);
         var present = kernel.Rtnl(rtnl => rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetwork));
         return present.Any(a => a.Local.Equals(wanted) && a.PrefixLength == subnet.PrefixLength)

@@ -27,10 +27,9 @@ public sealed partial class Checkup
             return;
         }
 
-        var id = VmId.Parse(vm.VmId);
-        var name = VmAddressing.NamespaceName(id);
+        var name = VmAddressing.NamespaceName(vm.VmId);
         Link? tap;
-        using (var vmNamespace = kernel.TryOpenVm(id))
+        using (var vmNamespace = kernel.TryOpenVm(vm.VmId))
         {
             if (vmNamespace is null)
             {
@@ -114,7 +113,7 @@ public sealed partial class Checkup
     private DoctorCheck CheckGateway(string scope, VmState vm, NetworkSpec network, Link? tap, Link? bridge)
     {
         const string check = "gateway-reachable";
-        var gateway = Ipv4Network.Format(Ipv4Network.Parse(network.Subnet).Gateway);
+        var gateway = Ipv4Network.Format(network.Subnet.Gateway);
         if (tap?.Carrier != true || bridge is null)
         {
             return Info(scope, check, $"no guest to answer (no VMM attached): the path to the gateway {gateway} is the devices checked here");
@@ -137,8 +136,12 @@ public sealed partial class Checkup
         return entry is not null && (entry.State & Confirmed) != 0
             ? Pass(scope, check, $"the guest answers ARP from its gateway {gateway} but not ping (a firewall in the guest?)")
             : Fail(scope, check, $"a VMM has the TAP open, but the guest answers neither ping nor ARP from its gateway {gateway}",
-                $"check the guest's network: kernel argument {VmAddressing.BootArgs(vm.Address, Ipv4Network.Parse(network.Subnet), network.Dns)}, MAC {mac} (fireline vm show {vm.VmId})");
+                GuestNetworkHint(vm, network));
     }
+
+    /// <summary>What to check in a guest that does not answer: the same kernel argument and MAC as its record's.</summary>
+    internal static string GuestNetworkHint(VmState vm, NetworkSpec network)
+        => $"check the guest's network: kernel argument {VmRecords.BootArgs(vm, network)}, MAC {VmAddressing.GuestMac(vm.Address)} (fireline vm show {vm.VmId})";
 
     /// <summary>Two echo requests from the host namespace (the gateway's); the socket is opened on a thread in there.</summary>
     private bool Ping(IPAddress address) => kernel.Namespace.Run(() =>

@@ -27,7 +27,7 @@ public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDa
         if (vmId is not null)
         {
             var id = VmId.Parse(vmId);
-            only = store.GetVm(id.Value) ?? throw DomainErrors.VmNotFound(id.Value);
+            only = store.GetVm(id) ?? throw DomainErrors.VmNotFound(id.Value);
         }
 
         var checks = new List<DoctorCheck>();
@@ -42,7 +42,7 @@ public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDa
         var firewallPresent = CheckHost(state, links, checks);
         var elements = firewallPresent ? AntiSpoofing.Read(firewall) : null;
         var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
-        var vfs = store.ListVfs().ToDictionary(v => v.VmId, StringComparer.Ordinal);
+        var vfs = store.ListVfs().ToDictionary(v => v.VmId);
         foreach (var vm in only is null ? store.ListVms() : [only])
         {
             CheckVm(vm, networks[vm.Network], vfs.GetValueOrDefault(vm.VmId), links, elements, checks);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fireline.Vms;
 
 namespace Fireline.Firecracker;
 
@@ -15,6 +16,10 @@ public sealed record RateLimiter
     [JsonPropertyName("ops")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TokenBucket? Ops { get; init; }
+
+    /// <summary>The limiter Firecracker is sent for a direction's limit; null for none.</summary>
+    public static RateLimiter? From(RateLimit? limit)
+        => limit is null ? null : new RateLimiter { Bandwidth = limit.Bandwidth is { } b ? TokenBucket.From(b) : null, Ops = limit.Ops is { } o ? TokenBucket.From(o) : null };
 
     /// <summary>Validates both buckets, naming fields <c>{field}.bandwidth.size</c> and <c>{field}.ops.size</c>.</summary>
     public void Validate(string field)

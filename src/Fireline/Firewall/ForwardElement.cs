@@ -18,7 +18,7 @@ internal static class ForwardElement
     /// <summary>The element by its key alone, to delete.</summary>
     public static NftElement Key(PortForward forward)
     {
-        byte protocol = forward.Protocol == "udp" ? ProtocolMatch.Udp : ProtocolMatch.Tcp;
+        byte protocol = forward.Protocol == ForwardProtocol.Udp ? ProtocolMatch.Udp : ProtocolMatch.Tcp;
         return new NftElement(NftData.Concat([protocol], NftData.Port((ushort)forward.HostPort)));
     }
 }

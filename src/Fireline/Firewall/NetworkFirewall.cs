@@ -38,8 +38,8 @@ public sealed class NetworkFirewall
     {
         _spec = spec;
         _host = host;
-        Subnet = Ipv4Network.Parse(spec.Subnet);
-        Ipv6 = spec.Ipv6 is { } prefix ? Ipv6Prefix.Parse(prefix) : null;
+        Subnet = spec.Subnet;
+        Ipv6 = spec.Ipv6;
         Chains = [.. new[] { "from", "intra", "egress", "elsewhere", "to", "in", "out", "host" }.Select(kind => new NftChain(Inet, $"{kind}-{spec.Name}"))];
         Rules = [.. From(), .. Intra(), .. Egress(), .. Elsewhere(), .. To(), .. Policy(PolicyDirection.Ingress), .. Policy(PolicyDirection.Egress), .. ToHost()];
     }
@@ -59,8 +59,8 @@ public sealed class NetworkFirewall
         get
         {
             var bridge = NftData.InterfaceName(_spec.Bridge);
-            var subnet = IPNetwork.Parse(_spec.Subnet);
-            var prefix6 = _spec.Ipv6 is { } v6 ? IPNetwork.Parse(v6) : (IPNetwork?)null;
+            var subnet = new IPNetwork(Ipv4Network.ToAddress(Subnet.Network), Subnet.PrefixLength);
+            var prefix6 = Ipv6 is { } v6 ? new IPNetwork(v6.Address, v6.Length) : (IPNetwork?)null;
             var masqueraded = _host.Nat && _spec.Nat;
             List<(NftSet, IReadOnlyList<NftElement>)> elements =
             [
@@ -186,7 +186,7 @@ public sealed class NetworkFirewall
 
     private IEnumerable<NftRule> ToHost()
     {
-        var gateway = new IPNetwork(IPAddress.Parse(Ipv4Network.Format(Subnet.Gateway)), 32);
+        var gateway = new IPNetwork(Ipv4Network.ToAddress(Subnet.Gateway), 32);
         yield return Rule("host", "replies", Flowing, Accept);
         yield return Rule("host", "ping the gateway", new AddressMatch(AddressField.Ipv4Destination, gateway, NftFamily.Inet), IcmpTypeMatch.V4(IcmpTypeMatch.EchoRequest), Accept);
         if (Ipv6 is { } v6)

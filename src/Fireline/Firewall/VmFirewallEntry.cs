@@ -3,6 +3,7 @@ using Fireline.Addressing;
 using Fireline.Linux;
 using Fireline.Linux.Nftables;
 using Fireline.State;
+using Fireline.Vms;
 using static Fireline.Firewall.FirewallTables;
 
 namespace Fireline.Firewall;
@@ -19,10 +20,10 @@ public sealed record VmFirewallEntry(string HostVeth, MacAddress Mac, IPAddress 
     public static VmFirewallEntry For(VmState vm, NetworkSpec network)
     {
         var mac = VmAddressing.GuestMac(vm.Address);
-        return new VmFirewallEntry(VmAddressing.HostVeth(vm.Address), mac, IPAddress.Parse(Ipv4Network.Format(vm.Address)))
+        return new VmFirewallEntry(VmAddressing.HostVeth(vm.Address), mac, Ipv4Network.ToAddress(vm.Address))
         {
-            Ipv6 = vm.Options.Ipv6 && network.Ipv6 is { } prefix
-                ? [Ipv6Prefix.Parse(prefix).VmAddress(vm.Address), Ipv6Prefix.LinkLocal(mac)]
+            Ipv6 = VmRecords.Ipv6Of(vm, network) is { } prefix
+                ? [prefix.VmAddress(vm.Address), Ipv6Prefix.LinkLocal(mac)]
                 : [],
         };
     }

@@ -108,7 +108,7 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
     /// </summary>
     public (bool Changed, bool Adopted, int Index) EnsureBridge(NetworkSpec network, bool claimed)
     {
-        var subnet = Ipv4Network.Parse(network.Subnet);
+        var subnet = network.Subnet;
         return kernel.Rtnl(rtnl =>
         {
             var changed = false;
@@ -145,9 +145,8 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
                 changed = true;
             }
 
-            if (network.Ipv6 is { } ipv6)
+            if (network.Ipv6 is { } prefix)
             {
-                var prefix = Ipv6Prefix.Parse(ipv6);
                 if (!rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetworkV6).Any(a => a.Local.Equals(prefix.Gateway)))
                 {
                     // No duplicate-address detection: the gateway address is Fireline's by construction, usable at once.
@@ -209,7 +208,7 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
     {
         var owner = mark.Judge(link, "bridge");
         if (owner == Owner.Unmarked &&
-            (link.Address != VmAddressing.GuestMac(Ipv4Network.Parse(network.Subnet).Gateway) || !(claimed || store.GetSetting(BridgeIntentKey) == network.Bridge)))
+            (link.Address != VmAddressing.GuestMac(network.Subnet.Gateway) || !(claimed || store.GetSetting(BridgeIntentKey) == network.Bridge)))
         {
             owner = Owner.Foreign;
         }

@@ -25,10 +25,14 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
         }
 
         var existing = store.GetNetwork(DefaultNetwork);
-        // A default network refined later (network apply: policies, DNS) keeps all of that: init changes only its own options.
-        var requested = (existing?.Spec ?? new NetworkSpec { Name = DefaultNetwork, Subnet = request.Subnet, Bridge = request.Bridge })
-            with { Subnet = request.Subnet, Bridge = request.Bridge, Nat = request.Nat, Ipv6 = request.Ipv6Prefix ?? existing?.Spec.Ipv6 };
         var problems = new Problems();
+        var (subnet, ipv6) = NetworkValidator.ParseAddresses($"network {UserText.Quote(DefaultNetwork)}", request.Subnet, request.Ipv6Prefix,
+            (field, message) => problems.Add(Field(0, field), message)) ?? default;
+        problems.ThrowIfAny();
+
+        // A default network refined later (network apply: policies, DNS) keeps all of that: init changes only its own options.
+        var requested = (existing?.Spec ?? new NetworkSpec { Name = DefaultNetwork, Subnet = subnet, Bridge = request.Bridge })
+            with { Subnet = subnet, Bridge = request.Bridge, Nat = request.Nat, Ipv6 = ipv6 ?? existing?.Spec.Ipv6 };
         var spec = NetworkValidator.CheckValues([(0, requested)], Field, problems).Single();
         problems.ThrowIfAny();
         if (existing is not null && (existing.Spec.Subnet != spec.Subnet || existing.Spec.Bridge != spec.Bridge))
@@ -49,7 +53,6 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
 
         // A recorded default network claims its bridge; a new one may only take a bridge this instance made.
         host.RequireOwnBridge(spec, claimed: existing is not null);
-        var subnet = Ipv4Network.Parse(spec.Subnet);
         var state = new HostState(uplink, request.Nat);
         // The kernel first, the records after: when the kernel refuses, neither changes (a bridge made here goes again).
         List<NetworkSpec> after = [.. store.ListNetworks().Select(n => n.Spec).Where(s => s.Name != DefaultNetwork), spec];
@@ -103,21 +106,17 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
             Nat = state.Nat,
             Forwarding = host.IsForwarding(),
             FirewallTable = firewall.IsPresent(),
-            Networks = [.. store.ListNetworks().Select(n =>
+            Networks = [.. store.ListNetworks().Select(n => new NetworkStatus
             {
-                var subnet = Ipv4Network.Parse(n.Spec.Subnet);
-                return new NetworkStatus
-                {
-                    Name = n.Name,
-                    Subnet = n.Spec.Subnet,
-                    Gateway = Ipv4Network.Format(subnet.Gateway),
-                    Bridge = n.Spec.Bridge,
-                    Ipv6 = n.Spec.Ipv6,
-                    BridgeUp = links.TryGetValue(n.Spec.Bridge, out var bridge) && bridge.IsUp,
-                    Nat = n.Spec.Nat,
-                    Vms = pools.Get(n.Name).Leased,
-                    Capacity = subnet.VmCapacity,
-                };
+                Name = n.Name,
+                Subnet = n.Spec.Subnet.ToString(),
+                Gateway = Ipv4Network.Format(n.Spec.Subnet.Gateway),
+                Bridge = n.Spec.Bridge,
+                Ipv6 = n.Spec.Ipv6?.ToString(),
+                BridgeUp = links.TryGetValue(n.Spec.Bridge, out var bridge) && bridge.IsUp,
+                Nat = n.Spec.Nat,
+                Vms = pools.Get(n.Name).Leased,
+                Capacity = n.Spec.Subnet.VmCapacity,
             })],
         };
     }

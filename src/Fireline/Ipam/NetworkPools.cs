@@ -15,7 +15,7 @@ public sealed class NetworkPools
         var leased = store.ListVms().GroupBy(v => v.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var network in store.ListNetworks())
         {
-            _pools[network.Name] = new AddressPool(Ipv4Network.Parse(network.Spec.Subnet), network.NextUnused,
+            _pools[network.Name] = new AddressPool(network.Spec.Subnet, network.NextUnused,
                 store.ListReleased(network.Name), leased.GetValueOrDefault(network.Name));
         }
     }

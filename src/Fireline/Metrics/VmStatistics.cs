@@ -20,15 +20,14 @@ public sealed class VmStatistics(HostKernel kernel)
     /// <summary>The VM's counters; a missing namespace or TAP is a kernel error naming it (run reconcile).</summary>
     public VmStats Read(VmState vm)
     {
-        var id = VmId.Parse(vm.VmId);
         try
         {
-            using var vmNamespace = kernel.OpenVm(id);
+            using var vmNamespace = kernel.OpenVm(vm.VmId);
             return From(vm, vmNamespace.Rtnl.Links.GetStatistics(VmAddressing.TapDevice));
         }
         catch (KernelException error)
         {
-            throw DomainErrors.Kernel($"reading the counters of VM '{vm.VmId}' ({VmAddressing.TapDevice} in {VmAddressing.NamespaceName(id)}; 'fireline reconcile' rebuilds a missing one)", error);
+            throw DomainErrors.Kernel($"reading the counters of VM '{vm.VmId}' ({VmAddressing.TapDevice} in {VmAddressing.NamespaceName(vm.VmId)}; 'fireline reconcile' rebuilds a missing one)", error);
         }
     }
 
@@ -49,7 +48,7 @@ public sealed class VmStatistics(HostKernel kernel)
                 foreach (var vm in batch)
                 {
                     // One deleted after the list was read has no counters any more.
-                    if (kernel.TryOpenVm(VmId.Parse(vm.VmId)) is { } vmNamespace)
+                    if (kernel.TryOpenVm(vm.VmId) is { } vmNamespace)
                     {
                         open.Add((vm, vmNamespace));
                     }
@@ -89,7 +88,7 @@ public sealed class VmStatistics(HostKernel kernel)
     /// <summary>The TAP's counters turned to the guest's point of view (see <see cref="VmStats"/>).</summary>
     private static VmStats From(VmState vm, LinkStatistics tap) => new()
     {
-        VmId = vm.VmId,
+        VmId = vm.VmId.Value,
         Network = vm.Network,
         RxBytes = tap.TxBytes,
         TxBytes = tap.RxBytes,

@@ -97,7 +97,8 @@ public static class NetworkFileParser
             }
         }
 
-        if (reader.Problems.Count > before || name is null || subnet is null)
+        if (reader.Problems.Count > before || name is null || subnet is null ||
+            NetworkValidator.ParseAddresses(label, subnet, ipv6, (field, message) => reader.Problems.Add($"{path}.{field}", message)) is not var (subnetValue, prefix))
         {
             return null;
         }
@@ -105,11 +106,11 @@ public static class NetworkFileParser
         return new NetworkSpec
         {
             Name = name,
-            Subnet = subnet,
+            Subnet = subnetValue,
             Bridge = bridge ?? NetworkNames.DefaultBridge(name),
             Nat = nat,
             Dns = dns,
-            Ipv6 = ipv6,
+            Ipv6 = prefix,
             Vlan = vlan,
             Policies = policies,
             DefaultIngress = defaultIngress,

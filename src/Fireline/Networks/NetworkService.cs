@@ -71,8 +71,8 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
 
         foreach (var spec in changed)
         {
-            store.SaveNetwork(spec, AddressPool.InitialCursor(Ipv4Network.Parse(spec.Subnet)));
-            pools.Add(spec.Name, Ipv4Network.Parse(spec.Subnet));
+            store.SaveNetwork(spec, AddressPool.InitialCursor(spec.Subnet));
+            pools.Add(spec.Name, spec.Subnet);
         }
 
         return new NetworkPlan { DryRun = false, Changes = changes, Firewall = firewallText };
@@ -160,15 +160,15 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
 
     private static List<string> Describe(NetworkSpec spec)
     {
-        var subnet = Ipv4Network.Parse(spec.Subnet);
+        var subnet = spec.Subnet;
         var details = new List<string>
         {
-            $"subnet {spec.Subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
+            $"subnet {subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
             spec.Nat ? "masquerade out of the uplink" : "no NAT",
         };
         if (spec.Ipv6 is { } ipv6)
         {
-            details.Add($"dual stack: IPv6 {ipv6}, gateway {Ipv6Prefix.Parse(ipv6).Gateway}");
+            details.Add($"dual stack: IPv6 {ipv6}, gateway {ipv6.Gateway}");
         }
 
         if (spec.Vlan is { } vlan)
@@ -185,14 +185,14 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
 
     private NetworkView View(NetworkSpec spec, int vms)
     {
-        var subnet = Ipv4Network.Parse(spec.Subnet);
+        var subnet = spec.Subnet;
         return new NetworkView
         {
             Name = spec.Name,
-            Subnet = spec.Subnet,
+            Subnet = subnet.ToString(),
             Gateway = Ipv4Network.Format(subnet.Gateway),
             Bridge = spec.Bridge,
-            Ipv6 = spec.Ipv6,
+            Ipv6 = spec.Ipv6?.ToString(),
             Vlan = spec.Vlan,
             Nat = spec.Nat,
             Dns = spec.Dns,

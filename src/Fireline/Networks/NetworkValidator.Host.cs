@@ -41,7 +41,7 @@ public sealed partial class NetworkValidator
             }
 
             // A subnet already recorded was checked against the host's addresses when it was applied.
-            var subnet = Ipv4Network.Parse(spec.Subnet);
+            var subnet = spec.Subnet;
             var own = existing?.Subnet == spec.Subnet ? default : hostAddresses.Value.FirstOrDefault(a => a.Network.Overlaps(subnet));
             if (own.Link is not null)
             {
@@ -77,14 +77,14 @@ public sealed partial class NetworkValidator
         }
 
         // Staying networks never overlap each other (they were checked), so an overlap found involves a wanted one.
-        foreach (var (a, b) in RangeOverlap.Find(all, n => Range(Ipv4Network.Parse(n.Spec.Subnet))).Where(p => p.Earlier.Index >= 0 || p.Later.Index >= 0))
+        foreach (var (a, b) in RangeOverlap.Find(all, n => Range(n.Spec.Subnet)).Where(p => p.Earlier.Index >= 0 || p.Later.Index >= 0))
         {
             var (spec, other) = a.Index >= 0 ? (a, b.Spec) : (b, a.Spec);
             throw DomainErrors.Conflict(
                 $"network '{spec.Spec.Name}': {spec.Spec.Subnet} on {spec.Spec.Bridge} clashes with network '{other.Name}' ({other.Subnet} on {other.Bridge})", field(spec.Index, "subnet"));
         }
 
-        foreach (var (a, b) in RangeOverlap.Find(all.Where(n => n.Spec.Ipv6 is not null), n => Range(Ipv6Network.Parse(n.Spec.Ipv6!))).Where(p => p.Earlier.Index >= 0 || p.Later.Index >= 0))
+        foreach (var (a, b) in RangeOverlap.Find(all.Where(n => n.Spec.Ipv6 is not null), n => Range(n.Spec.Ipv6!.Value)).Where(p => p.Earlier.Index >= 0 || p.Later.Index >= 0))
         {
             var (spec, other) = a.Index >= 0 ? (a, b.Spec) : (b, a.Spec);
             throw DomainErrors.Conflict($"network '{spec.Spec.Name}': ipv6 {spec.Spec.Ipv6} overlaps network '{other.Name}' ({other.Ipv6})", field(spec.Index, "ipv6"));

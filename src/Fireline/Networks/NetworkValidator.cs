@@ -25,16 +25,14 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
     /// <summary>
     /// Checks the networks of one document, each with its index there; <paramref name="field"/> names a network's
     /// field in the caller's terms (<c>networks[3].subnet</c>, or <c>subnet</c> for host init). Returns the networks
-    /// with their addresses in canonical form; they are valid when <paramref name="problems"/> stayed empty.
+    /// with their policies in canonical form; they are valid when <paramref name="problems"/> stayed empty.
     /// </summary>
     internal static List<NetworkSpec> CheckValues(IReadOnlyList<(int Index, NetworkSpec Spec)> networks, Func<int, string, string> field, Problems problems)
     {
-        var checkedNetworks = new List<(int Index, NetworkSpec Spec, Ipv4Network? Subnet, Ipv6Network? Ipv6)>();
+        var checkedNetworks = new List<(int Index, NetworkSpec Spec)>();
         foreach (var (index, spec) in networks)
         {
-            checkedNetworks.Add(CheckNetwork(spec, (name, message) => problems.Add(field(index, name), message)) is var (canonical, subnet, ipv6)
-                ? (index, canonical, subnet, ipv6)
-                : (index, spec, null, null));
+            checkedNetworks.Add((index, CheckNetwork(spec, (name, message) => problems.Add(field(index, name), message)) ?? spec));
         }
 
         foreach (var duplicate in checkedNetworks.GroupBy(n => n.Spec.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
@@ -48,23 +46,23 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
                 $"bridge {UserText.Quote(duplicate.Key)} is used by networks {string.Join(", ", duplicate.Select(n => UserText.Quote(n.Spec.Name)))}");
         }
 
-        foreach (var (earlier, later) in RangeOverlap.Find(checkedNetworks.Where(n => n.Subnet is not null), n => Range(n.Subnet!.Value)))
+        foreach (var (earlier, later) in RangeOverlap.Find(checkedNetworks.Where(n => SubnetProblem(n.Spec.Subnet) is null), n => Range(n.Spec.Subnet)))
         {
             problems.Add(field(later.Index, "subnet"),
-                $"network {UserText.Quote(later.Spec.Name)}: subnet {later.Subnet} overlaps network {UserText.Quote(earlier.Spec.Name)} ({earlier.Subnet})");
+                $"network {UserText.Quote(later.Spec.Name)}: subnet {later.Spec.Subnet} overlaps network {UserText.Quote(earlier.Spec.Name)} ({earlier.Spec.Subnet})");
         }
 
-        foreach (var (earlier, later) in RangeOverlap.Find(checkedNetworks.Where(n => n.Ipv6 is not null), n => Range(n.Ipv6!.Value)))
+        foreach (var (earlier, later) in RangeOverlap.Find(checkedNetworks.Where(n => n.Spec.Ipv6 is { } p && ReservedRanges.Overlapped(p.AsNetwork) is null), n => Range(n.Spec.Ipv6!.Value)))
         {
             problems.Add(field(later.Index, "ipv6"),
-                $"network {UserText.Quote(later.Spec.Name)}: ipv6 {later.Ipv6} overlaps network {UserText.Quote(earlier.Spec.Name)} ({earlier.Ipv6})");
+                $"network {UserText.Quote(later.Spec.Name)}: ipv6 {later.Spec.Ipv6} overlaps network {UserText.Quote(earlier.Spec.Name)} ({earlier.Spec.Ipv6})");
         }
 
         return [.. checkedNetworks.Select(n => n.Spec)];
     }
 
     /// <summary>One network's values; null when one is wrong (reported through <paramref name="problem"/>: field, message).</summary>
-    private static (NetworkSpec Spec, Ipv4Network Subnet, Ipv6Network? Ipv6)? CheckNetwork(NetworkSpec spec, Action<string, string> problem)
+    private static NetworkSpec? CheckNetwork(NetworkSpec spec, Action<string, string> problem)
     {
         var label = $"network {UserText.Quote(spec.Name)}";
         var valid = true;
@@ -85,39 +83,14 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
             CheckBridge(spec.Bridge, Problem);
         }
 
-        Ipv4Network? subnet = null;
-        if (!Ipv4Network.TryParse(spec.Subnet, out var parsed, out var subnetError))
+        if (SubnetProblem(spec.Subnet) is { } subnetProblem)
         {
-            Problem("subnet", $"subnet {UserText.Quote(spec.Subnet)} {subnetError}");
-        }
-        else if (parsed.PrefixLength > 30)
-        {
-            Problem("subnet", $"subnet {parsed} has room for no VM (use /30 or shorter)");
-        }
-        else if (ReservedRanges.Overlapped(parsed) is { } reserved)
-        {
-            Problem("subnet", $"subnet {parsed} overlaps {reserved}, which no network may use");
-        }
-        else
-        {
-            subnet = parsed;
+            Problem("subnet", subnetProblem);
         }
 
-        Ipv6Network? ipv6 = null;
-        if (spec.Ipv6 is { } ipv6Text)
+        if (spec.Ipv6 is { } prefix && ReservedRanges.Overlapped(prefix.AsNetwork) is { } reserved6)
         {
-            if (!Ipv6Prefix.TryParse(ipv6Text, out var prefix, out var ipv6Error))
-            {
-                Problem("ipv6", $"ipv6 {UserText.Quote(ipv6Text)} {ipv6Error}");
-            }
-            else if (ReservedRanges.Overlapped(prefix.AsNetwork) is { } reserved6)
-            {
-                Problem("ipv6", $"ipv6 {prefix} overlaps {reserved6}, which no network may use");
-            }
-            else
-            {
-                ipv6 = prefix.AsNetwork;
-            }
+            Problem("ipv6", $"ipv6 {prefix} overlaps {reserved6}, which no network may use");
         }
 
         if (spec.Vlan is { } vlan and (< 1 or > 4094))
@@ -125,12 +98,46 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
             Problem("vlan", $"vlan {vlan} is out of range (1-4094)");
         }
 
-        CheckDns(spec.Dns, subnet, Problem);
+        CheckDns(spec.Dns, spec.Subnet, Problem);
         var policies = CheckPolicies(spec.Policies, Problem);
-        return valid && subnet is { } valid4
-            ? (spec with { Subnet = valid4.ToString(), Ipv6 = ipv6?.ToString(), Policies = policies }, valid4, ipv6)
-            : null;
+        return valid ? spec with { Policies = policies } : null;
     }
+
+    /// <summary>
+    /// A network's subnet and IPv6 prefix as written, parsed once for whoever declares it (a networks file, host
+    /// init); null when either does not parse (reported through <paramref name="problem"/>: field, message).
+    /// </summary>
+    internal static (Ipv4Network Subnet, Ipv6Prefix? Ipv6)? ParseAddresses(string label, string subnetText, string? ipv6Text, Action<string, string> problem)
+    {
+        var valid = true;
+        if (!Ipv4Network.TryParse(subnetText, out var subnet, out var subnetError))
+        {
+            problem("subnet", $"{label}: subnet {UserText.Quote(subnetText)} {subnetError}");
+            valid = false;
+        }
+
+        Ipv6Prefix? ipv6 = null;
+        if (ipv6Text is not null)
+        {
+            if (Ipv6Prefix.TryParse(ipv6Text, out var prefix, out var ipv6Error))
+            {
+                ipv6 = prefix;
+            }
+            else
+            {
+                problem("ipv6", $"{label}: ipv6 {UserText.Quote(ipv6Text)} {ipv6Error}");
+                valid = false;
+            }
+        }
+
+        return valid ? (subnet, ipv6) : null;
+    }
+
+    /// <summary>Why no network may have this subnet; null when one may.</summary>
+    private static string? SubnetProblem(Ipv4Network subnet)
+        => subnet.PrefixLength > 30 ? $"subnet {subnet} has room for no VM (use /30 or shorter)"
+            : ReservedRanges.Overlapped(subnet) is { } reserved ? $"subnet {subnet} overlaps {reserved}, which no network may use"
+            : null;
 
     private static void CheckBridge(string bridge, Action<string, string> problem)
     {
@@ -149,7 +156,7 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
     /// may pass: strict dotted decimal (the text is then canonical), at most two, each once, and neither the
     /// subnet's network nor its broadcast address.
     /// </summary>
-    private static void CheckDns(IReadOnlyList<string> servers, Ipv4Network? subnet, Action<string, string> problem)
+    private static void CheckDns(IReadOnlyList<string> servers, Ipv4Network subnet, Action<string, string> problem)
     {
         if (servers.Count > MaxDns)
         {
@@ -164,7 +171,7 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
             {
                 problem(field, $"dns server {UserText.Quote(servers[i])} is not an IPv4 address (dotted decimal: four numbers 0-255 without leading zeros)");
             }
-            else if (!ReservedRanges.IsUnicast(address) || (subnet is { } s && (address == s.Network || address == s.Broadcast)))
+            else if (!ReservedRanges.IsUnicast(address) || address == subnet.Network || address == subnet.Broadcast)
             {
                 problem(field, $"dns server {servers[i]} is no host's address (not this network, multicast, broadcast or reserved)");
             }
@@ -177,5 +184,5 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
 
     private static (UInt128 First, UInt128 Last) Range(Ipv4Network subnet) => (subnet.Network, subnet.Broadcast);
 
-    private static (UInt128 First, UInt128 Last) Range(Ipv6Network prefix) => (prefix.Network, prefix.Last);
+    private static (UInt128 First, UInt128 Last) Range(Ipv6Prefix prefix) => (prefix.AsNetwork.Network, prefix.AsNetwork.Last);
 }

@@ -1,14 +1,14 @@
 using System.Text.Json.Serialization;
+using Fireline.Addressing;
 
 namespace Fireline.Policy;
 
 /// <summary>A host port on the uplink address forwarded (DNAT) to a VM's port.</summary>
 public sealed record PortForward
 {
-    public required string VmId { get; init; }
+    public required VmId VmId { get; init; }
 
-    /// <summary>tcp or udp.</summary>
-    public required string Protocol { get; init; }
+    public required ForwardProtocol Protocol { get; init; }
 
     public required int HostPort { get; init; }
 

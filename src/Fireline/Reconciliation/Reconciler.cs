@@ -50,7 +50,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         {
             using var held = vms.Lock(vm.VmId);
             var removed = vms.Settle(vm);
-            actions.Add(new ReconcileAction(vm.Lifecycle == VmLifecycle.Creating ? "undo-create" : "finish-delete", vm.VmId,
+            actions.Add(new ReconcileAction(vm.Lifecycle == VmLifecycle.Creating ? "undo-create" : "finish-delete", vm.VmId.Value,
                 (removed.Count == 0 ? "nothing was left in the kernel" : "removed " + string.Join(", ", removed)) +
                 $"; released {Ipv4Network.Format(vm.Address)}"));
         }
@@ -107,10 +107,10 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         foreach (var vm in store.ListVms().Where(v => v.Lifecycle == VmLifecycle.Ready))
         {
             using var held = vms.Lock(vm.VmId);
-            var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
+            var name = VmAddressing.NamespaceName(vm.VmId);
             if (bridges[vm.Network] == 0)
             {
-                actions.Add(new ReconcileAction("skip", vm.VmId, $"network {vm.Network}'s bridge is not this instance's; the VM was left as it is"));
+                actions.Add(new ReconcileAction("skip", vm.VmId.Value, $"network {vm.Network}'s bridge is not this instance's; the VM was left as it is"));
                 continue;
             }
 
@@ -130,19 +130,19 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
             {
                 // Gone, or replaced by a namespace of that name that carries another mark (left alone by Settle).
                 var removed = vms.Settle(vm);
-                actions.Add(new ReconcileAction("drop-vanished", vm.VmId,
+                actions.Add(new ReconcileAction("drop-vanished", vm.VmId.Value,
                     $"namespace {name} is gone or not this instance's{(removed.Count > 0 ? "; removed " + string.Join(", ", removed) : "")}; released {Ipv4Network.Format(vm.Address)}"));
                 continue;
             }
 
             if (repair.Adopted.Count > 0)
             {
-                actions.Add(new ReconcileAction("adopt", vm.VmId, $"marked {string.Join(", ", repair.Adopted)} as this instance's (made before instance marks)"));
+                actions.Add(new ReconcileAction("adopt", vm.VmId.Value, $"marked {string.Join(", ", repair.Adopted)} as this instance's (made before instance marks)"));
             }
 
             if (repair.Repaired.Count > 0)
             {
-                actions.Add(new ReconcileAction("repair", vm.VmId, string.Join(", ", repair.Repaired)));
+                actions.Add(new ReconcileAction("repair", vm.VmId.Value, string.Join(", ", repair.Repaired)));
             }
         }
     }
@@ -153,7 +153,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
     /// </summary>
     private List<string> FindOrphanNamespaces(IReadOnlyList<VmState> records)
     {
-        var claimed = records.Select(v => VmAddressing.NamespaceName(VmId.Parse(v.VmId))).ToHashSet(StringComparer.Ordinal);
+        var claimed = records.Select(v => VmAddressing.NamespaceName(v.VmId)).ToHashSet(StringComparer.Ordinal);
         var orphans = new List<string>();
         foreach (var name in NetworkNamespace.List(kernel.NetnsDirectory))
         {

@@ -159,7 +159,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     public VmStats GetStats(string vmId) => Shared(() =>
     {
         var id = VmId.Parse(vmId);
-        var vm = _store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
+        var vm = _store.GetVm(id) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
         return _statistics.Read(vm);
     });
 

@@ -74,7 +74,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
     /// the record goes. A VF already gone (its namespace was deleted: a real VF then returns to the machine's
     /// namespace by itself) only loses its record. Returns what was done, or null when the VM had no VF.
     /// </summary>
-    public string? Release(string vmId)
+    public string? Release(VmId vmId)
     {
         var allocation = store.ListVfs().SingleOrDefault(a => a.VmId == vmId);
         if (allocation is null)
@@ -88,7 +88,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
     }
 
     /// <summary>The VM's VF, for its record; null when it has none.</summary>
-    public VfAllocation? Find(string vmId) => store.ListVfs().SingleOrDefault(a => a.VmId == vmId);
+    public VfAllocation? Find(VmId vmId) => store.ListVfs().SingleOrDefault(a => a.VmId == vmId);
 
     /// <summary>
     /// Reconcile's part: a VF recorded for no VM is released; a recorded VF whose netdev is neither in its VM's
@@ -112,13 +112,13 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
             }
 
             // A namespace that is gone is the VM's own reconcile's to settle; its VF went back to the host with it.
-            using var vmNamespace = kernel.TryOpenVm(VmId.Parse(vm.VmId));
+            using var vmNamespace = kernel.TryOpenVm(vm.VmId);
             if (vmNamespace?.Rtnl.Links.TryGet(VfDevice) is { } inside)
             {
                 if (!inside.IsUp)
                 {
                     vmNamespace.Rtnl.Links.SetUp(VfDevice);
-                    actions.Add(new ReconcileAction("repair", vm.VmId, $"brought {VfDevice} (VF {allocation.Device}) up"));
+                    actions.Add(new ReconcileAction("repair", vm.VmId.Value, $"brought {VfDevice} (VF {allocation.Device}) up"));
                 }
 
                 continue;
@@ -127,7 +127,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
             if (kernel.Rtnl(rtnl => rtnl.Links.TryGet(allocation.Device)) is not null)
             {
                 MoveIn(vm, allocation);
-                actions.Add(new ReconcileAction("repair", vm.VmId, $"moved VF {allocation.Device} into its namespace again as {VfDevice}"));
+                actions.Add(new ReconcileAction("repair", vm.VmId.Value, $"moved VF {allocation.Device} into its namespace again as {VfDevice}"));
             }
             else
             {
@@ -139,7 +139,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
 
     private void MoveIn(VmState vm, VfAllocation allocation)
     {
-        using var vmNamespace = kernel.OpenVm(VmId.Parse(vm.VmId));
+        using var vmNamespace = kernel.OpenVm(vm.VmId);
         kernel.Rtnl(rtnl =>
         {
             // A netdev is renamed only while down, and a VF's name must not clash in the VM's namespace.
@@ -153,7 +153,7 @@ public sealed class SriovPool(IStateStore store, HostKernel kernel, string sysfs
     /// <summary>Moves vf0 back to the host namespace under its own name; false when it is not in the VM's namespace.</summary>
     private bool MoveOut(VfAllocation allocation)
     {
-        using var vmNamespace = kernel.TryOpenVm(VmId.Parse(allocation.VmId));
+        using var vmNamespace = kernel.TryOpenVm(allocation.VmId);
         if (vmNamespace is null)
         {
             return false; // the namespace is gone, and a VF in it went back to the machine's namespace with it

@@ -1,3 +1,4 @@
+using Fireline.Addressing;
 using Fireline.Policy;
 
 namespace Fireline.State;
@@ -5,7 +6,7 @@ namespace Fireline.State;
 /// <summary>
 /// Durable state behind a narrow interface: host settings, networks, VMs with their leases and lifecycle,
 /// and each network's queue of released addresses. Each method is one transaction. Implementations: SQLite
-/// (the product) and an in-memory fake (unit tests); one contract test suite runs against both.
+/// (the product) and an in-memory fake in the unit tests; one contract test suite runs against both.
 /// </summary>
 public interface IStateStore : IDisposable
 {
@@ -36,7 +37,7 @@ public interface IStateStore : IDisposable
 
     IReadOnlyList<VmState> ListVms();
 
-    VmState? GetVm(string vmId);
+    VmState? GetVm(VmId vmId);
 
     /// <summary>Released addresses of a network, least recently released first.</summary>
     IReadOnlyList<uint> ListReleased(string network);
@@ -47,20 +48,20 @@ public interface IStateStore : IDisposable
     /// </summary>
     void AddVm(VmState vm, Allocation allocation);
 
-    void SetLifecycle(string vmId, VmLifecycle lifecycle);
+    void SetLifecycle(VmId vmId, VmLifecycle lifecycle);
 
     /// <summary>Replaces a VM's options (its rate limits change; its lease does not).</summary>
-    void SetOptions(string vmId, VmOptions options);
+    void SetOptions(VmId vmId, VmOptions options);
 
     /// <summary>Removes the VM with its port forwards and puts its address at the back of its network's released queue, at once.</summary>
-    void RemoveVm(string vmId);
+    void RemoveVm(VmId vmId);
 
     IReadOnlyList<PortForward> ListForwards();
 
     /// <summary>Records a port forward; throws <see cref="InvalidOperationException"/> when the host port and protocol are taken.</summary>
     void AddForward(PortForward forward);
 
-    void RemoveForward(string protocol, int hostPort);
+    void RemoveForward(ForwardProtocol protocol, int hostPort);
 
     /// <summary>SR-IOV virtual functions given to VMs, by physical function and index.</summary>
     IReadOnlyList<VfAllocation> ListVfs();
@@ -71,5 +72,5 @@ public interface IStateStore : IDisposable
     /// </summary>
     void AddVf(VfAllocation allocation);
 
-    void RemoveVf(string vmId);
+    void RemoveVf(VmId vmId);
 }

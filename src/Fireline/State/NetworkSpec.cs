@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fireline.Addressing;
 using Fireline.Policy;
 
 namespace Fireline.State;
@@ -11,8 +12,8 @@ public sealed record NetworkSpec
 {
     public required string Name { get; init; }
 
-    /// <summary>IPv4 subnet in CIDR form, network address exact (10.100.0.0/16).</summary>
-    public required string Subnet { get; init; }
+    /// <summary>IPv4 subnet (10.100.0.0/16); the state file keeps its CIDR text.</summary>
+    public required Ipv4Network Subnet { get; init; }
 
     public required string Bridge { get; init; }
 
@@ -22,7 +23,7 @@ public sealed record NetworkSpec
     public IReadOnlyList<string> Dns { get; init; } = [];
 
     /// <summary>IPv6 prefix for dual stack (<c>fd00:101::/64</c>); null: IPv4 only.</summary>
-    public string? Ipv6 { get; init; }
+    public Ipv6Prefix? Ipv6 { get; init; }
 
     /// <summary>802.1Q id the network's traffic carries on the uplink; null for untagged.</summary>
     public int? Vlan { get; init; }

@@ -1,3 +1,4 @@
+using Fireline.Addressing;
 using System.Globalization;
 using System.Text.Json;
 using Fireline.Linux;
@@ -167,11 +168,11 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public VmState? GetVm(string vmId)
+    public VmState? GetVm(VmId vmId)
     {
         lock (_lock)
         {
-            return Query("SELECT vm_id, network, address, options, lifecycle FROM vms WHERE vm_id = $id", ReadVm, ("$id", vmId)).SingleOrDefault();
+            return Query("SELECT vm_id, network, address, options, lifecycle FROM vms WHERE vm_id = $id", ReadVm, ("$id", vmId.Value)).SingleOrDefault();
         }
     }
 
@@ -191,7 +192,7 @@ public sealed class SqliteStateStore : IStateStore
             try
             {
                 Execute("INSERT INTO vms(vm_id, network, address, options, lifecycle) VALUES($id, $n, $a, $o, $l)",
-                    ("$id", vm.VmId), ("$n", vm.Network), ("$a", (long)vm.Address),
+                    ("$id", vm.VmId.Value), ("$n", vm.Network), ("$a", (long)vm.Address),
                     ("$o", JsonSerializer.Serialize(vm.Options, StateJson.Default.VmOptions)), ("$l", vm.Lifecycle.ToString()));
             }
             catch (SqliteException error) when (error.SqliteErrorCode == 19)
@@ -210,30 +211,30 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public void SetLifecycle(string vmId, VmLifecycle lifecycle)
+    public void SetLifecycle(VmId vmId, VmLifecycle lifecycle)
     {
         lock (_lock)
         {
-            Execute("UPDATE vms SET lifecycle = $l WHERE vm_id = $id", ("$l", lifecycle.ToString()), ("$id", vmId));
+            Execute("UPDATE vms SET lifecycle = $l WHERE vm_id = $id", ("$l", lifecycle.ToString()), ("$id", vmId.Value));
         }
     }
 
-    public void SetOptions(string vmId, VmOptions options)
+    public void SetOptions(VmId vmId, VmOptions options)
     {
         lock (_lock)
         {
-            Execute("UPDATE vms SET options = $o WHERE vm_id = $id", ("$o", JsonSerializer.Serialize(options, StateJson.Default.VmOptions)), ("$id", vmId));
+            Execute("UPDATE vms SET options = $o WHERE vm_id = $id", ("$o", JsonSerializer.Serialize(options, StateJson.Default.VmOptions)), ("$id", vmId.Value));
         }
     }
 
-    public void RemoveVm(string vmId)
+    public void RemoveVm(VmId vmId)
     {
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            Execute("INSERT INTO released(network, address) SELECT network, address FROM vms WHERE vm_id = $id", ("$id", vmId));
-            Execute("DELETE FROM forwards WHERE vm_id = $id", ("$id", vmId));
-            Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId));
+            Execute("INSERT INTO released(network, address) SELECT network, address FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
+            Execute("DELETE FROM forwards WHERE vm_id = $id", ("$id", vmId.Value));
+            Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
             transaction.Commit();
         }
     }
@@ -248,11 +249,11 @@ public sealed class SqliteStateStore : IStateStore
                 """,
                 r => new PortForward
                 {
-                    VmId = r.GetString(0),
-                    Protocol = r.GetString(1),
+                    VmId = VmId.Parse(r.GetString(0)),
+                    Protocol = ForwardProtocols.TryParse(r.GetString(1), out var protocol) ? protocol : throw new InvalidDataException($"forward protocol '{r.GetString(1)}' in the state"),
                     HostPort = r.GetInt32(2),
                     VmPort = r.GetInt32(3),
-                    VmAddress = Addressing.Ipv4Network.Format((uint)r.GetInt64(4)),
+                    VmAddress = Ipv4Network.Format((uint)r.GetInt64(4)),
                 });
         }
     }
@@ -264,20 +265,20 @@ public sealed class SqliteStateStore : IStateStore
             try
             {
                 Execute("INSERT INTO forwards(protocol, host_port, vm_id, vm_port) VALUES($p, $h, $v, $m)",
-                    ("$p", forward.Protocol), ("$h", forward.HostPort), ("$v", forward.VmId), ("$m", forward.VmPort));
+                    ("$p", forward.Protocol.Name()), ("$h", forward.HostPort), ("$v", forward.VmId.Value), ("$m", forward.VmPort));
             }
             catch (SqliteException error) when (error.SqliteErrorCode == 19)
             {
-                throw new InvalidOperationException($"{forward.Protocol} port {forward.HostPort} is already forwarded", error);
+                throw new InvalidOperationException($"{forward.Protocol.Name()} port {forward.HostPort} is already forwarded", error);
             }
         }
     }
 
-    public void RemoveForward(string protocol, int hostPort)
+    public void RemoveForward(ForwardProtocol protocol, int hostPort)
     {
         lock (_lock)
         {
-            Execute("DELETE FROM forwards WHERE protocol = $p AND host_port = $h", ("$p", protocol), ("$h", hostPort));
+            Execute("DELETE FROM forwards WHERE protocol = $p AND host_port = $h", ("$p", protocol.Name()), ("$h", hostPort));
         }
     }
 
@@ -286,7 +287,7 @@ public sealed class SqliteStateStore : IStateStore
         lock (_lock)
         {
             return Query("SELECT vm_id, pf, vf_index, device FROM vfs ORDER BY pf, vf_index",
-                r => new VfAllocation(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3)));
+                r => new VfAllocation(VmId.Parse(r.GetString(0)), r.GetString(1), r.GetInt32(2), r.GetString(3)));
         }
     }
 
@@ -297,7 +298,7 @@ public sealed class SqliteStateStore : IStateStore
             try
             {
                 Execute("INSERT INTO vfs(pf, vf_index, vm_id, device) VALUES($p, $i, $v, $d)",
-                    ("$p", allocation.Pf), ("$i", allocation.Index), ("$v", allocation.VmId), ("$d", allocation.Device));
+                    ("$p", allocation.Pf), ("$i", allocation.Index), ("$v", allocation.VmId.Value), ("$d", allocation.Device));
             }
             catch (SqliteException error) when (error.SqliteErrorCode == 19)
             {
@@ -306,11 +307,11 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public void RemoveVf(string vmId)
+    public void RemoveVf(VmId vmId)
     {
         lock (_lock)
         {
-            Execute("DELETE FROM vfs WHERE vm_id = $v", ("$v", vmId));
+            Execute("DELETE FROM vfs WHERE vm_id = $v", ("$v", vmId.Value));
         }
     }
 
@@ -320,7 +321,7 @@ public sealed class SqliteStateStore : IStateStore
         => new(JsonSerializer.Deserialize(reader.GetString(0), StateJson.Default.NetworkSpec)!, (uint)reader.GetInt64(1));
 
     private static VmState ReadVm(SqliteDataReader reader)
-        => new(reader.GetString(0), reader.GetString(1), (uint)reader.GetInt64(2),
+        => new(VmId.Parse(reader.GetString(0)), reader.GetString(1), (uint)reader.GetInt64(2),
             JsonSerializer.Deserialize(reader.GetString(3), StateJson.Default.VmOptions)!,
             Enum.Parse<VmLifecycle>(reader.GetString(4)));
 

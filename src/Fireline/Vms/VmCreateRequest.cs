@@ -1,9 +1,20 @@
+using System.Text.Json.Serialization;
+
 namespace Fireline.Vms;
 
-/// <summary>A request for a VM's network. Validated by the engine, whoever sends it.</summary>
+/// <summary>
+/// A request for a VM's network, and the body of the API's <c>PUT /v1/vms/{id}</c> (<c>{network?, rateLimits?, ipv6?,
+/// tapOwner?, tapGroup?, sriov?}</c>; empty or <c>{}</c> asks for a VM on the default network without limits).
+/// Validated by the engine, whoever sends it.
+/// </summary>
 public sealed record VmCreateRequest
 {
-    public required string VmId { get; init; }
+    /// <summary>
+    /// The id; in the API it is the path's, never the body's (so not <c>required</c>, which the serializer would demand
+    /// of the body). Empty is refused as an invalid id.
+    /// </summary>
+    [JsonIgnore]
+    public string VmId { get; init; } = "";
 
     /// <summary>The network to join; null means <c>default</c>.</summary>
     public string? Network { get; init; }
@@ -11,6 +22,7 @@ public sealed record VmCreateRequest
     /// <summary>Rate limits (rx: what the guest receives, tx: what it sends); null: unlimited.</summary>
     public RateLimits? RateLimits { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Ipv6 { get; init; }
 
     /// <summary>User allowed to open the TAP (a jailed Firecracker); null: root only.</summary>

@@ -27,7 +27,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public void Build(VmState vm, int bridgeIndex, RateLimits? tcLimits)
     {
-        var id = VmId.Parse(vm.VmId);
+        var id = vm.VmId;
         var vmMark = mark.ForVm(id);
         Rtnl? inside = null;
         NetworkNamespace ns;
@@ -86,7 +86,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     public IReadOnlyList<string> TearDown(VmState vm)
     {
         var removed = new List<string>();
-        var name = VmAddressing.NamespaceName(VmId.Parse(vm.VmId));
+        var name = VmAddressing.NamespaceName(vm.VmId);
         var hostVeth = VmAddressing.HostVeth(vm.Address);
         var link = kernel.Rtnl(rtnl => rtnl.Links.TryGet(hostVeth));
         var linkOwner = link is null ? (Owner?)null : mark.Judge(link, "veth");
@@ -224,7 +224,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
     public void ApplyLimits(VmState vm, RateLimits? limits)
     {
-        using var vmNamespace = kernel.OpenVm(VmId.Parse(vm.VmId));
+        using var vmNamespace = kernel.OpenVm(vm.VmId);
         Shape(vmNamespace.Rtnl, limits ?? new RateLimits());
     }
 
@@ -237,9 +237,9 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     {
         foreach (var (device, limiter) in new[] { (VmAddressing.TapDevice, limits.Rx), (VmAddressing.VmVeth, limits.Tx) })
         {
-            if (limiter?.Bandwidth is { Size: > 0, RefillTime: > 0 } bucket)
+            if (limiter?.Bandwidth is { Size: > 0, RefillTimeMs: > 0 } bucket)
             {
-                var rate = (ulong)(bucket.Size * 1000 / bucket.RefillTime);
+                var rate = (ulong)(bucket.Size * 1000 / bucket.RefillTimeMs);
                 // The bucket's own size is its burst; never below a few full frames, or TCP cannot keep up.
                 var burst = (uint)Math.Clamp(Math.Max(bucket.Size, bucket.OneTimeBurst ?? 0), 16 * 1024, uint.MaxValue);
                 inside.TrafficControl.ReplaceQdisc(device, new Tbf(Math.Max(rate, 1), burst, TimeSpan.FromMilliseconds(50)));
@@ -261,7 +261,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public VmRepair? Repair(VmState vm, int bridgeIndex, Link? hostVeth, RateLimits? tcLimits)
     {
-        var id = VmId.Parse(vm.VmId);
+        var id = vm.VmId;
         var vmMark = mark.ForVm(id);
         var repaired = new List<string>();
         var adopted = new List<string>();

@@ -42,7 +42,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             throw DomainErrors.InvalidInput("ipv6", $"network '{networkName}' has no IPv6 prefix; give it one (network apply: 'ipv6: fd00:1::/64', or {FieldReference.Of("ipv6Prefix")} at host init)");
         }
 
-        var existing = store.GetVm(id.Value);
+        var existing = store.GetVm(id);
         if (existing is { Lifecycle: not VmLifecycle.Ready })
         {
             Settle(existing); // an interrupted create or delete of this id: finish it first
@@ -104,7 +104,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     {
         var id = VmId.Parse(vmId);
         using var held = _locks.Acquire(id.Value);
-        var vm = store.GetVm(id.Value);
+        var vm = store.GetVm(id);
         if (vm is null)
         {
             return new VmDeleteResult(id.Value, Deleted: false);
@@ -120,14 +120,14 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     public VmRecord Get(string vmId)
     {
         var id = VmId.Parse(vmId);
-        var vm = store.GetVm(id.Value) ?? throw DomainErrors.VmNotFound(id.Value);
+        var vm = store.GetVm(id) ?? throw DomainErrors.VmNotFound(id.Value);
         return Record(vm);
     }
 
     public IReadOnlyList<VmRecord> List()
     {
         var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
-        var vfs = store.ListVfs().ToDictionary(v => v.VmId, StringComparer.Ordinal);
+        var vfs = store.ListVfs().ToDictionary(v => v.VmId);
         return [.. store.ListVms().Select(vm => VmRecords.From(vm, networks[vm.Network], netnsDirectory, vfs.GetValueOrDefault(vm.VmId)))];
     }
 
@@ -165,12 +165,12 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     /// A port below 1024 needs <paramref name="allowPrivilegedPort"/>, and a port on which a socket of the host
     /// namespace listens is refused: the DNAT would take it from that service (sshd's 22) without a word.
     /// </summary>
-    public PortForward Forward(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort)
+    public PortForward Forward(string vmId, string protocolName, int hostPort, int vmPort, bool allowPrivilegedPort)
     {
         var id = VmId.Parse(vmId);
-        if (protocol is not ("tcp" or "udp"))
+        if (!ForwardProtocols.TryParse(protocolName, out var protocol))
         {
-            throw DomainErrors.InvalidInput("proto", $"{FieldReference.Of("proto")} must be tcp or udp, not {UserText.Quote(protocol)}");
+            throw DomainErrors.InvalidInput("proto", $"{FieldReference.Of("proto")} must be tcp or udp, not {UserText.Quote(protocolName)}");
         }
 
         foreach (var (field, port) in new[] { ("hostPort", hostPort), ("vmPort", vmPort) })
@@ -194,13 +194,13 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         }
 
         using var held = _locks.Acquire(id.Value);
-        var vm = store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
-        var forward = new PortForward { VmId = id.Value, Protocol = protocol, HostPort = hostPort, VmPort = vmPort, VmAddress = Ipv4Network.Format(vm.Address) };
+        var vm = store.GetVm(id) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
+        var forward = new PortForward { VmId = id, Protocol = protocol, HostPort = hostPort, VmPort = vmPort, VmAddress = Ipv4Network.Format(vm.Address) };
         var existing = store.ListForwards().SingleOrDefault(f => f.Protocol == protocol && f.HostPort == hostPort);
         if (existing is not null)
         {
             return existing == forward ? existing
-                : throw DomainErrors.Conflict($"host {protocol} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
+                : throw DomainErrors.Conflict($"host {protocolName} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
         }
 
         CheckHostPortFree(protocol, hostPort);
@@ -212,29 +212,29 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         catch (KernelException error)
         {
             store.RemoveForward(protocol, hostPort);
-            throw DomainErrors.Kernel($"forwarding {protocol} port {hostPort} to VM '{id}'", error);
+            throw DomainErrors.Kernel($"forwarding {protocolName} port {hostPort} to VM '{id}'", error);
         }
 
         return forward;
     }
 
     /// <summary>Refuses a host port a socket of the host namespace receives on (checked in the kernel, not in any list).</summary>
-    private void CheckHostPortFree(string protocol, int hostPort)
+    private void CheckHostPortFree(ForwardProtocol protocol, int hostPort)
     {
         IReadOnlyList<BoundSocket> listening;
         try
         {
-            listening = host.Listening(protocol == "tcp" ? ProtocolType.Tcp : ProtocolType.Udp);
+            listening = host.Listening(protocol == ForwardProtocol.Tcp ? ProtocolType.Tcp : ProtocolType.Udp);
         }
         catch (KernelException error)
         {
-            throw DomainErrors.Kernel($"reading the host namespace's {protocol} sockets", error);
+            throw DomainErrors.Kernel($"reading the host namespace's {protocol.Name()} sockets", error);
         }
 
         if (listening.FirstOrDefault(s => s.Port == hostPort) is { } taken)
         {
             throw DomainErrors.Conflict(
-                $"host {protocol} port {hostPort} is in use in the host namespace ({taken} is bound there, uid {taken.Uid}): " +
+                $"host {protocol.Name()} port {hostPort} is in use in the host namespace ({taken} is bound there, uid {taken.Uid}): " +
                 $"a forward would take it from that service; choose another {FieldReference.Of("hostPort")}", "hostPort");
         }
     }
@@ -248,7 +248,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         var id = VmId.Parse(vmId);
         limits?.Validate();
         using var held = _locks.Acquire(id.Value);
-        var vm = store.GetVm(id.Value) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
+        var vm = store.GetVm(id) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
         var network = store.GetNetwork(vm.Network)!.Spec;
         CheckLimitsFit(network, limits);
         var options = vm.Options with { RateLimits = limits is { IsEmpty: false } ? limits : null };
@@ -283,7 +283,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     }
 
     /// <summary>Takes the VM's lock for reconcile's per-VM work.</summary>
-    public IDisposable Lock(string vmId) => _locks.Acquire(vmId);
+    public IDisposable Lock(VmId vmId) => _locks.Acquire(vmId.Value);
 
     private (VmState Vm, bool Recycled) Lease(VmId id, string networkName, VmOptions options, NetworkSpec spec)
     {
@@ -295,8 +295,8 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
                 throw DomainErrors.BridgeFull(networkName, spec.Bridge, pool.Leased);
             }
 
-            var allocation = pool.Peek() ?? throw DomainErrors.SubnetExhausted(networkName, spec.Subnet, pool.Subnet.VmCapacity);
-            var vm = new VmState(id.Value, networkName, allocation.Address, options, VmLifecycle.Creating);
+            var allocation = pool.Peek() ?? throw DomainErrors.SubnetExhausted(networkName, spec.Subnet.ToString(), pool.Subnet.VmCapacity);
+            var vm = new VmState(id, networkName, allocation.Address, options, VmLifecycle.Creating);
             store.AddVm(vm, allocation);
             pool.Commit(allocation);
             return (vm, allocation.Recycled);

@@ -12,15 +12,13 @@ public static class VmRecords
 
     public static VmRecord From(VmState vm, NetworkSpec network, string netnsDirectory, VfAllocation? vf = null)
     {
-        var subnet = Ipv4Network.Parse(network.Subnet);
-        var id = VmId.Parse(vm.VmId);
-        var ns = VmAddressing.NamespaceName(id);
+        var subnet = network.Subnet;
+        var ns = VmAddressing.NamespaceName(vm.VmId);
         var path = Path.Combine(netnsDirectory, ns);
         var mac = VmAddressing.GuestMac(vm.Address).ToString();
-        Ipv6Prefix? ipv6 = vm.Options.Ipv6 && network.Ipv6 is { } prefixText ? Ipv6Prefix.Parse(prefixText) : null;
         return new VmRecord
         {
-            VmId = vm.VmId,
+            VmId = vm.VmId.Value,
             Network = vm.Network,
             Namespace = ns,
             NetnsPath = path,
@@ -28,16 +26,16 @@ public static class VmRecords
             HostVeth = VmAddressing.HostVeth(vm.Address),
             GuestMac = mac,
             Ipv4 = new IpConfig(Ipv4Network.Format(vm.Address), subnet.PrefixLength, Ipv4Network.Format(subnet.Gateway)),
-            Ipv6 = ipv6 is { } prefix ? new IpConfig(prefix.VmAddress(vm.Address).ToString(), prefix.Length, prefix.Gateway.ToString()) : null,
-            BootArgs = VmAddressing.BootArgs(vm.Address, subnet, network.Dns, ipv6),
+            Ipv6 = Ipv6Of(vm, network) is { } prefix ? new IpConfig(prefix.VmAddress(vm.Address).ToString(), prefix.Length, prefix.Gateway.ToString()) : null,
+            BootArgs = BootArgs(vm, network),
             Firecracker = new NetworkInterface
             {
                 IfaceId = IfaceId,
                 HostDevName = VmAddressing.TapDevice,
                 GuestMac = mac,
                 // On a tc network the host enforces the limits; the VMM must not apply them a second time.
-                RxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? vm.Options.RateLimits?.Rx : null,
-                TxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? vm.Options.RateLimits?.Tx : null,
+                RxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? RateLimiter.From(vm.Options.RateLimits?.Rx) : null,
+                TxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? RateLimiter.From(vm.Options.RateLimits?.Tx) : null,
             },
             JailerArgs = ["--netns", path],
             Sriov = vf is null ? null : new Sriov.VfAssignment(vf.Pf, vf.Index, vf.Device, Fireline.Sriov.SriovPool.VfDevice),
@@ -49,4 +47,14 @@ public static class VmRecords
             },
         };
     }
+
+    /// <summary>
+    /// The kernel argument that configures the guest's eth0, IPv6 part included when the VM has one: the record and the
+    /// doctor's hint both print this, so they cannot disagree.
+    /// </summary>
+    public static string BootArgs(VmState vm, NetworkSpec network)
+        => VmAddressing.BootArgs(vm.Address, network.Subnet, network.Dns, Ipv6Of(vm, network));
+
+    /// <summary>The network's IPv6 prefix when the VM was created dual stack; null otherwise.</summary>
+    public static Ipv6Prefix? Ipv6Of(VmState vm, NetworkSpec network) => vm.Options.Ipv6 ? network.Ipv6 : null;
 }

@@ -20,7 +20,7 @@ public sealed class VmNetworkTests : IDisposable
     {
         var id = _env.Host.VmId("a");
 
-        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = id, RateLimits = new RateLimits { Rx = new RateLimiter { Bandwidth = TokenBucket.ForBandwidth(10_000_000) } } });
+        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = id, RateLimits = new RateLimits { Rx = new RateLimit { Bandwidth = Bucket.ForBandwidth(10_000_000) } } });
 
         Assert.Equal($"vm-{id}", vm.Namespace);
         Assert.Equal($"/var/run/netns/vm-{id}", vm.NetnsPath);
@@ -60,7 +60,7 @@ public sealed class VmNetworkTests : IDisposable
         Assert.Equal(first.HostVeth, second.HostVeth);
         Assert.Equal(first.GuestMac, second.GuestMac);
         Assert.Equal(links, Tool.Run("ip", "-n", Ns, "link", "show"));
-        var conflict = Assert.Throws<FirelineException>(() => _env.Engine.CreateVm(new VmCreateRequest { VmId = id, RateLimits = new RateLimits { Tx = new RateLimiter { Bandwidth = TokenBucket.ForBandwidth(5) } } }));
+        var conflict = Assert.Throws<FirelineException>(() => _env.Engine.CreateVm(new VmCreateRequest { VmId = id, RateLimits = new RateLimits { Tx = new RateLimit { Bandwidth = Bucket.ForBandwidth(5) } } }));
         Assert.Equal("conflict", conflict.Code);
         Assert.Single(_env.Engine.ListVms());
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Fireline.Cli.Api;
 using Fireline.Cli.Daemon;
@@ -20,43 +21,50 @@ public sealed class ApiContractTests
             Network = "tenant-a",
             RateLimits = new RateLimits
             {
-                Rx = new RateLimiter { Bandwidth = TokenBucket.ForBandwidth(10_000_000) with { OneTimeBurst = 4096 } },
-                Tx = new RateLimiter { Ops = new TokenBucket { Size = 100, RefillTime = 1000 } },
+                Rx = new RateLimit { Bandwidth = Bucket.ForBandwidth(10_000_000) with { OneTimeBurst = 4096 } },
+                Tx = new RateLimit { Ops = new Bucket { Size = 100, RefillTimeMs = 1000 } },
             },
             TapOwner = 1000,
             TapGroup = 1001,
         };
 
-        var json = JsonSerializer.Serialize(VmPutBody.From(request), ApiJson.Default.VmPutBody);
-        var body = JsonSerializer.Deserialize(json, ApiJson.Default.VmPutBody)!;
-        body.Validate("");
+        var json = JsonSerializer.Serialize(request, ApiRequestJson.Default.VmCreateRequest);
+        var body = RequestBody.Parse(Encoding.UTF8.GetBytes(json), ApiRequestJson.Default.VmCreateRequest);
 
-        Assert.Equal(request, body.ToRequest("vm1"));
+        Assert.Equal(request, body with { VmId = "vm1" });
         Assert.Equal("""{"network":"tenant-a","rateLimits":{"rx":{"bandwidth":{"size":1000000,"refillTimeMs":100,"oneTimeBurst":4096}},"tx":{"ops":{"size":100,"refillTimeMs":1000}}},"tapOwner":1000,"tapGroup":1001}""", json);
     }
 
     [Fact]
     public void No_limits_is_an_empty_object_and_comes_back_as_none()
     {
-        var json = JsonSerializer.Serialize(RateLimitsBody.From(null), ApiJson.Default.RateLimitsBody);
+        var json = JsonSerializer.Serialize(new RateLimits(), ApiRequestJson.Default.RateLimits);
 
         Assert.Equal("{}", json);
-        Assert.True(JsonSerializer.Deserialize(json, ApiJson.Default.RateLimitsBody)!.ToRateLimits().IsEmpty);
+        Assert.True(RequestBody.Parse(Encoding.UTF8.GetBytes(json), ApiRequestJson.Default.RateLimits).IsEmpty);
     }
 
     [Theory]
     [InlineData("""{"rateLimits":{"rx":{"bandwidth":{"size":1,"refillTimeMs":1,"burst":5}}}}""", "rateLimits.rx.bandwidth.burst")]
     [InlineData("""{"rateLimits":{"rx":{"bandwidth":{"refillTimeMs":1}}}}""", "rateLimits.rx.bandwidth.size")]
     [InlineData("""{"Network":"a"}""", "Network")]
+    [InlineData("""{"vmId":"a"}""", "vmId")]
     public void Unknown_and_missing_fields_are_named(string json, string field)
     {
-        var body = JsonSerializer.Deserialize(json, ApiJson.Default.VmPutBody)!;
-
-        var error = Assert.Throws<FirelineException>(() => body.Validate(""));
+        var error = Assert.Throws<FirelineException>(() => RequestBody.Parse(Encoding.UTF8.GetBytes(json), ApiRequestJson.Default.VmCreateRequest));
 
         Assert.Equal(field, error.Field);
         Assert.Equal("invalid-argument", error.Code);
     }
+
+    [Fact]
+    public void An_unknown_field_is_refused_naming_the_known_ones()
+        => Assert.Equal("request body: unknown field 'vmId' (known here: network, rateLimits, ipv6, tapOwner, tapGroup, sriov)",
+            Assert.Throws<FirelineException>(() => RequestBody.Parse("""{"vmId":"a"}"""u8.ToArray(), ApiRequestJson.Default.VmCreateRequest)).Message);
+
+    [Fact]
+    public void An_unknown_field_is_refused_by_the_serializer_too()
+        => Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"rateLimits":{"rx":{"burst":1}}}""", ApiRequestJson.Default.VmCreateRequest));
 
     public static TheoryData<FirelineException, int> Errors() => new()
     {
@@ -108,7 +116,7 @@ public sealed class ApiContractTests
 
         var network = Assert.Single(NetworkFileParser.Parse(NetworkDocument.FromJson(body.RootElement, "tenant-a")));
 
-        Assert.Equal(("tenant-a", "10.200.0.0/24", false, 12), (network.Name, network.Subnet, network.Nat, network.Vlan));
+        Assert.Equal(("tenant-a", "10.200.0.0/24", false, 12), (network.Name, network.Subnet.ToString(), network.Nat, network.Vlan));
         Assert.Equal(["10.0.0.53"], network.Dns);
         Assert.Equal((80, 81), (network.Policies[0].PortFrom, network.Policies[0].PortTo));
     }

@@ -1,3 +1,4 @@
+using Fireline.Addressing;
 using Fireline.Firewall;
 using Fireline.Linux.Nftables;
 using Fireline.Policy;
@@ -11,7 +12,7 @@ public sealed class NetworkFirewallTests
     private static readonly HostState Host = new("uplink0", Nat: true);
 
     private static NetworkSpec Network(string name, string subnet, params PolicyRule[] rules)
-        => new() { Name = name, Subnet = subnet, Bridge = "br-" + name, Policies = rules };
+        => new() { Name = name, Subnet = Ipv4Network.Parse(subnet), Bridge = "br-" + name, Policies = rules };
 
     private static List<string> Chain(NetworkFirewall network, string chain)
         => [.. network.Rules.Where(r => r.Chain.Name == chain).Select(r => r.ToString())];
@@ -116,7 +117,7 @@ public sealed class NetworkFirewallTests
     [Fact]
     public void A_dual_stack_network_lets_neighbour_discovery_through_and_hooks_in_its_prefix()
     {
-        var network = new NetworkFirewall(Network("a", "10.1.0.0/16") with { Ipv6 = "fd00:1::/64", Dns = ["10.1.0.1"] }, Host);
+        var network = new NetworkFirewall(Network("a", "10.1.0.0/16") with { Ipv6 = Ipv6Prefix.Parse("fd00:1::/64"), Dns = ["10.1.0.1"] }, Host);
 
         Assert.Contains("icmpv6 type nd-neighbor-solicit accept comment \"neighbour discovery\"", Chain(network, "intra-a"));
         Assert.Contains("ip6 daddr fd00:1::1 icmpv6 type echo-request accept comment \"ping the gateway\"", Chain(network, "host-a"));

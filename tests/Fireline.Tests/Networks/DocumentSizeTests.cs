@@ -23,7 +23,7 @@ public sealed class DocumentSizeTests(ITestOutputHelper output)
         var networks = Time("4,096 networks, 2 rules each", Networks(4_096, rules: 2), NetworkFileParser.Parse);
 
         Assert.Equal(4_096, networks.Count);
-        Assert.Equal("10.15.255.0/24", networks[^1].Subnet);
+        Assert.Equal("10.15.255.0/24", networks[^1].Subnet.ToString());
     }
 
     [Fact]

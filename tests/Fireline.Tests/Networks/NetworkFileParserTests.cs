@@ -41,7 +41,7 @@ public sealed class NetworkFileParserTests
 
         Assert.Equal(["customer-a-prod", "customer-b-dev"], networks.Select(n => n.Name));
         var a = networks[0];
-        Assert.Equal("10.101.0.0/16", a.Subnet);
+        Assert.Equal("10.101.0.0/16", a.Subnet.ToString());
         Assert.Equal(101, a.Vlan);
         Assert.True(a.Nat);
         Assert.True(a.Bridge.Length <= 15);

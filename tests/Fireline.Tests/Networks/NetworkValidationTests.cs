@@ -41,7 +41,7 @@ public sealed class NetworkValidationTests
               - { name: c, direction: egress, destination: 192.0.2.7, action: deny }
             """)));
 
-        Assert.Equal("fd00:101::/64", network.Ipv6);
+        Assert.Equal("fd00:101::/64", network.Ipv6.ToString());
         Assert.Equal(["9.9.9.9", "127.0.0.53"], network.Dns);
         Assert.Equal(["2001:db8::/32", "2001:db8::1/128", "192.0.2.7/32"], network.Policies.Select(p => p.Source ?? p.Destination));
     }

@@ -1,11 +1,14 @@
+using Fireline.Addressing;
 using Fireline.State;
+using Fireline.Vms;
+using Microsoft.Data.Sqlite;
 
 namespace Fireline.Tests.State;
 
 /// <summary>One contract, two stores: what the domain relies on holds for SQLite and for the fake alike.</summary>
 public abstract class StateStoreContractTests : IDisposable
 {
-    private static readonly NetworkSpec Default = new() { Name = "default", Subnet = "10.100.0.0/16", Bridge = "br-vms" };
+    private static readonly NetworkSpec Default = new() { Name = "default", Subnet = Ipv4Network.Parse("10.100.0.0/16"), Bridge = "br-vms" };
 
     protected abstract IStateStore Store { get; }
 
@@ -41,15 +44,15 @@ public abstract class StateStoreContractTests : IDisposable
     public void Records_a_create_intent_with_its_lease_and_releases_on_removal()
     {
         Store.SaveNetwork(Default, 2);
-        Store.AddVm(new VmState("a", "default", 2, new VmOptions { TapOwner = 5 }, VmLifecycle.Creating), new Allocation(2, 3, false));
-        Store.SetLifecycle("a", VmLifecycle.Ready);
+        Store.AddVm(new VmState(Id("a"), "default", 2, new VmOptions { TapOwner = 5 }, VmLifecycle.Creating), new Allocation(2, 3, false));
+        Store.SetLifecycle(Id("a"), VmLifecycle.Ready);
 
-        Assert.Equal(VmLifecycle.Ready, Store.GetVm("a")!.Lifecycle);
-        Assert.Equal(5u, Store.GetVm("a")!.Options.TapOwner);
+        Assert.Equal(VmLifecycle.Ready, Store.GetVm(Id("a"))!.Lifecycle);
+        Assert.Equal(5u, Store.GetVm(Id("a"))!.Options.TapOwner);
         Assert.Equal(3u, Store.GetNetwork("default")!.NextUnused);
 
-        Store.RemoveVm("a");
-        Assert.Null(Store.GetVm("a"));
+        Store.RemoveVm(Id("a"));
+        Assert.Null(Store.GetVm(Id("a")));
         Assert.Equal([2u], Store.ListReleased("default"));
     }
 
@@ -57,10 +60,10 @@ public abstract class StateStoreContractTests : IDisposable
     public void Refuses_a_second_lease_of_one_address_or_one_id()
     {
         Store.SaveNetwork(Default, 2);
-        Store.AddVm(new VmState("a", "default", 2, new VmOptions(), VmLifecycle.Creating), new Allocation(2, 3, false));
+        Store.AddVm(new VmState(Id("a"), "default", 2, new VmOptions(), VmLifecycle.Creating), new Allocation(2, 3, false));
 
-        Assert.Throws<InvalidOperationException>(() => Store.AddVm(new VmState("b", "default", 2, new VmOptions(), VmLifecycle.Creating), new Allocation(2, 3, false)));
-        Assert.Throws<InvalidOperationException>(() => Store.AddVm(new VmState("a", "default", 3, new VmOptions(), VmLifecycle.Creating), new Allocation(3, 4, false)));
+        Assert.Throws<InvalidOperationException>(() => Store.AddVm(new VmState(Id("b"), "default", 2, new VmOptions(), VmLifecycle.Creating), new Allocation(2, 3, false)));
+        Assert.Throws<InvalidOperationException>(() => Store.AddVm(new VmState(Id("a"), "default", 3, new VmOptions(), VmLifecycle.Creating), new Allocation(3, 4, false)));
         Assert.Single(Store.ListVms());
     }
 
@@ -70,12 +73,12 @@ public abstract class StateStoreContractTests : IDisposable
         Store.SaveNetwork(Default, 2);
         foreach (var (id, address) in new[] { ("a", 2u), ("b", 3u) })
         {
-            Store.AddVm(new VmState(id, "default", address, new VmOptions(), VmLifecycle.Ready), new Allocation(address, address + 1, false));
+            Store.AddVm(new VmState(Id(id), "default", address, new VmOptions(), VmLifecycle.Ready), new Allocation(address, address + 1, false));
         }
 
-        Store.RemoveVm("b");
-        Store.RemoveVm("a");
-        Store.AddVm(new VmState("c", "default", 3, new VmOptions(), VmLifecycle.Creating), new Allocation(3, 4, Recycled: true));
+        Store.RemoveVm(Id("b"));
+        Store.RemoveVm(Id("a"));
+        Store.AddVm(new VmState(Id("c"), "default", 3, new VmOptions(), VmLifecycle.Creating), new Allocation(3, 4, Recycled: true));
 
         Assert.Equal([2u], Store.ListReleased("default"));
     }
@@ -83,18 +86,20 @@ public abstract class StateStoreContractTests : IDisposable
     [Fact]
     public void Keeps_vf_allocations_one_per_vf_and_per_vm()
     {
-        Store.AddVf(new VfAllocation("a", "ens1f0", 0, "ens1f0v0"));
-        Store.AddVf(new VfAllocation("b", "ens1f0", 1, "ens1f0v1"));
+        Store.AddVf(new VfAllocation(Id("a"), "ens1f0", 0, "ens1f0v0"));
+        Store.AddVf(new VfAllocation(Id("b"), "ens1f0", 1, "ens1f0v1"));
 
-        Assert.Throws<InvalidOperationException>(() => Store.AddVf(new VfAllocation("c", "ens1f0", 1, "ens1f0v1")));
-        Assert.Throws<InvalidOperationException>(() => Store.AddVf(new VfAllocation("a", "ens2f0", 0, "ens2f0v0")));
-        Assert.Equal(["a", "b"], Store.ListVfs().Select(v => v.VmId));
+        Assert.Throws<InvalidOperationException>(() => Store.AddVf(new VfAllocation(Id("c"), "ens1f0", 1, "ens1f0v1")));
+        Assert.Throws<InvalidOperationException>(() => Store.AddVf(new VfAllocation(Id("a"), "ens2f0", 0, "ens2f0v0")));
+        Assert.Equal(["a", "b"], Store.ListVfs().Select(v => v.VmId.Value));
 
-        Store.RemoveVf("a");
-        Assert.Equal([new VfAllocation("b", "ens1f0", 1, "ens1f0v1")], Store.ListVfs());
+        Store.RemoveVf(Id("a"));
+        Assert.Equal([new VfAllocation(Id("b"), "ens1f0", 1, "ens1f0v1")], Store.ListVfs());
     }
 
     public virtual void Dispose() => Store.Dispose();
+
+    private static VmId Id(string id) => VmId.Parse(id);
 }
 
 public sealed class InMemoryStateStoreTests : StateStoreContractTests
@@ -114,15 +119,49 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests
     [Fact]
     public void Survives_reopening()
     {
-        _store.SaveNetwork(new NetworkSpec { Name = "n", Subnet = "10.1.0.0/24", Bridge = "br-n" }, 2);
+        _store.SaveNetwork(new NetworkSpec { Name = "n", Subnet = Ipv4Network.Parse("10.1.0.0/24"), Bridge = "br-n" }, 2);
         _store.Dispose();
         using var reopened = new SqliteStateStore(Path.Combine(_directory, "fireline.db"));
-        Assert.Equal("10.1.0.0/24", reopened.GetNetwork("n")!.Spec.Subnet);
+        Assert.Equal("10.1.0.0/24", reopened.GetNetwork("n")!.Spec.Subnet.ToString());
+    }
+
+    /// <summary>Rows as earlier versions wrote them (the state file's format) read into typed values, and are written back the same.</summary>
+    [Fact]
+    public void Reads_and_writes_the_state_files_format()
+    {
+        const string spec = """{"name":"n","subnet":"10.1.0.0/24","bridge":"br-n","nat":true,"dns":[],"ipv6":"fd00:1::/64","policies":[],"defaultIngress":"allow","defaultEgress":"allow","rateLimiter":"firecracker","metadata":false}""";
+        const string options = """{"rateLimits":{"rx":{"bandwidth":{"size":1000,"one_time_burst":5,"refill_time":100}}},"ipv6":true}""";
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "fireline.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var insert = connection.CreateCommand();
+            insert.CommandText = $"INSERT INTO networks VALUES('n', '{spec}', 2); INSERT INTO vms VALUES('vm-1', 'n', 167837698, '{options}', 'Ready');";
+            insert.ExecuteNonQuery();
+        }
+
+        var network = _store.GetNetwork("n")!.Spec;
+        var vm = _store.GetVm(VmId.Parse("vm-1"))!;
+        Assert.Equal((Ipv4Network.Parse("10.1.0.0/24"), Ipv6Prefix.Parse("fd00:1::/64")), (network.Subnet, network.Ipv6));
+        Assert.True(vm.Options.Ipv6);
+        Assert.Equal(new Bucket { Size = 1000, RefillTimeMs = 100, OneTimeBurst = 5 }, vm.Options.RateLimits!.Rx!.Bandwidth);
+
+        _store.SaveNetwork(network, 2);
+        _store.SetOptions(vm.VmId, vm.Options);
+        Assert.Equal((spec, options), (Stored("SELECT spec FROM networks"), Stored("SELECT options FROM vms")));
     }
 
     public override void Dispose()
     {
         base.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private string Stored(string query)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "fireline.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = query;
+        return (string)command.ExecuteScalar()!;
     }
 }

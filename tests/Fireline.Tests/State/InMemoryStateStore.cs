@@ -1,13 +1,15 @@
+using Fireline.Addressing;
 using Fireline.Policy;
+using Fireline.State;
 
-namespace Fireline.State;
+namespace Fireline.Tests.State;
 
-/// <summary>The store's contract kept in memory, for unit tests of the domain. Same semantics as SQLite's.</summary>
+/// <summary>The store's contract kept in memory: the fake the contract tests hold SQLite to. Same semantics as SQLite's.</summary>
 public sealed class InMemoryStateStore : IStateStore
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<string, NetworkState> _networks = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, VmState> _vms = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<VmId, VmState> _vms = new();
     private readonly List<(long Seq, string Network, uint Address)> _released = [];
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
     private readonly List<PortForward> _forwards = [];
@@ -104,7 +106,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public VmState? GetVm(string vmId)
+    public VmState? GetVm(VmId vmId)
     {
         lock (_lock)
         {
@@ -147,7 +149,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void SetLifecycle(string vmId, VmLifecycle lifecycle)
+    public void SetLifecycle(VmId vmId, VmLifecycle lifecycle)
     {
         lock (_lock)
         {
@@ -158,7 +160,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void SetOptions(string vmId, VmOptions options)
+    public void SetOptions(VmId vmId, VmOptions options)
     {
         lock (_lock)
         {
@@ -169,7 +171,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void RemoveVm(string vmId)
+    public void RemoveVm(VmId vmId)
     {
         lock (_lock)
         {
@@ -185,8 +187,8 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
-            return [.. _forwards.OrderBy(f => f.Protocol, StringComparer.Ordinal).ThenBy(f => f.HostPort)
-                .Select(f => f with { VmAddress = Addressing.Ipv4Network.Format(_vms[f.VmId].Address) })];
+            return [.. _forwards.OrderBy(f => f.Protocol.Name(), StringComparer.Ordinal).ThenBy(f => f.HostPort)
+                .Select(f => f with { VmAddress = Ipv4Network.Format(_vms[f.VmId].Address) })];
         }
     }
 
@@ -196,14 +198,14 @@ public sealed class InMemoryStateStore : IStateStore
         {
             if (!_vms.ContainsKey(forward.VmId) || _forwards.Any(f => f.Protocol == forward.Protocol && f.HostPort == forward.HostPort))
             {
-                throw new InvalidOperationException($"{forward.Protocol} port {forward.HostPort} is already forwarded");
+                throw new InvalidOperationException($"{forward.Protocol.Name()} port {forward.HostPort} is already forwarded");
             }
 
             _forwards.Add(forward with { VmAddress = null });
         }
     }
 
-    public void RemoveForward(string protocol, int hostPort)
+    public void RemoveForward(ForwardProtocol protocol, int hostPort)
     {
         lock (_lock)
         {
@@ -232,7 +234,7 @@ public sealed class InMemoryStateStore : IStateStore
         }
     }
 
-    public void RemoveVf(string vmId)
+    public void RemoveVf(VmId vmId)
     {
         lock (_lock)
         {
