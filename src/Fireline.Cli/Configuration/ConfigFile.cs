@@ -46,10 +46,10 @@ internal sealed record ConfigFile
     public HostInitRequest? Host { get; init; }
 
     /// <summary>
-    /// The <c>networks:</c> section as a networks file of its own, padded with blank lines so that the networks
-    /// parser's line numbers are this file's.
+    /// The <c>networks:</c> section's value as read, for <see cref="Fireline.Networks.NetworkFile.FromList"/>: its
+    /// problems name this file's lines.
     /// </summary>
-    public string? NetworksDocument { get; init; }
+    public DocumentNode? Networks { get; init; }
 
     public static ConfigFile Load(string path)
     {
@@ -101,7 +101,7 @@ internal sealed record ConfigFile
             MetricsListen = Scalar(path, root, "metricsListen", ""),
             LogFormat = Scalar(path, root, "logFormat", ""),
             Host = HostSection(path, root),
-            NetworksDocument = NetworksSection(text, root),
+            Networks = root["networks"],
         };
     }
 
@@ -131,30 +131,6 @@ internal sealed record ConfigFile
             Subnet = Scalar(path, host, "subnet", "host.") ?? HostInitRequest.DefaultSubnet,
             Nat = nat,
         };
-    }
-
-    /// <summary>
-    /// The <c>networks:</c> section as a networks file of its own, padded with blank lines so that the networks
-    /// parser's line numbers are this file's: from its key to the next key (or the end) when the file is written
-    /// one key per line, its value's own text after a <c>networks:</c> key when the file is one flow mapping.
-    /// </summary>
-    private static string? NetworksSection(string text, DocumentMap root)
-    {
-        var index = root.Entries.ToList().FindIndex(e => e.Key.Value == "networks");
-        if (index < 0)
-        {
-            return null;
-        }
-
-        var (key, value) = root.Entries[index];
-        var padding = new string('\n', (int)key.Line - 1);
-        if (root.Flow)
-        {
-            return padding + "networks: " + text[(int)value.Span.Start..(int)value.Span.End] + "\n";
-        }
-
-        var end = index + 1 < root.Entries.Count ? root.Entries[index + 1].Key.Span.Start : text.Length;
-        return padding + text[(int)key.Span.Start..(int)end];
     }
 
     private static void CheckKeys(string path, DocumentMap node, string[] allowed, string prefix)

@@ -41,7 +41,7 @@ internal sealed record DaemonSettings
     public HostInitRequest? Host { get; init; }
 
     /// <summary>The configuration file's <c>networks:</c> section, applied at start-up (no prune).</summary>
-    public string? NetworksDocument { get; init; }
+    public NetworkFile? Networks { get; init; }
 
     public static DaemonSettings Resolve(ParseResult parse)
     {
@@ -57,11 +57,12 @@ internal sealed record DaemonSettings
             throw DomainErrors.InvalidInput("--log-format", $"--log-format is text or json, not '{logFormat}'");
         }
 
-        if (file?.NetworksDocument is { } networks)
+        NetworkFile? networks = null;
+        if (file?.Networks is { } section)
         {
             try
             {
-                NetworkFileParser.Parse(networks);
+                networks = NetworkFile.FromList(section);
             }
             catch (FirelineException error)
             {
@@ -80,7 +81,7 @@ internal sealed record DaemonSettings
             MetricsListen = metricsListen is null ? null : Endpoint(metricsListen, "--metrics-listen"),
             JsonLogs = logFormat == "json",
             Host = file?.Host,
-            NetworksDocument = file?.NetworksDocument,
+            Networks = networks,
         };
     }
 

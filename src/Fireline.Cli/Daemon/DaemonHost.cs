@@ -202,7 +202,7 @@ internal static class DaemonHost
             }
         }
 
-        if (settings.NetworksDocument is { } networks)
+        if (settings.Networks is { } networks)
         {
             using (logger.BeginScope(new LogScope("network.apply", null)))
             {

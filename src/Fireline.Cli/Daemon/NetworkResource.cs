@@ -1,6 +1,5 @@
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
-using Fireline.Errors;
 using Fireline.Networks;
 using Fireline.Service;
 using Microsoft.AspNetCore.Http;
@@ -24,10 +23,9 @@ internal sealed class NetworkResource(FirelineEngine engine)
     {
         using var body = await RequestBody.ReadDocumentAsync(request).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send the network: {subnet, policies?, ...}");
-        var document = NetworkDocument.FromJson(body.RootElement, name);
         // Parsed before the engine takes its turn: a big or bad document never holds up other calls.
-        var file = Translated(() => NetworkFile.Parse(document));
-        var (network, created) = Translated(() => engine.PutNetwork(file, name));
+        var file = NetworkDocument.FromJson(body.RootElement, name);
+        var (network, created) = engine.PutNetwork(file, name);
         return Results.Json(network, CliJson.Output.NetworkView, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
@@ -44,18 +42,5 @@ internal sealed class NetworkResource(FirelineEngine engine)
             ?? throw ApiErrors.InvalidBody("body", "send {document, dryRun?, prune?}");
         var file = NetworkFile.Parse(body.Document!);
         return Results.Json(engine.ApplyNetworks(file, body.DryRun ?? false, body.Prune ?? false), CliJson.Output.NetworkPlan);
-    }
-
-    /// <summary>Errors about the one-network file a PUT becomes, in the body's terms.</summary>
-    private static T Translated<T>(Func<T> work)
-    {
-        try
-        {
-            return work();
-        }
-        catch (FirelineException error)
-        {
-            throw NetworkDocument.Translate(error);
-        }
     }
 }

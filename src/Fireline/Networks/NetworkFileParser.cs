@@ -8,8 +8,9 @@ namespace Fireline.Networks;
 /// <summary>
 /// Reads the design document's <c>network-config.yaml</c> (networks: name, subnet, vlan, policies: name,
 /// direction, protocol, port, source, action) plus Fireline's documented extensions (bridge, nat, dns,
-/// defaultIngress, defaultEgress, rateLimiter, metadata; port ranges "a-b"; destination). The text is read with
-/// <see cref="BoundedYaml"/>'s bounds; this parser turns it into networks (unknown keys are errors, so a typo never
+/// defaultIngress, defaultEgress, rateLimiter, metadata; port ranges "a-b"; destination), and one network alone
+/// in the same terms (an API body). The text is read with <see cref="BoundedYaml"/>'s bounds (a JSON body with
+/// <see cref="BoundedJson"/>'s, into the same tree); this parser turns the tree into networks (unknown keys are errors, so a typo never
 /// silently widens a policy) and <see cref="NetworkValidator"/> decides whether they are valid. Every problem is
 /// reported with its path, its network and its line. Built on YamlDotNet's representation model: no reflection,
 /// safe for NativeAOT.
@@ -31,9 +32,36 @@ public static class NetworkFileParser
 
         var reader = new YamlFields();
         reader.CheckKeys(root, ["networks"], "");
-        if (root["networks"] is not DocumentList sequence)
+        return ReadNetworks(root["networks"], root, reader);
+    }
+
+    /// <summary>
+    /// The <c>networks</c> list of a document already read (the configuration file's <c>networks:</c>): fields are
+    /// named <c>networks[3].subnet</c> and lines are that document's.
+    /// </summary>
+    public static IReadOnlyList<NetworkSpec> ParseNetworks(DocumentNode networks) => ReadNetworks(networks, networks, new YamlFields());
+
+    /// <summary>
+    /// One network on its own (an API body): its fields are named as it names them (<c>subnet</c>,
+    /// <c>policies[0].port</c>). Throws invalid-argument listing every problem.
+    /// </summary>
+    public static NetworkSpec ParseNetwork(DocumentMap network)
+    {
+        var reader = new YamlFields();
+        var spec = ReadNetwork(network, "", reader);
+        var valid = NetworkValidator.CheckValues(spec is null ? [] : [(0, spec)], OwnField, reader.Problems);
+        reader.Problems.ThrowIfAny();
+        return valid[0];
+    }
+
+    /// <summary>How a lone network names its field: <c>subnet</c>.</summary>
+    public static string OwnField(int network, string field) => field;
+
+    private static List<NetworkSpec> ReadNetworks(DocumentNode? node, DocumentNode at, YamlFields reader)
+    {
+        if (node is not DocumentList sequence)
         {
-            reader.Problems.Add("networks", root, "a 'networks' list is required");
+            reader.Problems.Add("networks", at, "a 'networks' list is required");
             reader.Problems.ThrowIfAny();
             return [];
         }
@@ -80,12 +108,12 @@ public static class NetworkFileParser
         var policies = new List<PolicyRule>();
         if (node["policies"] is { } policyNode)
         {
-            reader.Mark($"{path}.policies", policyNode);
+            reader.Mark($"{YamlFields.Under(path)}policies", policyNode);
             if (policyNode is DocumentList rules)
             {
                 for (var i = 0; i < rules.Items.Count; i++)
                 {
-                    if (PolicyParser.Read(rules.Items[i], $"{path}.policies[{i}]", label, reader) is { } rule)
+                    if (PolicyParser.Read(rules.Items[i], $"{YamlFields.Under(path)}policies[{i}]", label, reader) is { } rule)
                     {
                         policies.Add(rule);
                     }
@@ -93,12 +121,12 @@ public static class NetworkFileParser
             }
             else if (policyNode is not DocumentText { Value: "" })
             {
-                reader.Problems.Add($"{path}.policies", policyNode, $"{label}: policies is a list of rules");
+                reader.Problems.Add($"{YamlFields.Under(path)}policies", policyNode, $"{label}: policies is a list of rules");
             }
         }
 
         if (reader.Problems.Count > before || name is null || subnet is null ||
-            NetworkValidator.ParseAddresses(label, subnet, ipv6, (field, message) => reader.Problems.Add($"{path}.{field}", message)) is not var (subnetValue, prefix))
+            NetworkValidator.ParseAddresses(label, subnet, ipv6, (field, message) => reader.Problems.Add($"{YamlFields.Under(path)}{field}", message)) is not var (subnetValue, prefix))
         {
             return null;
         }

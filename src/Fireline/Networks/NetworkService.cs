@@ -23,7 +23,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         var current = store.ListNetworks().ToDictionary(n => n.Name, StringComparer.Ordinal);
         var changes = new List<NetworkChange>();
         var pruned = prune ? current.Keys.Where(name => wanted.All(w => w.Name != name)).ToList() : [];
-        validator.CheckAgainstHost(wanted, pruned, dryRun, NetworkFileParser.Field);
+        validator.CheckAgainstHost(wanted, pruned, dryRun, file.Field);
         foreach (var spec in wanted)
         {
             host.RequireOwnBridge(spec, Claims(current, spec));

@@ -25,13 +25,13 @@ internal static class PolicyParser
         var direction = reader.Enum(rule, "direction", path, label, Directions);
         if (direction is null && rule["direction"] is null)
         {
-            reader.Problems.Add($"{path}.direction", rule, $"{label}: 'direction' is required (ingress or egress)");
+            reader.Problems.Add($"{YamlFields.Under(path)}direction", rule, $"{label}: 'direction' is required (ingress or egress)");
         }
 
         var action = reader.Enum(rule, "action", path, label, NetworkFileParser.ActionNames);
         if (action is null && rule["action"] is null)
         {
-            reader.Problems.Add($"{path}.action", rule, $"{label}: 'action' is required (allow or deny)");
+            reader.Problems.Add($"{YamlFields.Under(path)}action", rule, $"{label}: 'action' is required (allow or deny)");
         }
 
         var protocol = reader.Scalar(rule, "protocol", path, required: false, label);
@@ -68,7 +68,7 @@ internal static class PolicyParser
         var parts = text.Split('-', 2);
         if (!YamlFields.TryParseWholeNumber(parts[0], out var from) || !YamlFields.TryParseWholeNumber(parts[^1], out var to))
         {
-            reader.Problems.Add($"{path}.port", $"{label}: port {UserText.Quote(text)} is not a port (1-65535) or a range like 8000-8100");
+            reader.Problems.Add($"{YamlFields.Under(path)}port", $"{label}: port {UserText.Quote(text)} is not a port (1-65535) or a range like 8000-8100");
             return (null, null);
         }
 

@@ -16,7 +16,7 @@ internal sealed class Problems(Func<string, long?>? lineOf = null)
     public int Count => _items.Count;
 
     public void Add(string field, DocumentNode at, string message)
-        => _items.Add((field, $"{field}: {message} (line {at.Line})"));
+        => _items.Add((field, at.Line > 0 ? $"{field}: {message} (line {at.Line})" : $"{field}: {message}"));
 
     /// <summary>A problem of a value, at the line its field was read from (when it was).</summary>
     public void Add(string field, string message)

@@ -18,8 +18,17 @@ internal sealed class YamlFields
 
     public Problems Problems { get; }
 
-    /// <summary>Remembers where a field was read.</summary>
-    public void Mark(string field, DocumentNode node) => _lines[field] = node.Line;
+    /// <summary>Remembers where a field was read (when it was read from text).</summary>
+    public void Mark(string field, DocumentNode node)
+    {
+        if (node.Line > 0)
+        {
+            _lines[field] = node.Line;
+        }
+    }
+
+    /// <summary>A field's path inside <paramref name="path"/> starts with it and a dot, unless the path is the document itself (a lone network).</summary>
+    public static string Under(string path) => path.Length == 0 ? "" : path + ".";
 
     public void CheckKeys(DocumentMap node, string[] allowed, string path, string? label = null)
     {
@@ -29,7 +38,7 @@ internal sealed class YamlFields
             if (!allowed.Contains(text, StringComparer.Ordinal))
             {
                 var shown = UserText.Escape(text);
-                Problems.Add(path.Length == 0 ? shown : $"{path}.{shown}", key,
+                Problems.Add($"{Under(path)}{shown}", key,
                     $"{Prefix(label)}unknown key '{shown}' (known: {string.Join(", ", allowed)})");
             }
         }
@@ -42,16 +51,16 @@ internal sealed class YamlFields
         {
             if (required)
             {
-                Problems.Add($"{path}.{key}", node, $"{Prefix(label)}'{key}' is required");
+                Problems.Add($"{Under(path)}{key}", node, $"{Prefix(label)}'{key}' is required");
             }
 
             return null;
         }
 
-        Mark($"{path}.{key}", value);
+        Mark($"{Under(path)}{key}", value);
         if (value is not DocumentText { Value: { Length: > 0 } text })
         {
-            Problems.Add($"{path}.{key}", value, $"{Prefix(label)}'{key}' must be a single value");
+            Problems.Add($"{Under(path)}{key}", value, $"{Prefix(label)}'{key}' must be a single value");
             return null;
         }
 
@@ -68,7 +77,7 @@ internal sealed class YamlFields
 
         if (!TryParseWholeNumber(text, out var value))
         {
-            Problems.Add($"{path}.{key}", $"{label}: {key} {UserText.Quote(text)} is not a whole number (decimal digits, no leading zeros)");
+            Problems.Add($"{Under(path)}{key}", $"{label}: {key} {UserText.Quote(text)} is not a whole number (decimal digits, no leading zeros)");
             return null;
         }
 
@@ -96,7 +105,7 @@ internal sealed class YamlFields
             case "false":
                 return false;
             case var text:
-                Problems.Add($"{path}.{key}", $"{label}: {key} must be true or false, not {UserText.Quote(text)}");
+                Problems.Add($"{Under(path)}{key}", $"{label}: {key} must be true or false, not {UserText.Quote(text)}");
                 return null;
         }
     }
@@ -118,7 +127,7 @@ internal sealed class YamlFields
             }
         }
 
-        Problems.Add($"{path}.{key}", $"{label}: {key} {UserText.Quote(text)} is not one of {string.Join(", ", names.Select(n => n.Name))}");
+        Problems.Add($"{Under(path)}{key}", $"{label}: {key} {UserText.Quote(text)} is not one of {string.Join(", ", names.Select(n => n.Name))}");
         return null;
     }
 
@@ -130,24 +139,24 @@ internal sealed class YamlFields
             return [];
         }
 
-        Mark($"{path}.{key}", value);
+        Mark($"{Under(path)}{key}", value);
         if (value is not DocumentList items)
         {
-            Problems.Add($"{path}.{key}", value, $"{label}: {key} is a list of values");
+            Problems.Add($"{Under(path)}{key}", value, $"{label}: {key} is a list of values");
             return [];
         }
 
         var strings = new List<string>(items.Items.Count);
         for (var i = 0; i < items.Items.Count; i++)
         {
-            Mark($"{path}.{key}[{i}]", items.Items[i]);
+            Mark($"{Under(path)}{key}[{i}]", items.Items[i]);
             if (items.Items[i] is DocumentText text)
             {
                 strings.Add(text.Value);
             }
             else
             {
-                Problems.Add($"{path}.{key}[{i}]", items.Items[i], $"{label}: each of {key} is a single value");
+                Problems.Add($"{Under(path)}{key}[{i}]", items.Items[i], $"{label}: each of {key} is a single value");
             }
         }
 

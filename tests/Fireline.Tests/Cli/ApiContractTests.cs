@@ -114,7 +114,7 @@ public sealed class ApiContractTests
              "policies":[{"name":"web","direction":"ingress","protocol":"tcp","port":"80-81","action":"allow"}]}
             """);
 
-        var network = Assert.Single(NetworkFileParser.Parse(NetworkDocument.FromJson(body.RootElement, "tenant-a")));
+        var network = Assert.Single(NetworkDocument.FromJson(body.RootElement, "tenant-a").Networks);
 
         Assert.Equal(("tenant-a", "10.200.0.0/24", false, 12), (network.Name, network.Subnet.ToString(), network.Nat, network.Vlan));
         Assert.Equal(["10.0.0.53"], network.Dns);
@@ -126,8 +126,7 @@ public sealed class ApiContractTests
     {
         using var body = JsonDocument.Parse("""{"subnet":"10.200.0.0/24","nat":"perhaps"}""");
 
-        var error = Assert.Throws<FirelineException>(() => NetworkFileParser.Parse(NetworkDocument.FromJson(body.RootElement, "t")));
-        var told = NetworkDocument.Translate(error);
+        var told = Assert.Throws<FirelineException>(() => NetworkDocument.FromJson(body.RootElement, "t"));
 
         Assert.Equal("nat", told.Field);
         Assert.Equal("nat: network 't': nat must be true or false, not 'perhaps'", told.Message);

@@ -33,7 +33,7 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Equal("json", config.LogFormat);
         Assert.Null(config.Listen);
         Assert.Equal("eth0", config.Host!.Uplink);
-        var network = Assert.Single(NetworkFileParser.Parse(config.NetworksDocument!));
+        var network = Assert.Single(NetworkFileParser.ParseNetworks(config.Networks!));
         Assert.Equal("tenant-a", network.Name);
         Assert.Equal("allow-ssh", Assert.Single(network.Policies).Name);
     }
@@ -53,7 +53,7 @@ public sealed class ConfigFileTests : IDisposable
             """));
 
         Assert.Equal("text", config.LogFormat);
-        var error = Assert.Throws<FirelineException>(() => NetworkFileParser.Parse(config.NetworksDocument!));
+        var error = Assert.Throws<FirelineException>(() => NetworkFileParser.ParseNetworks(config.Networks!));
         Assert.Contains("nat must be true or false", error.Message, StringComparison.Ordinal);
         Assert.Contains("(line 7)", error.Message, StringComparison.Ordinal);
     }
@@ -64,7 +64,7 @@ public sealed class ConfigFileTests : IDisposable
         var config = ConfigFile.Load(Write("{socket: /run/x.sock, networks: [{name: a, subnet: 10.1.0.0/24}]}"));
 
         Assert.Equal("/run/x.sock", config.Socket);
-        Assert.Equal("a", Assert.Single(NetworkFileParser.Parse(config.NetworksDocument!)).Name);
+        Assert.Equal("a", Assert.Single(NetworkFileParser.ParseNetworks(config.Networks!)).Name);
     }
 
     [Theory]
@@ -93,7 +93,7 @@ public sealed class ConfigFileTests : IDisposable
 
         Assert.Null(config.StateDir);
         Assert.Null(config.Host);
-        Assert.Null(config.NetworksDocument);
+        Assert.Null(config.Networks);
     }
 
     [Theory]
@@ -103,7 +103,7 @@ public sealed class ConfigFileTests : IDisposable
     {
         var config = ConfigFile.Load(Write(yaml));
 
-        var error = Assert.Throws<FirelineException>(() => NetworkFileParser.Parse(config.NetworksDocument!));
+        var error = Assert.Throws<FirelineException>(() => NetworkFileParser.ParseNetworks(config.Networks!));
         Assert.Equal("networks[0].policies[0].name", error.Field);
         Assert.Contains($"(line {line})", error.Message, StringComparison.Ordinal);
     }
