@@ -11,6 +11,7 @@
 #   8. the daemon's API path: latency on one connection, 32 concurrent clients, RSS and start-up reconcile at
 #      1,000 VMs (bench/api-bench.sh)
 #   9. network apply time and ruleset size at 10, 100, 1,000 and 4,096 networks
+#  10. how long 16 MiB network files take to be accepted or refused (bench/documents.sh)
 # Each part works in private namespaces it removes on exit. The machine is shared: before each part the run
 # waits (up to QUIET_WAIT seconds, 600 by default) for the 1-minute load average to fall under QUIET_LOAD (1.5),
 # and prints the load it started at; and every part runs at a raised priority (nice BENCH_NICE, -10 by default)
@@ -68,3 +69,6 @@ run bench/api-bench.sh
 
 part "networks: apply time and ruleset size at 10, 100, 1,000 and 4,096 networks"
 run dotnet run -c Release --no-build --project bench/Fireline.Benchmarks -- networks --sizes 10,100,1000,4096
+
+part "bounded input: 16 MiB network files through network apply --dry-run"
+run bench/documents.sh
