@@ -56,36 +56,22 @@ internal static class DaemonHost
         ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), completions);
         try
         {
-            app.Start();
-        }
-        catch (Exception error) when (error is SocketException or IOException)
-        {
-            throw DomainErrors.Unsupported($"cannot listen: {error.Message}", "--listen");
-        }
-        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // A SIGTERM while the web host starts: its systemd lifetime handles the signal from then on and stops
-            // the start with this exception. A stop that was asked for, not a failure (it exited 1 under load).
-            UnixSocket.Remove(settings.Socket);
-            DaemonLog.Stopped(logger);
-            return Output.ExitCodes.Success;
-        }
-
-        try
-        {
-            DaemonLog.Listening(logger, "unix:" + settings.Socket);
-            if (settings.Listen is { } tcp)
+            if (Start(app))
             {
-                DaemonLog.Listening(logger, "tcp:" + tcp + " (bearer token required)");
-            }
+                DaemonLog.Listening(logger, "unix:" + settings.Socket);
+                if (settings.Listen is { } tcp)
+                {
+                    DaemonLog.Listening(logger, "tcp:" + tcp + " (bearer token required)");
+                }
 
-            if (settings.MetricsListen is { } metrics)
-            {
-                DaemonLog.Listening(logger, "tcp:" + metrics + " (GET /metrics only)");
-            }
+                if (settings.MetricsListen is { } metrics)
+                {
+                    DaemonLog.Listening(logger, "tcp:" + metrics + " (GET /metrics only)");
+                }
 
-            using var stopping = StopSignals.Requested.Register(app.Lifetime.StopApplication);
-            app.WaitForShutdown();
+                using var stopping = StopSignals.Requested.Register(app.Lifetime.StopApplication);
+                app.WaitForShutdown();
+            }
         }
         finally
         {
@@ -94,6 +80,27 @@ internal static class DaemonHost
 
         DaemonLog.Stopped(logger);
         return Output.ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Starts the web host; false when a SIGTERM during the start stopped it: the host's systemd lifetime handles the
+    /// signal from then on and cancels the start, a stop that was asked for, not a failure (it exited 1 under load).
+    /// </summary>
+    private static bool Start(WebApplication app)
+    {
+        try
+        {
+            app.Start();
+            return true;
+        }
+        catch (Exception error) when (error is SocketException or IOException)
+        {
+            throw DomainErrors.Unsupported($"cannot listen: {error.Message}", "--listen");
+        }
+        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private static WebApplication Build(DaemonSettings settings, FirelineEngine engine)

@@ -26,10 +26,14 @@ internal static class UnixSocket
         _ => engine.InHostNamespace(() => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint)),
     };
 
-    /// <summary>Removes the socket file once the daemon has stopped listening: clients then see "no such socket".</summary>
+    /// <summary>The path this process bound: the only socket file it may remove (a start that failed or was stopped
+    /// before binding must not remove another daemon's socket on the same path).</summary>
+    private static string? _bound;
+
+    /// <summary>Removes the socket file once the daemon has stopped listening, if it bound it: clients then see "no such socket".</summary>
     public static void Remove(string path)
     {
-        if (File.Exists(path))
+        if (_bound == path && File.Exists(path))
         {
             File.Delete(path);
         }
@@ -44,6 +48,7 @@ internal static class UnixSocket
         try
         {
             socket.Bind(endpoint);
+            _bound = path;
             File.SetUnixFileMode(path, Mode);
             if (group is { } gid)
             {
