@@ -125,8 +125,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public VmRecord SetRateLimits(string vmId, RateLimits? limits) => Shared(() => _vms.SetLimits(vmId, limits));
 
-    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
-        => Shared(() => _vms.Forward(vmId, protocol, hostPort, vmPort, allowPrivilegedPort));
+    public PortForward ForwardPort(string vmId, ForwardRequest request)
+        => Shared(() => _vms.Forward(vmId, request));
 
     public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => Exclusive(() => _networks.Apply(file, dryRun, prune));
 
