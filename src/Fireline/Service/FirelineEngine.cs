@@ -58,7 +58,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         var hostDatapath = new HostDatapath(kernel, mark, store);
         var firewall = new HostFirewall(kernel, store, mark);
         var datapath = new VmDatapath(kernel, mark);
-        var validator = new NetworkValidator(store, hostDatapath, kernel);
+        var validator = new NetworkValidator(store, pools, hostDatapath, kernel);
         _host = new HostSetup(store, pools, hostDatapath, firewall, validator);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);
         _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);

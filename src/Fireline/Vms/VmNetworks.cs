@@ -169,6 +169,11 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     {
         var id = VmId.Parse(vmId);
         var (protocol, hostPort, vmPort) = (request.Protocol, request.HostPort, request.VmPort);
+        if (!Enum.IsDefined(protocol))
+        {
+            throw DomainErrors.InvalidInput("protocol", $"{FieldReference.Of("protocol")} must be tcp or udp");
+        }
+
         foreach (var (field, port) in new[] { ("hostPort", hostPort), ("vmPort", vmPort) })
         {
             if (port is < 1 or > 65535)

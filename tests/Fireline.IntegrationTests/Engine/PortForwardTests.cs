@@ -68,6 +68,17 @@ public sealed class PortForwardTests : IDisposable
     }
 
     [Fact]
+    public void A_protocol_that_does_not_exist_is_refused_by_the_engine_and_changes_nothing()
+    {
+        var ruleset = Ruleset();
+
+        var error = Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = (ForwardProtocol)10, HostPort = 2300, VmPort = 80 }));
+
+        Assert.Equal(("invalid-argument", "protocol"), (error.Code, error.Field));
+        Assert.Equal(ruleset, Ruleset());
+    }
+
+    [Fact]
     public void A_port_below_1024_needs_to_be_asked_for_and_is_still_refused_when_a_service_has_it()
     {
         var ruleset = Ruleset();

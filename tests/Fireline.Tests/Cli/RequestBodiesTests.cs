@@ -39,6 +39,8 @@ public sealed class RequestBodiesTests
     [Theory]
     [InlineData("""{"hostPort":8080,"vmPort":80,"protocol":"sctp"}""", "protocol")]
     [InlineData("""{"hostPort":8080,"vmPort":80,"protocol":"TCP"}""", "protocol")]
+    [InlineData("""{"hostPort":8080,"vmPort":80,"protocol":"010"}""", "protocol")]
+    [InlineData("""{"hostPort":8080,"vmPort":80,"protocol":1}""", "protocol")]
     [InlineData("""{"hostPort":8080}""", "vmPort")]
     [InlineData("""{"vmPort":80}""", "hostPort")]
     [InlineData("""{"hostPort":8080,"vmPort":80,"proto":"udp"}""", "proto")]
