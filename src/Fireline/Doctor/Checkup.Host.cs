@@ -51,6 +51,10 @@ public sealed partial class Checkup
         foreach (var network in store.ListNetworks())
         {
             CheckBridge(network.Spec, links, checks);
+            if (network.Spec.Vlan is { } vlan)
+            {
+                checks.Add(CheckVlan(network.Spec, vlan, state.Uplink, links));
+            }
         }
 
         return present;
@@ -110,6 +114,24 @@ public sealed partial class Checkup
             ? Pass(scope, "bridge-ports", $"{ports} of {Metrics.CapacityReader.BridgePortLimit} ports used")
             : Info(scope, "bridge-ports", $"bridge {network.Bridge} is full ({ports} ports): new VMs of this network are refused; put them on a further network (fireline network apply)"));
         checks.Add(CheckGatewayAddress(scope, network, bridge, gateway));
+    }
+
+    /// <summary>A network tagged on the uplink: its VLAN device is this instance's, on the uplink, on the bridge, and up.</summary>
+    private DoctorCheck CheckVlan(NetworkSpec network, int vlan, string? uplink, Dictionary<string, Link> links)
+    {
+        var scope = $"network {network.Name}";
+        var name = HostDatapath.VlanDevice(vlan);
+        var device = links.GetValueOrDefault(name);
+        var problem = device is null ? $"VLAN device {name} is missing: the network's traffic does not reach the uplink"
+            : host.VlanOwner(device, refuse: false) == Owner.Foreign ? $"{name} is not this instance's VLAN device, so Fireline leaves it alone"
+            : uplink is null || !links.TryGetValue(uplink, out var parent) || device.ParentIndex != parent.Index ? $"VLAN device {name} is not on the uplink {uplink ?? "(none)"}"
+            : !links.TryGetValue(network.Bridge, out var bridge) || device.MasterIndex != bridge.Index ? $"VLAN device {name} is not a port of bridge {network.Bridge}"
+            : !device.IsUp ? $"VLAN device {name} is down: the network is cut off from the uplink"
+            : null;
+        return problem is null
+            ? Pass(scope, "vlan", $"{name} carries the network tagged with 802.1Q id {vlan} on {uplink}, a port of {network.Bridge}, up")
+            : Fail(scope, "vlan", problem, device is not null && host.VlanOwner(device, refuse: false) == Owner.Foreign
+                ? $"remove or rename {name} if it is a leftover, then fireline reconcile" : Reconcile);
     }
 
     private DoctorCheck CheckGatewayAddress(string scope, NetworkSpec network, Link bridge, string gateway)

@@ -15,7 +15,7 @@ namespace Fireline.Host;
 /// The host side of the datapath: forwarding, each network's bridge and gateway address, the uplink. Bridges
 /// carry this instance's mark (<see cref="InstanceMark"/>); a bridge without it is never used, changed or deleted.
 /// </summary>
-public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateStore store)
+public sealed partial class HostDatapath(HostKernel kernel, InstanceMark mark, IStateStore store)
 {
     /// <summary>
     /// The setting that names a bridge while it is being created: between the create and the mark (two sends, see
@@ -232,34 +232,4 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
         using var diag = InetDiag.Open(kernel.Namespace);
         return diag.Listening(protocol);
     }
-
-    /// <summary>
-    /// Whether this kernel can create 802.1Q VLAN devices: tried once, on a bridge in a scratch namespace that
-    /// is removed at once, so the host itself is never touched.
-    /// </summary>
-    public bool SupportsVlans() => VlanSupport.Value;
-
-    private static readonly Lazy<bool> VlanSupport = new(() =>
-    {
-        var name = $"fl-probe-{Environment.ProcessId}-{Random.Shared.Next():x}";
-        var supported = true;
-        using (NetworkNamespace.Create(name, () =>
-            {
-                using var rtnl = Rtnl.Open();
-                rtnl.Links.Create(new LinkSpec("probe0", new Bridge()));
-                try
-                {
-                    rtnl.Links.Create(new LinkSpec("probe0.1", new Vlan(rtnl.Links.Get("probe0").Index, 1)));
-                }
-                catch (KernelNotSupportedException)
-                {
-                    supported = false;
-                }
-            }))
-        {
-            NetworkNamespace.Delete(name);
-        }
-
-        return supported;
-    });
 }

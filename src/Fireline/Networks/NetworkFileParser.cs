@@ -99,7 +99,8 @@ public static class NetworkFileParser
         var ipv6 = reader.Scalar(node, "ipv6", path, required: false, label);
         var vlan = reader.Integer(node, "vlan", path, label);
         var bridge = reader.Scalar(node, "bridge", path, required: false, label);
-        var nat = reader.Boolean(node, "nat", path, label) ?? true;
+        // A network tagged on the uplink is bridged to the physical network: routed and masqueraded only when asked.
+        var nat = reader.Boolean(node, "nat", path, label) ?? vlan is null;
         var metadata = reader.Boolean(node, "metadata", path, label) ?? false;
         var dns = reader.Strings(node, "dns", path, label);
         var defaultIngress = reader.Enum(node, "defaultIngress", path, label, ActionNames) ?? PolicyAction.Allow;

@@ -46,6 +46,12 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
                 $"bridge {UserText.Quote(duplicate.Key)} is used by networks {string.Join(", ", duplicate.Select(n => UserText.Quote(n.Spec.Name)))}");
         }
 
+        foreach (var duplicate in checkedNetworks.Where(n => n.Spec.Vlan is not null).GroupBy(n => n.Spec.Vlan).Where(g => g.Count() > 1))
+        {
+            problems.Add(field(duplicate.Skip(1).First().Index, "vlan"),
+                $"vlan {duplicate.Key} is used by networks {string.Join(", ", duplicate.Select(n => UserText.Quote(n.Spec.Name)))}: two networks never share a VLAN id");
+        }
+
         foreach (var (earlier, later) in RangeOverlap.Find(checkedNetworks.Where(n => SubnetProblem(n.Spec.Subnet) is null), n => Range(n.Spec.Subnet)))
         {
             problems.Add(field(later.Index, "subnet"),
