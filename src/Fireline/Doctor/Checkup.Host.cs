@@ -124,6 +124,7 @@ public sealed partial class Checkup
         var device = links.GetValueOrDefault(name);
         var problem = device is null ? $"VLAN device {name} is missing: the network's traffic does not reach the uplink"
             : host.VlanOwner(device, refuse: false) == Owner.Foreign ? $"{name} is not this instance's VLAN device, so Fireline leaves it alone"
+            : device.VlanId != vlan ? $"VLAN device {name} carries 802.1Q id {device.VlanId}, not {vlan}"
             : uplink is null || !links.TryGetValue(uplink, out var parent) || device.ParentIndex != parent.Index ? $"VLAN device {name} is not on the uplink {uplink ?? "(none)"}"
             : !links.TryGetValue(network.Bridge, out var bridge) || device.MasterIndex != bridge.Index ? $"VLAN device {name} is not a port of bridge {network.Bridge}"
             : !device.IsUp ? $"VLAN device {name} is down: the network is cut off from the uplink"

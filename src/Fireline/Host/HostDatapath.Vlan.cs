@@ -36,7 +36,7 @@ public sealed partial class HostDatapath
     /// <summary>
     /// Ensures the network's VLAN device (<c>ip link add link UPLINK name vlanN type vlan id N; ip link set vlanN
     /// master BRIDGE up</c>), marked as this instance's: made when missing, made again when it sits on another
-    /// parent than <paramref name="uplink"/> (the uplink changed), put on the bridge when it is not, and up when
+    /// parent than <paramref name="uplink"/> (the uplink changed) or has another id, put on the bridge when it is not, and up when
     /// <paramref name="up"/> (a new network's device stays down until its firewall chains exist: nothing from the
     /// physical network reaches a bridge the firewall does not know yet). A link of that name that is not this
     /// instance's VLAN device is refused (<c>conflict</c>, field <c>vlan</c>). Returns whether anything changed.
@@ -54,7 +54,7 @@ public sealed partial class HostDatapath
                 rtnl.Links.SetAlias(device.Index, name, mark.Text); // a create cut off before its mark (the intent names it)
             }
 
-            if (device is not null && device.ParentIndex == parent.Index)
+            if (device is not null && device.ParentIndex == parent.Index && device.VlanId == id)
             {
                 var changed = false;
                 if (device.MasterIndex != bridgeIndex)
