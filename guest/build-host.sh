@@ -14,6 +14,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
 fail() { echo "guest/build-host.sh: $*" >&2; exit 1; }
+# shellcheck source=initramfs.sh
+. "$here/initramfs.sh"
 
 [ $# -eq 1 ] || fail "usage: guest/build-host.sh FIRELINE-DIR (scripts/publish.sh writes artifacts/fireline)"
 fireline_dir=$(cd "$1" && pwd)
@@ -23,25 +25,14 @@ for file in "${binaries[@]}"; do
 done
 [ -f "$out/host-modules/load" ] || fail "no $out/host-modules: run guest/build.sh first"
 
-inputs=("$here/host-init" "$here/fireline-tap-relay.c" "$here/build-host.sh" "$out/host-modules/load" /bin/busybox "${binaries[@]}")
-stale=false
-[ -f "$out/host-initrd.img" ] || stale=true
-for input in "${inputs[@]}"; do
-  [ "$input" -nt "$out/host-initrd.img" ] && stale=true
-done
-$stale || exit 0
+inputs=("$here/host-init" "$here/fireline-tap-relay.c" "$here/build-host.sh" "$here/initramfs.sh" "$out/host-modules/load" /bin/busybox "${binaries[@]}")
+stale "$out/host-initrd.img" "${inputs[@]}" || exit 0
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/initramfs
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules,usr/bin}
-cp /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list); do
-  [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
-done
-gcc -static -Os -Wall -Werror -o "$root/bin/fireline-tap-relay" "$here/fireline-tap-relay.c" 2>"$work/cc.log" ||
-  { cat "$work/cc.log" >&2; fail "compiling fireline-tap-relay.c failed"; }
-strip "$root/bin/fireline-tap-relay"
+initramfs_base "$root" "$here/fireline-tap-relay.c"
+mkdir -p "$root/usr/bin"
 cp "$out"/host-modules/*.ko "$out/host-modules/load" "$root/lib/modules/"
 
 # The binary finds libe_sqlite3.so beside itself; both need libc and the dynamic loader at their usual paths.

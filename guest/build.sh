@@ -21,6 +21,8 @@ host_modules=("${modules[@]}" 8021q bridge br_netfilter veth tun nf_tables nft_c
   nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_meta_bridge nf_conntrack_netlink sch_ingress cls_u32 act_mirred)
 
 fail() { echo "guest/build.sh: $*" >&2; exit 1; }
+# shellcheck source=initramfs.sh
+. "$here/initramfs.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -111,24 +113,11 @@ if [ ! -f "$out/vmlinuz" ] || [ ! -f "$out/modules/load" ] || [ ! -f "$out/host-
 fi
 
 # ---- initramfs: busybox, the UDP helper, /init and the modules ---------------------------------------------
-inputs=("$here/init" "$here/fireline-udp.c" "$here/build.sh" "$out/modules/load" /bin/busybox)
-stale=false
-[ -f "$out/initrd.img" ] || stale=true
-for input in "${inputs[@]}"; do
-  [ "$input" -nt "$out/initrd.img" ] && stale=true
-done
-
-if $stale; then
+inputs=("$here/init" "$here/fireline-udp.c" "$here/build.sh" "$here/initramfs.sh" "$out/modules/load" /bin/busybox)
+if stale "$out/initrd.img" "${inputs[@]}"; then
   root=$work/initramfs
-  mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules}
-  cp /bin/busybox "$root/bin/busybox"
-  for applet in $(/bin/busybox --list); do
-    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
-  done
-  # busybox nc speaks TCP only: UDP needs this small helper (static: the initramfs has no libc).
-  gcc -static -Os -Wall -Werror -o "$root/bin/fireline-udp" "$here/fireline-udp.c" 2>"$work/cc.log" ||
-    { cat "$work/cc.log" >&2; fail "compiling fireline-udp.c failed"; }
-  strip "$root/bin/fireline-udp"
+  # busybox nc speaks TCP only: UDP needs the fireline-udp helper.
+  initramfs_base "$root" "$here/fireline-udp.c"
   cp "$out"/modules/* "$root/lib/modules/"
   install -m 0755 "$here/init" "$root/init"
   (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n >"$work/initrd.img")

@@ -42,7 +42,9 @@ public sealed class VlanTestHostTests
 
         // An address on the uplink gives it a route, which doctor checks; NAT is off, as a bridged VLAN wants.
         Run(host, "ip addr add 192.0.2.2/24 dev eth0 && fireline host init --uplink eth0 --no-nat");
-        Run(host, $"printf 'networks:\\n  - name: tagged\\n    subnet: 10.50.0.0/24\\n    vlan: {Vlan}\\n' >/tmp/tagged.yaml && fireline network apply -f /tmp/tagged.yaml");
+        // Its policy holds for the machines on the VLAN too: they reach the VM, but not its discard port.
+        Run(host, $"printf 'networks:\\n  - name: tagged\\n    subnet: 10.50.0.0/24\\n    vlan: {Vlan}\\n    policies:\\n" +
+            "      - name: no-discard\\n        direction: ingress\\n        protocol: udp\\n        port: 9\\n        action: deny\\n' >/tmp/tagged.yaml && fireline network apply -f /tmp/tagged.yaml");
         using (var vm = JsonDocument.Parse(string.Join('\n', Run(host, "fireline vm create vm1 --network tagged -o json"))))
         {
             Assert.Equal((VmIp.ToString(), VmMac.ToString()), (vm.RootElement.GetProperty("ipv4").GetProperty("address").GetString(), vm.RootElement.GetProperty("guestMac").GetString()));
@@ -76,16 +78,20 @@ public sealed class VlanTestHostTests
         Assert.False(physical.Seen(f => f.AsSpan().IndexOf(sent) >= 0 && RawFrames.VlanOf(f) != Vlan), "the datagram also left without its tag");
         Assert.False(physical.Seen(spoofed), "a frame from an address not the VM's left the uplink");
 
-        // In: a reply tagged with the network's id reaches the VM; the same with another tag, or untagged, does not.
+        // In: a reply tagged with the network's id reaches the VM; the same with another tag, or untagged, does not,
+        // nor a datagram to the port its policy denies.
         var otherTag = RawFrames.Marker();
         var untagged = RawFrames.Marker();
+        var denied = RawFrames.Marker();
         var reply = RawFrames.Marker();
         physical.Send(RawFrames.Tagged(RawFrames.Udp(VmMac, NeighbourMac, Neighbour, VmIp, 7, 40000, otherTag), Vlan + 100));
         physical.Send(RawFrames.Udp(VmMac, NeighbourMac, Neighbour, VmIp, 7, 40000, untagged));
+        physical.Send(RawFrames.Tagged(RawFrames.Udp(VmMac, NeighbourMac, Neighbour, VmIp, 7, 9, denied), Vlan));
         physical.Send(RawFrames.Tagged(RawFrames.Udp(VmMac, NeighbourMac, Neighbour, VmIp, 7, 40000, reply), Vlan));
         guest.WaitFor(reply);
         Assert.False(guest.Seen(otherTag), "a frame tagged with another VLAN id reached the VM");
         Assert.False(guest.Seen(untagged), "an untagged frame reached the VM");
+        Assert.False(guest.Seen(denied), "a datagram to the port the network's policy denies reached the VM");
 
         // Removed whole with the network.
         Run(host, "fireline vm delete vm1 && fireline network delete tagged");
