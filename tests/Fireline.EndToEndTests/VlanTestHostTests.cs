@@ -56,13 +56,20 @@ public sealed class VlanTestHostTests
         Assert.Contains("\"field\":\"networks[0].vlan\"", string.Concat(clash.Output).Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("network 'tagged'", string.Concat(clash.Output), StringComparison.Ordinal);
 
+        // A network whose gateway is a router on its VLAN, outside the host: its own id, and no address on its bridge.
+        Run(host, $"printf 'networks:\\n  - name: outside\\n    subnet: 10.70.0.0/24\\n    vlan: {Vlan + 1}\\n    gateway: outside\\n' >/tmp/outside.yaml && fireline network apply -f /tmp/outside.yaml");
+        Assert.Contains($"vlan{Vlan + 1}", string.Concat(Run(host, "ls /sys/class/net")), StringComparison.Ordinal);
+        Assert.DoesNotContain("inet ", string.Join('\n', Run(host, "ip -4 addr show dev br-outside")), StringComparison.Ordinal);
+
         // A VLAN device deleted behind Fireline's back: doctor finds it, reconcile restores it.
         Run(host, $"vconfig rem vlan{Vlan}"); // busybox's ip deletes no link: vconfig does, through 8021q's own ioctl
         var broken = host.Execute("fireline doctor -o json");
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains($"VLAN device vlan{Vlan} is missing", string.Concat(broken.Output), StringComparison.Ordinal);
         Assert.Contains($"restored VLAN device vlan{Vlan}", string.Concat(Run(host, "fireline reconcile -o json")), StringComparison.Ordinal);
-        Assert.Contains($"vlan{Vlan} carries the network tagged with 802.1Q id {Vlan} on eth0", string.Concat(host.Execute("fireline doctor -o json").Output), StringComparison.Ordinal);
+        var repaired = string.Concat(host.Execute("fireline doctor -o json").Output);
+        Assert.Contains($"vlan{Vlan} carries the network tagged with 802.1Q id {Vlan} on eth0", repaired, StringComparison.Ordinal);
+        Assert.Contains($"is outside the host (a router on VLAN {Vlan + 1})", repaired, StringComparison.Ordinal);
 
         // From here the test is the VM's guest (on the probe NIC) and the physical network (on the uplink).
         host.Execute("fireline-tap-relay /var/run/netns/vm-vm1 tap0 eth1 >/dev/console 2>&1 &");
@@ -94,10 +101,9 @@ public sealed class VlanTestHostTests
         Assert.False(guest.Seen(denied), "a datagram to the port the network's policy denies reached the VM");
 
         // Removed whole with the network.
-        Run(host, "fireline vm delete vm1 && fireline network delete tagged");
-        var links = string.Concat(Run(host, "ls /sys/class/net"));
-        Assert.DoesNotContain($"vlan{Vlan}", links, StringComparison.Ordinal);
-        Assert.DoesNotContain("br-tagged", links, StringComparison.Ordinal);
+        Run(host, "fireline vm delete vm1 && fireline network delete tagged && fireline network delete outside");
+        var links = Run(host, "ls /sys/class/net");
+        Assert.DoesNotContain(links, l => l.StartsWith("vlan", StringComparison.Ordinal) || l is "br-tagged" or "br-outside");
     }
 
     /// <summary>Runs a command on the test host that must succeed; returns what it printed.</summary>

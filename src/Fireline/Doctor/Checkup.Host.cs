@@ -140,6 +140,13 @@ public sealed partial class Checkup
         var subnet = network.Subnet;
         var wanted = Ipv4Network.ToAddress(subnet.Gateway);
         var present = kernel.Rtnl(rtnl => rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetwork));
+        if (network.GatewayOutside)
+        {
+            return present.Any(a => a.Local.Equals(wanted))
+                ? Fail(scope, "gateway-address", $"{network.Bridge} holds {wanted}, the address of the gateway outside the host (a router on VLAN {network.Vlan}): both answer for it", Reconcile)
+                : Pass(scope, "gateway-address", $"the gateway {gateway} is outside the host (a router on VLAN {network.Vlan}); {network.Bridge} holds no address of it");
+        }
+
         return present.Any(a => a.Local.Equals(wanted) && a.PrefixLength == subnet.PrefixLength)
             ? Pass(scope, "gateway-address", $"{network.Bridge} carries the gateway {gateway}")
             : Fail(scope, "gateway-address", $"{network.Bridge} lacks the gateway address {gateway}: guests have no gateway", Reconcile);

@@ -87,12 +87,15 @@ public sealed partial class HostDatapath
     /// <summary>The VLAN device of id <paramref name="id"/>, when a link of its name exists (whoever's it is).</summary>
     public Link? FindVlan(int id) => kernel.Rtnl(rtnl => rtnl.Links.TryGet(VlanDevice(id)));
 
-    /// <summary>Refuses, with <c>conflict</c>, a VLAN id whose device name a link holds that is not this instance's VLAN device. Changes nothing.</summary>
-    public void RequireOwnVlan(int id)
+    /// <summary>
+    /// Refuses, with <c>conflict</c> naming <paramref name="field"/>, a VLAN id whose device name a link holds that
+    /// is not this instance's VLAN device. Changes nothing.
+    /// </summary>
+    public void RequireOwnVlan(int id, string field)
     {
         if (FindVlan(id) is { } device)
         {
-            VlanOwner(device);
+            VlanOwner(device, field: field);
         }
     }
 
@@ -107,9 +110,9 @@ public sealed partial class HostDatapath
     /// <summary>
     /// Whose a link named like a VLAN device is: this instance's when it is a VLAN device with its mark, or an
     /// unmarked one this instance's intent names (a create cut off before its mark); anything else is foreign,
-    /// refused with <c>conflict</c> unless not <paramref name="refuse"/>.
+    /// refused with <c>conflict</c> naming <paramref name="field"/> unless not <paramref name="refuse"/>.
     /// </summary>
-    public Owner VlanOwner(Link device, bool refuse = true)
+    public Owner VlanOwner(Link device, bool refuse = true, string field = "vlan")
     {
         var owner = mark.Judge(device, "vlan");
         if (owner == Owner.Unmarked && store.GetSetting(VlanIntentKey) != device.Name)
@@ -120,7 +123,7 @@ public sealed partial class HostDatapath
         if (owner == Owner.Foreign && refuse)
         {
             throw DomainErrors.Conflict($"link {device.Name} exists and is not this Fireline instance's VLAN device ({(device.Kind != "vlan" ? $"a {device.Kind ?? "device"}" : device.Alias is { } alias ? $"it carries the mark '{alias}'" : "it carries no mark")}); " +
-                "it is left as it is", "vlan");
+                "it is left as it is", field);
         }
 
         return owner;

@@ -102,7 +102,7 @@ public sealed partial class HostDatapath(HostKernel kernel, InstanceMark mark, I
     /// <summary>
     /// Ensures the network's bridge: present and this instance's (<see cref="RequireOwnBridge"/>), up, with a fixed
     /// MAC (else the bridge takes its lowest port's and the gateway's MAC changes as VMs come and go) and the gateway
-    /// address. <paramref name="claimed"/>: this instance's records named the bridge before this operation, which
+    /// address (none when the gateway is outside the host: <see cref="NetworkSpec.GatewayOutside"/>). <paramref name="claimed"/>: this instance's records named the bridge before this operation, which
     /// lets it adopt (mark) a bridge that a Fireline older than marks made. Returns whether anything changed, whether
     /// the bridge was adopted, and its index.
     /// </summary>
@@ -139,13 +139,23 @@ public sealed partial class HostDatapath(HostKernel kernel, InstanceMark mark, I
 
             var gateway = Ipv4Network.ToAddress(subnet.Gateway);
             var present = rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetwork);
-            if (!present.Any(a => a.Local.Equals(gateway) && a.PrefixLength == subnet.PrefixLength))
+            if (network.GatewayOutside)
+            {
+                // The gateway is a router on the VLAN: an address of the network on the bridge would answer for it.
+                foreach (var held in present.Concat(rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetworkV6))
+                             .Where(a => a.Local.Equals(gateway) || (network.Ipv6 is { } v6 && a.Local.Equals(v6.Gateway))))
+                {
+                    rtnl.Addresses.Delete(held);
+                    changed = true;
+                }
+            }
+            else if (!present.Any(a => a.Local.Equals(gateway) && a.PrefixLength == subnet.PrefixLength))
             {
                 rtnl.Addresses.Add(new Address(bridge.Index, gateway, subnet.PrefixLength) { Broadcast = Ipv4Network.ToAddress(subnet.Broadcast) });
                 changed = true;
             }
 
-            if (network.Ipv6 is { } prefix)
+            if (network.Ipv6 is { } prefix && !network.GatewayOutside)
             {
                 if (!rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetworkV6).Any(a => a.Local.Equals(prefix.Gateway)))
                 {

@@ -24,12 +24,12 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         var changes = new List<NetworkChange>();
         var pruned = prune ? current.Keys.Where(name => wanted.All(w => w.Name != name)).ToList() : [];
         validator.CheckAgainstHost(wanted, pruned, dryRun, file.Field);
-        foreach (var spec in wanted)
+        foreach (var (index, spec) in wanted.Index())
         {
             host.RequireOwnBridge(spec, Claims(current, spec));
             if (spec.Vlan is { } vlan)
             {
-                host.RequireOwnVlan(vlan);
+                host.RequireOwnVlan(vlan, file.Field(index, "vlan"));
             }
         }
 
@@ -194,7 +194,9 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         var subnet = spec.Subnet;
         var details = new List<string>
         {
-            $"subnet {subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
+            spec.GatewayOutside
+                ? $"subnet {subnet} on bridge {spec.Bridge}, gateway {Ipv4Network.Format(subnet.Gateway)} outside the host (on the VLAN; the bridge holds no address), {subnet.VmCapacity} VM addresses"
+                : $"subnet {subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
             spec.Nat ? "masquerade out of the uplink" : "no NAT",
         };
         if (spec.Ipv6 is { } ipv6)
@@ -225,6 +227,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             Bridge = spec.Bridge,
             Ipv6 = spec.Ipv6?.ToString(),
             Vlan = spec.Vlan,
+            GatewayOutside = spec.GatewayOutside,
             Nat = spec.Nat,
             Dns = spec.Dns,
             DefaultIngress = spec.DefaultIngress,

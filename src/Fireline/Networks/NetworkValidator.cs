@@ -104,6 +104,15 @@ public sealed partial class NetworkValidator(IStateStore store, HostDatapath hos
             Problem("vlan", $"vlan {vlan} is out of range (1-4094)");
         }
 
+        if (spec.GatewayOutside && spec.Vlan is null)
+        {
+            Problem("gateway", "gateway outside needs a vlan: only a network carried on the uplink reaches a router outside the host");
+        }
+        else if (spec.GatewayOutside && spec.Nat)
+        {
+            Problem("nat", "nat needs the bridge as the gateway: with the gateway outside, nothing of the network is routed through the host");
+        }
+
         CheckDns(spec.Dns, spec.Subnet, Problem);
         var policies = CheckPolicies(spec.Policies, Problem);
         return valid ? spec with { Policies = policies } : null;

@@ -51,13 +51,15 @@ public sealed class NetworkFileParserTests
     }
 
     [Theory]
-    [InlineData("", false)]
-    [InlineData("    nat: true\n", true)]
-    public void A_vlan_network_is_not_masqueraded_unless_it_asks(string nat, bool masqueraded)
+    [InlineData("", false, false)]
+    [InlineData("    nat: true\n", true, false)]
+    [InlineData("    gateway: bridge\n    nat: true\n", true, false)]
+    [InlineData("    gateway: outside\n", false, true)]
+    public void A_vlan_network_is_not_masqueraded_unless_it_asks_and_its_gateway_may_be_outside(string extra, bool masqueraded, bool outside)
     {
-        var network = Assert.Single(NetworkFileParser.Parse($"networks:\n  - name: tagged\n    subnet: 10.9.0.0/24\n    vlan: 300\n{nat}"));
+        var network = Assert.Single(NetworkFileParser.Parse($"networks:\n  - name: tagged\n    subnet: 10.9.0.0/24\n    vlan: 300\n{extra}"));
 
-        Assert.Equal((300, masqueraded), (network.Vlan, network.Nat));
+        Assert.Equal((300, masqueraded, outside), (network.Vlan, network.Nat, network.GatewayOutside));
     }
 
     [Fact]
@@ -108,6 +110,9 @@ public sealed class NetworkFileParserTests
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/31\n", "networks[0].subnet", "room for no VM")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 5000\n", "networks[0].vlan", "out of range (1-4094)")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 7\n  - name: b\n    subnet: 10.2.0.0/16\n    vlan: 7\n", "networks[1].vlan", "vlan 7 is used by networks 'a', 'b'")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    gateway: outside\n", "networks[0].gateway", "gateway outside needs a vlan")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 5\n    gateway: outside\n    nat: true\n", "networks[0].nat", "nat needs the bridge as the gateway")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 5\n    gateway: roof\n", "networks[0].gateway", "not one of bridge, outside")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    colour: red\n", "networks[0].colour", "unknown key 'colour'")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    nat: maybe\n", "networks[0].nat", "true or false")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    dns: [banana]\n", "networks[0].dns[0]", "not an IPv4 address")]
