@@ -13,8 +13,16 @@ kernel_package=linux-image-cloud-amd64
 # kernel's own module list: one that this kernel builds in is skipped, one that is neither there nor built in
 # fails the build, so a kernel that changes its split between built-in and modular is noticed here.
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net)
+# What the test host (build-host.sh) runs Fireline on besides: 802.1Q, bridges and bridge netfilter, veth and
+# TAP devices, nf_tables with the expressions Fireline's rules use (those the kernel would otherwise request on
+# demand, which needs a modprobe the initramfs has not), conntrack over netlink, and tc's ingress redirects.
+# Their dependencies are found from each module's own list, not written here.
+host_modules=("${modules[@]}" 8021q bridge br_netfilter veth tun nf_tables nft_ct nft_nat nft_masq nft_chain_nat
+  nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_meta_bridge nf_conntrack_netlink sch_ingress cls_u32 act_mirred)
 
 fail() { echo "guest/build.sh: $*" >&2; exit 1; }
+# shellcheck source=initramfs.sh
+. "$here/initramfs.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -45,7 +53,7 @@ apt_download() {
 
 # ---- kernel: vmlinuz and the modules the guest loads ------------------------------------------------------
 # Kept once unpacked: a newer kernel package is picked up after `rm -rf guest/out`.
-if [ ! -f "$out/vmlinuz" ] || [ ! -f "$out/modules/load" ]; then
+if [ ! -f "$out/vmlinuz" ] || [ ! -f "$out/modules/load" ] || [ ! -f "$out/host-modules/load" ]; then
   apt_download "$kernel_package"
   # The metapackage names the versioned image package; that one holds the kernel.
   image=$(dpkg-deb -f "$work"/${kernel_package}_*.deb Depends | grep -o 'linux-image-[^ ,]*' | head -n1)
@@ -76,6 +84,28 @@ if [ ! -f "$out/vmlinuz" ] || [ ! -f "$out/modules/load" ]; then
     loaded+=("$ko")
   done <"$out/modules/load.new"
   mv "$out/modules/load.new" "$out/modules/load"
+  # The test host's modules: each after everything it depends on (its modinfo depends=), in the order to load.
+  rm -rf "$out/host-modules" && mkdir -p "$out/host-modules"
+  declare -A taken=()
+  take() {
+    local module=$1 file dependency
+    [ -n "${taken[$module]:-}" ] && return
+    taken[$module]=1
+    file=$(find "$moddir/kernel" \( -name "$module.ko" -o -name "${module//_/-}.ko" \) | head -n1)
+    if [ -z "$file" ]; then
+      grep -q "/$module.ko" "$moddir/modules.builtin" || fail "$image has no module $module, built in or loadable"
+      return
+    fi
+    for dependency in $(tr '\0' '\n' <"$file" | sed -n 's/^depends=//p' | tr ',' ' '); do
+      take "$dependency"
+    done
+    cp "$file" "$out/host-modules/"
+    basename "$file" >>"$out/host-modules/load.new"
+  }
+  for module in "${host_modules[@]}"; do
+    take "$module"
+  done
+  mv "$out/host-modules/load.new" "$out/host-modules/load"
   cp "$work"/root/boot/config-* "$out/config"
   echo "$image $(dpkg-deb -f "$work/${image}"_*.deb Version)" >"$out/kernel.version"
   # Written last: its presence says the kernel step finished.
@@ -83,24 +113,11 @@ if [ ! -f "$out/vmlinuz" ] || [ ! -f "$out/modules/load" ]; then
 fi
 
 # ---- initramfs: busybox, the UDP helper, /init and the modules ---------------------------------------------
-inputs=("$here/init" "$here/fireline-udp.c" "$here/build.sh" "$out/modules/load" /bin/busybox)
-stale=false
-[ -f "$out/initrd.img" ] || stale=true
-for input in "${inputs[@]}"; do
-  [ "$input" -nt "$out/initrd.img" ] && stale=true
-done
-
-if $stale; then
+inputs=("$here/init" "$here/fireline-udp.c" "$here/build.sh" "$here/initramfs.sh" "$out/modules/load" /bin/busybox)
+if stale "$out/initrd.img" "${inputs[@]}"; then
   root=$work/initramfs
-  mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules}
-  cp /bin/busybox "$root/bin/busybox"
-  for applet in $(/bin/busybox --list); do
-    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
-  done
-  # busybox nc speaks TCP only: UDP needs this small helper (static: the initramfs has no libc).
-  gcc -static -Os -Wall -Werror -o "$root/bin/fireline-udp" "$here/fireline-udp.c" 2>"$work/cc.log" ||
-    { cat "$work/cc.log" >&2; fail "compiling fireline-udp.c failed"; }
-  strip "$root/bin/fireline-udp"
+  # busybox nc speaks TCP only: UDP needs the fireline-udp helper.
+  initramfs_base "$root" "$here/fireline-udp.c"
   cp "$out"/modules/* "$root/lib/modules/"
   install -m 0755 "$here/init" "$root/init"
   (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n >"$work/initrd.img")

@@ -12,6 +12,16 @@ public static class GuestImage
 
     public static string Initrd => Path.Combine(OutDirectory.Value, "initrd.img");
 
+    /// <summary>The test host's initramfs (Fireline on Debian's kernel), which <c>guest/build-host.sh</c> builds; see <see cref="BuildHost"/>.</summary>
+    public static string HostInitrd => Path.Combine(OutDirectory.Value, "host-initrd.img");
+
+    /// <summary>
+    /// Builds (or finds up to date) <see cref="HostInitrd"/> around the published <c>fireline</c> at
+    /// <paramref name="fireline"/>, with the project's own script: the binary under test changes with every build.
+    /// </summary>
+    public static void BuildHost(string fireline)
+        => Tool.Run(Path.Combine(Repository.Root, "guest", "build-host.sh"), Path.GetDirectoryName(Path.GetFullPath(fireline))!);
+
     /// <summary>guest/out of the checkout these tests were built from (the directory above them with Fireline.slnx).</summary>
     private static string Locate()
     {

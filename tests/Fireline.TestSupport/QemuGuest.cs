@@ -34,9 +34,18 @@ public sealed partial class QemuGuest : IDisposable
     /// or nothing for a guest that derives its address from its MAC).
     /// </summary>
     public QemuGuest(string netnsPath, string tapDevice, string mac, string bootArgs, string probe)
+        : this(netnsPath, GuestImage.Initrd, 256, $"{bootArgs} fireline.probe={probe}", [(tapDevice, mac)])
+    {
+    }
+
+    /// <summary>
+    /// Boots <paramref name="initrd"/> with <paramref name="memoryMiB"/> of memory, one virtio NIC per TAP of
+    /// <paramref name="nics"/> (eth0, eth1, ... in that order), <paramref name="arguments"/> on the kernel command line.
+    /// </summary>
+    private QemuGuest(string netnsPath, string initrd, int memoryMiB, string arguments, IReadOnlyList<(string Tap, string Mac)> nics)
     {
         var commandLine = string.Create(CultureInfo.InvariantCulture,
-            $"console=ttyS0 quiet panic=-1 fireline.lifetime={LifetimeSeconds} {bootArgs} fireline.probe={probe}");
+            $"console=ttyS0 quiet panic=-1 fireline.lifetime={LifetimeSeconds} {arguments}");
         var start = new ProcessStartInfo("nsenter")
         {
             RedirectStandardInput = true,
@@ -44,15 +53,22 @@ public sealed partial class QemuGuest : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] arguments =
+        List<string> argumentList =
         [
-            $"--net={netnsPath}", "--", "qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-nographic", "-no-reboot",
-            "-kernel", GuestImage.Kernel, "-initrd", GuestImage.Initrd, "-append", commandLine,
-            "-netdev", $"tap,id=n0,ifname={tapDevice},script=no,downscript=no",
-            // romfile= leaves out the iPXE option ROM: nothing boots from the network.
-            "-device", $"virtio-net-pci,netdev=n0,mac={mac},romfile=",
+            $"--net={netnsPath}", "--", "qemu-system-x86_64", "-accel", "tcg", "-m", memoryMiB.ToString(CultureInfo.InvariantCulture), "-nographic", "-no-reboot",
+            "-kernel", GuestImage.Kernel, "-initrd", initrd, "-append", commandLine,
         ];
-        foreach (var argument in arguments)
+        foreach (var (index, (tap, mac)) in nics.Index())
+        {
+            argumentList.AddRange(
+            [
+                "-netdev", string.Create(CultureInfo.InvariantCulture, $"tap,id=n{index},ifname={tap},script=no,downscript=no"),
+                // romfile= leaves out the iPXE option ROM: nothing boots from the network.
+                "-device", string.Create(CultureInfo.InvariantCulture, $"virtio-net-pci,netdev=n{index},mac={mac},romfile="),
+            ]);
+        }
+
+        foreach (var argument in argumentList)
         {
             start.ArgumentList.Add(argument);
         }
@@ -67,6 +83,26 @@ public sealed partial class QemuGuest : IDisposable
 
         _qemu.BeginOutputReadLine();
         _qemu.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// Boots the test host (<see cref="GuestImage.HostInitrd"/>: Fireline itself on Debian's kernel, guest/README.md)
+    /// in the namespace at <paramref name="netnsPath"/>, its eth0, eth1, ... on <paramref name="nics"/>, and waits
+    /// until it takes commands (<see cref="Execute"/>).
+    /// </summary>
+    public static QemuGuest BootTestHost(string netnsPath, IReadOnlyList<(string Tap, string Mac)> nics)
+    {
+        var host = new QemuGuest(netnsPath, GuestImage.HostInitrd, 512, "", nics);
+        try
+        {
+            host.WaitForLine(l => l == "FIRELINE DONE boot", DefaultTimeout);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Boots a guest for a VM record, with the record's boot arguments.</summary>
@@ -112,12 +148,37 @@ public sealed partial class QemuGuest : IDisposable
     /// </summary>
     public IReadOnlyDictionary<string, ProbeResult> Run(params string[] steps)
     {
-        // The console drops what arrives before /init reads it: wait until the guest finished the last batch.
-        Results(_lastBatch);
-        _lastBatch = string.Create(CultureInfo.InvariantCulture, $"b{++_batches}");
-        _qemu.StandardInput.Write($"{_lastBatch} {Probe.Steps(steps)}\n");
-        _qemu.StandardInput.Flush();
+        Send(Probe.Steps(steps));
         return Results(_lastBatch);
+    }
+
+    /// <summary>
+    /// Runs a shell command on the test host (<see cref="BootTestHost"/>) and returns its exit code and what it
+    /// printed, line by line.
+    /// </summary>
+    public (int ExitCode, IReadOnlyList<string> Output) Execute(string command)
+    {
+        Send(command);
+        WaitForLine(l => l == "FIRELINE DONE " + _lastBatch, DefaultTimeout);
+        lock (_gate)
+        {
+            var end = _lines.IndexOf("FIRELINE DONE " + _lastBatch);
+            var begin = _lines.FindLastIndex(end - 1, l => l.StartsWith("FIRELINE DONE ", StringComparison.Ordinal)) + 1;
+            var batch = _lines.GetRange(begin, end - begin);
+            var code = batch.Last(l => l.StartsWith("FIRELINE RC ", StringComparison.Ordinal));
+            return (int.Parse(code.AsSpan("FIRELINE RC ".Length), CultureInfo.InvariantCulture),
+                [.. batch.Where(l => l.StartsWith("OUT ", StringComparison.Ordinal)).Select(l => l["OUT ".Length..])]);
+        }
+    }
+
+    /// <summary>Writes one batch line on the console, once the guest has finished the last one.</summary>
+    private void Send(string text)
+    {
+        // The console drops what arrives before /init reads it: wait until the guest finished the last batch.
+        WaitForLine(l => l == "FIRELINE DONE " + _lastBatch, DefaultTimeout);
+        _lastBatch = string.Create(CultureInfo.InvariantCulture, $"b{++_batches}");
+        _qemu.StandardInput.Write($"{_lastBatch} {text}\n");
+        _qemu.StandardInput.Flush();
     }
 
     /// <summary>

@@ -120,7 +120,7 @@ internal static class NetworkCommands
         new Table("FIELD", "VALUE")
             .Add("name", n.Name)
             .Add("subnet", n.Subnet)
-            .Add("gateway", n.Gateway)
+            .Add("gateway", n.GatewayOutside ? $"{n.Gateway} (outside the host)" : n.Gateway)
             .Add("bridge", n.Bridge)
             .Add("vlan", n.Vlan?.ToString(CultureInfo.InvariantCulture))
             .Add("nat", n.Nat ? "on" : "off")

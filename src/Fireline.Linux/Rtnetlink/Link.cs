@@ -41,6 +41,9 @@ public sealed record Link
     /// <summary>IFLA_TUN_GROUP: for a TUN/TAP device, the gid whose members may attach without CAP_NET_ADMIN; null when none is set.</summary>
     public uint? TunGroup { get; init; }
 
+    /// <summary>IFLA_VLAN_ID: for an 802.1Q device, its VLAN id (its parent is <see cref="ParentIndex"/>); null otherwise.</summary>
+    public int? VlanId { get; init; }
+
     /// <summary>64-bit counters; null when the dump skipped them.</summary>
     public LinkStatistics? Statistics { get; init; }
 

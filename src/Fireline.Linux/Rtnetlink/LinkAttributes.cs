@@ -30,6 +30,8 @@ internal static class Ifla
     public const ushort TunOwner = 1;
     public const ushort TunGroup = 2;
 
+    public const ushort VlanId = 1;
+
     public const ushort BridgePortLearning = 8;
     public const ushort BridgePortIsolated = 33;
 

@@ -192,6 +192,7 @@ internal static class LinkRequests
         int? master = null, parent = null, linkNamespace = null;
         bool? carrier = null;
         uint? tunOwner = null, tunGroup = null;
+        int? vlanId = null;
         var operState = OperationalState.Unknown;
         LinkStatistics? statistics = null;
         foreach (var attribute in message.Attributes<IfInfoMsg>())
@@ -221,14 +222,15 @@ internal static class LinkRequests
                         }
                         else if (info.Type == Ifla.InfoData)
                         {
-                            // The numbers inside depend on the kind: they are the tun driver's owner and group
-                            // only on a tun device, which is checked when the kind is known (below).
+                            // The numbers inside, and their sizes, depend on the kind, which the kernel sends
+                            // first: attribute 1 is a tun device's owner (u32) but a VLAN's id (u16).
                             foreach (var data in info.Nested)
                             {
-                                switch (data.Type)
+                                switch ((kind, data.Type))
                                 {
-                                    case Ifla.TunOwner: tunOwner = data.U32; break;
-                                    case Ifla.TunGroup: tunGroup = data.U32; break;
+                                    case ("tun", Ifla.TunOwner): tunOwner = data.U32; break;
+                                    case ("tun", Ifla.TunGroup): tunGroup = data.U32; break;
+                                    case ("vlan", Ifla.VlanId): vlanId = data.U16; break;
                                 }
                             }
                         }
@@ -252,8 +254,9 @@ internal static class LinkRequests
             LinkNamespaceId = linkNamespace,
             OperationalState = operState,
             Carrier = carrier,
-            TunOwner = kind == "tun" ? tunOwner : null,
-            TunGroup = kind == "tun" ? tunGroup : null,
+            TunOwner = tunOwner,
+            TunGroup = tunGroup,
+            VlanId = vlanId,
             Statistics = statistics,
             Alias = alias,
         };

@@ -10,7 +10,6 @@ namespace Fireline.Linux.Rtnetlink;
 /// </summary>
 public sealed class Vlan : LinkKind
 {
-    private const ushort IdAttribute = 1;
     private const ushort ProtocolAttribute = 5;
 
     public Vlan(int parentIndex, int id)
@@ -37,7 +36,7 @@ public sealed class Vlan : LinkKind
 
     internal override void WriteInfoData(NetlinkRequest request)
     {
-        request.U16(IdAttribute, (ushort)Id);
+        request.U16(Ifla.VlanId, (ushort)Id);
         // Left out for 802.1Q, the kernel's default, as iproute2 does.
         if (Protocol != VlanProtocol.Dot1Q)
         {

@@ -51,6 +51,10 @@ public sealed partial class Checkup
         foreach (var network in store.ListNetworks())
         {
             CheckBridge(network.Spec, links, checks);
+            if (network.Spec.Vlan is { } vlan)
+            {
+                checks.Add(CheckVlan(network.Spec, vlan, state.Uplink, links));
+            }
         }
 
         return present;
@@ -112,11 +116,37 @@ public sealed partial class Checkup
         checks.Add(CheckGatewayAddress(scope, network, bridge, gateway));
     }
 
+    /// <summary>A network tagged on the uplink: its VLAN device is this instance's, on the uplink, on the bridge, and up.</summary>
+    private DoctorCheck CheckVlan(NetworkSpec network, int vlan, string? uplink, Dictionary<string, Link> links)
+    {
+        var scope = $"network {network.Name}";
+        var name = HostDatapath.VlanDevice(vlan);
+        var device = links.GetValueOrDefault(name);
+        var problem = device is null ? $"VLAN device {name} is missing: the network's traffic does not reach the uplink"
+            : host.VlanOwner(device, refuse: false) == Owner.Foreign ? $"{name} is not this instance's VLAN device, so Fireline leaves it alone"
+            : device.VlanId != vlan ? $"VLAN device {name} carries 802.1Q id {device.VlanId}, not {vlan}"
+            : uplink is null || !links.TryGetValue(uplink, out var parent) || device.ParentIndex != parent.Index ? $"VLAN device {name} is not on the uplink {uplink ?? "(none)"}"
+            : !links.TryGetValue(network.Bridge, out var bridge) || device.MasterIndex != bridge.Index ? $"VLAN device {name} is not a port of bridge {network.Bridge}"
+            : !device.IsUp ? $"VLAN device {name} is down: the network is cut off from the uplink"
+            : null;
+        return problem is null
+            ? Pass(scope, "vlan", $"{name} carries the network tagged with 802.1Q id {vlan} on {uplink}, a port of {network.Bridge}, up")
+            : Fail(scope, "vlan", problem, device is not null && host.VlanOwner(device, refuse: false) == Owner.Foreign
+                ? $"remove or rename {name} if it is a leftover, then fireline reconcile" : Reconcile);
+    }
+
     private DoctorCheck CheckGatewayAddress(string scope, NetworkSpec network, Link bridge, string gateway)
     {
         var subnet = network.Subnet;
         var wanted = Ipv4Network.ToAddress(subnet.Gateway);
         var present = kernel.Rtnl(rtnl => rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetwork));
+        if (network.GatewayOutside)
+        {
+            return present.Any(a => a.Local.Equals(wanted))
+                ? Fail(scope, "gateway-address", $"{network.Bridge} holds {wanted}, the address of the gateway outside the host (a router on VLAN {network.Vlan}): both answer for it", Reconcile)
+                : Pass(scope, "gateway-address", $"the gateway {gateway} is outside the host (a router on VLAN {network.Vlan}); {network.Bridge} holds no address of it");
+        }
+
         return present.Any(a => a.Local.Equals(wanted) && a.PrefixLength == subnet.PrefixLength)
             ? Pass(scope, "gateway-address", $"{network.Bridge} carries the gateway {gateway}")
             : Fail(scope, "gateway-address", $"{network.Bridge} lacks the gateway address {gateway}: guests have no gateway", Reconcile);

@@ -119,6 +119,11 @@ public sealed partial class Checkup
             return Info(scope, check, $"no guest to answer (no VMM attached): the path to the gateway {gateway} is the devices checked here");
         }
 
+        if (network.GatewayOutside)
+        {
+            return Info(scope, check, $"the gateway {gateway} is a router on VLAN {network.Vlan}, outside the host, which has no address to ping the guest from: the path to the uplink is the devices checked here");
+        }
+
         var address = Ipv4Network.ToAddress(vm.Address);
         var mac = VmAddressing.GuestMac(vm.Address);
         if (Ping(address))

@@ -15,7 +15,7 @@ namespace Fireline.Host;
 /// The host side of the datapath: forwarding, each network's bridge and gateway address, the uplink. Bridges
 /// carry this instance's mark (<see cref="InstanceMark"/>); a bridge without it is never used, changed or deleted.
 /// </summary>
-public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateStore store)
+public sealed partial class HostDatapath(HostKernel kernel, InstanceMark mark, IStateStore store)
 {
     /// <summary>
     /// The setting that names a bridge while it is being created: between the create and the mark (two sends, see
@@ -102,7 +102,7 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
     /// <summary>
     /// Ensures the network's bridge: present and this instance's (<see cref="RequireOwnBridge"/>), up, with a fixed
     /// MAC (else the bridge takes its lowest port's and the gateway's MAC changes as VMs come and go) and the gateway
-    /// address. <paramref name="claimed"/>: this instance's records named the bridge before this operation, which
+    /// address (none when the gateway is outside the host: <see cref="NetworkSpec.GatewayOutside"/>). <paramref name="claimed"/>: this instance's records named the bridge before this operation, which
     /// lets it adopt (mark) a bridge that a Fireline older than marks made. Returns whether anything changed, whether
     /// the bridge was adopted, and its index.
     /// </summary>
@@ -139,13 +139,23 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
 
             var gateway = Ipv4Network.ToAddress(subnet.Gateway);
             var present = rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetwork);
-            if (!present.Any(a => a.Local.Equals(gateway) && a.PrefixLength == subnet.PrefixLength))
+            if (network.GatewayOutside)
+            {
+                // The gateway is a router on the VLAN: an address of the network on the bridge would answer for it.
+                foreach (var held in present.Concat(rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetworkV6))
+                             .Where(a => a.Local.Equals(gateway) || (network.Ipv6 is { } v6 && a.Local.Equals(v6.Gateway))))
+                {
+                    rtnl.Addresses.Delete(held);
+                    changed = true;
+                }
+            }
+            else if (!present.Any(a => a.Local.Equals(gateway) && a.PrefixLength == subnet.PrefixLength))
             {
                 rtnl.Addresses.Add(new Address(bridge.Index, gateway, subnet.PrefixLength) { Broadcast = Ipv4Network.ToAddress(subnet.Broadcast) });
                 changed = true;
             }
 
-            if (network.Ipv6 is { } prefix)
+            if (network.Ipv6 is { } prefix && !network.GatewayOutside)
             {
                 if (!rtnl.Addresses.List(bridge.Index, AddressFamily.InterNetworkV6).Any(a => a.Local.Equals(prefix.Gateway)))
                 {
@@ -232,34 +242,4 @@ public sealed class HostDatapath(HostKernel kernel, InstanceMark mark, IStateSto
         using var diag = InetDiag.Open(kernel.Namespace);
         return diag.Listening(protocol);
     }
-
-    /// <summary>
-    /// Whether this kernel can create 802.1Q VLAN devices: tried once, on a bridge in a scratch namespace that
-    /// is removed at once, so the host itself is never touched.
-    /// </summary>
-    public bool SupportsVlans() => VlanSupport.Value;
-
-    private static readonly Lazy<bool> VlanSupport = new(() =>
-    {
-        var name = $"fl-probe-{Environment.ProcessId}-{Random.Shared.Next():x}";
-        var supported = true;
-        using (NetworkNamespace.Create(name, () =>
-            {
-                using var rtnl = Rtnl.Open();
-                rtnl.Links.Create(new LinkSpec("probe0", new Bridge()));
-                try
-                {
-                    rtnl.Links.Create(new LinkSpec("probe0.1", new Vlan(rtnl.Links.Get("probe0").Index, 1)));
-                }
-                catch (KernelNotSupportedException)
-                {
-                    supported = false;
-                }
-            }))
-        {
-            NetworkNamespace.Delete(name);
-        }
-
-        return supported;
-    });
 }

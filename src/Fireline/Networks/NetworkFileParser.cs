@@ -17,8 +17,10 @@ namespace Fireline.Networks;
 /// </summary>
 public static class NetworkFileParser
 {
-    private static readonly string[] NetworkKeys = ["name", "subnet", "vlan", "policies", "bridge", "nat", "dns", "ipv6", "defaultIngress", "defaultEgress", "rateLimiter", "metadata"];
+    private static readonly string[] NetworkKeys = ["name", "subnet", "vlan", "policies", "bridge", "gateway", "nat", "dns", "ipv6", "defaultIngress", "defaultEgress", "rateLimiter", "metadata"];
     private static readonly (string Name, RateLimiterKind Value)[] RateLimiterNames = [("firecracker", RateLimiterKind.Firecracker), ("tc", RateLimiterKind.Tc)];
+
+    private static readonly (string Name, bool Value)[] GatewayNames = [("bridge", false), ("outside", true)];
 
     internal static readonly (string Name, PolicyAction Value)[] ActionNames = [("allow", PolicyAction.Allow), ("deny", PolicyAction.Deny)];
 
@@ -99,7 +101,9 @@ public static class NetworkFileParser
         var ipv6 = reader.Scalar(node, "ipv6", path, required: false, label);
         var vlan = reader.Integer(node, "vlan", path, label);
         var bridge = reader.Scalar(node, "bridge", path, required: false, label);
-        var nat = reader.Boolean(node, "nat", path, label) ?? true;
+        var gatewayOutside = reader.Enum(node, "gateway", path, label, GatewayNames) ?? false;
+        // A network tagged on the uplink is bridged to the physical network: routed and masqueraded only when asked.
+        var nat = reader.Boolean(node, "nat", path, label) ?? vlan is null;
         var metadata = reader.Boolean(node, "metadata", path, label) ?? false;
         var dns = reader.Strings(node, "dns", path, label);
         var defaultIngress = reader.Enum(node, "defaultIngress", path, label, ActionNames) ?? PolicyAction.Allow;
@@ -140,6 +144,7 @@ public static class NetworkFileParser
             Dns = dns,
             Ipv6 = prefix,
             Vlan = vlan,
+            GatewayOutside = gatewayOutside,
             Policies = policies,
             DefaultIngress = defaultIngress,
             DefaultEgress = defaultEgress,

@@ -24,9 +24,13 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         var changes = new List<NetworkChange>();
         var pruned = prune ? current.Keys.Where(name => wanted.All(w => w.Name != name)).ToList() : [];
         validator.CheckAgainstHost(wanted, pruned, dryRun, file.Field);
-        foreach (var spec in wanted)
+        foreach (var (index, spec) in wanted.Index())
         {
             host.RequireOwnBridge(spec, Claims(current, spec));
+            if (spec.Vlan is { } vlan)
+            {
+                host.RequireOwnVlan(vlan, file.Field(index, "vlan"));
+            }
         }
 
         foreach (var spec in wanted)
@@ -114,31 +118,58 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         IReadOnlyDictionary<string, NetworkState> before)
     {
         var made = new List<NetworkSpec>();
+        var madeVlans = new List<int>();
+        var after = before.Values.Select(n => n.Spec).Where(s => removed.All(r => r.Name != s.Name) && wanted.All(w => w.Name != s.Name))
+            .Concat(wanted).ToList();
         try
         {
-            var after = before.Values.Select(n => n.Spec).Where(s => removed.All(r => r.Name != s.Name) && wanted.All(w => w.Name != s.Name))
-                .Concat(wanted).ToList();
             host.EnsureForwarding(after.Any(n => n.Ipv6 is not null));
             foreach (var spec in wanted)
             {
                 var existed = host.FindBridge(spec) is not null;
-                host.EnsureBridge(spec, Claims(before, spec));
+                var bridge = host.EnsureBridge(spec, Claims(before, spec));
                 if (!existed)
                 {
                     made.Add(spec);
                 }
+
+                if (spec.Vlan is { } vlan && host.FindVlan(vlan) is null)
+                {
+                    madeVlans.Add(vlan);
+                }
+
+                if (spec.Vlan is not null)
+                {
+                    host.EnsureVlan(spec, hostState.Uplink!, bridge.Index, up: false); // the validator refuses a vlan without an uplink
+                }
             }
 
             firewall.Ensure(hostState, after);
+            foreach (var spec in wanted.Where(s => s.Vlan is not null))
+            {
+                host.EnsureVlan(spec, hostState.Uplink!, host.FindBridge(spec)!.Index);
+            }
         }
         catch (KernelException error)
         {
+            foreach (var vlan in madeVlans)
+            {
+                host.DeleteVlan(vlan);
+            }
+
             foreach (var spec in made)
             {
                 host.DeleteBridge(spec);
             }
 
             throw DomainErrors.Kernel("applying networks (nothing was changed)", error);
+        }
+
+        // VLAN ids no network uses any more (removed, or changed to another id) go with their devices.
+        var kept = after.Select(n => n.Vlan).OfType<int>().ToHashSet();
+        foreach (var vlan in before.Values.Select(n => n.Spec.Vlan).OfType<int>().Where(v => !kept.Contains(v)))
+        {
+            host.DeleteVlan(vlan);
         }
 
         foreach (var spec in removed)
@@ -159,7 +190,9 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         var subnet = spec.Subnet;
         var details = new List<string>
         {
-            $"subnet {subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
+            spec.GatewayOutside
+                ? $"subnet {subnet} on bridge {spec.Bridge}, gateway {Ipv4Network.Format(subnet.Gateway)} outside the host (on the VLAN; the bridge holds no address), {subnet.VmCapacity} VM addresses"
+                : $"subnet {subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
             spec.Nat ? "masquerade out of the uplink" : "no NAT",
         };
         if (spec.Ipv6 is { } ipv6)
@@ -190,6 +223,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             Bridge = spec.Bridge,
             Ipv6 = spec.Ipv6?.ToString(),
             Vlan = spec.Vlan,
+            GatewayOutside = spec.GatewayOutside,
             Nat = spec.Nat,
             Dns = spec.Dns,
             DefaultIngress = spec.DefaultIngress,

@@ -48,11 +48,9 @@ public sealed partial class NetworkValidator
                 throw DomainErrors.InvalidInput(field(index, "subnet"), $"network '{spec.Name}': subnet {spec.Subnet} overlaps the host's own address {own.Text} on {UserText.Quote(own.Link)}");
             }
 
-            if (spec.Vlan is { } vlan && !dryRun)
+            if (spec.Vlan is { } vlan)
             {
-                throw host.SupportsVlans()
-                    ? DomainErrors.Unsupported($"network '{spec.Name}': vlan {vlan}: tagging a network on the uplink is not implemented yet (the dry-run shows the plan)", field(index, "vlan"))
-                    : DomainErrors.Unsupported($"network '{spec.Name}': vlan {vlan} needs 802.1Q VLAN support, which this kernel lacks (no 8021q); nothing was changed", field(index, "vlan"));
+                CheckVlan(spec, vlan, dryRun, field(index, "vlan"));
             }
         }
 
@@ -63,7 +61,24 @@ public sealed partial class NetworkValidator
         }
     }
 
-    /// <summary>A wanted network's subnet, IPv6 prefix or bridge taken by a recorded network that stays.</summary>
+    /// <summary>
+    /// A network tagged on the uplink needs an uplink, and a kernel with 802.1Q (a dry run only plans it, so it
+    /// is shown on any kernel).
+    /// </summary>
+    private void CheckVlan(NetworkSpec spec, int vlan, bool dryRun, string field)
+    {
+        if (store.GetHost()?.Uplink is null)
+        {
+            throw DomainErrors.InvalidInput(field, $"network '{spec.Name}': vlan {vlan} is carried tagged on the uplink, and the host has none; name it with fireline host init --uplink IF");
+        }
+
+        if (!dryRun && !host.SupportsVlans())
+        {
+            throw DomainErrors.Unsupported($"network '{spec.Name}': vlan {vlan} needs 802.1Q VLAN support, which this kernel lacks (no 8021q); nothing was changed", field);
+        }
+    }
+
+    /// <summary>A wanted network's subnet, IPv6 prefix, bridge or VLAN id taken by a recorded network that stays.</summary>
     private static void CheckClashes(IReadOnlyList<NetworkSpec> wanted, List<NetworkSpec> staying, Func<int, string, string> field)
     {
         var bridges = staying.ToDictionary(n => n.Bridge, StringComparer.Ordinal);
@@ -73,6 +88,15 @@ public sealed partial class NetworkValidator
             if (bridges.TryGetValue(spec.Bridge, out var holder))
             {
                 throw DomainErrors.Conflict($"network '{spec.Name}': bridge {spec.Bridge} is network '{holder.Name}''s", field(index, "bridge"));
+            }
+        }
+
+        var vlans = staying.Where(n => n.Vlan is not null).ToDictionary(n => n.Vlan!.Value);
+        foreach (var (index, spec) in wanted.Index())
+        {
+            if (spec.Vlan is { } vlan && vlans.TryGetValue(vlan, out var holder))
+            {
+                throw DomainErrors.Conflict($"network '{spec.Name}': vlan {vlan} is network '{holder.Name}''s; two networks never share a VLAN id", field(index, "vlan"));
             }
         }
 

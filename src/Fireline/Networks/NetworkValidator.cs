@@ -47,6 +47,12 @@ public sealed partial class NetworkValidator(IStateStore store, NetworkPools poo
                 $"bridge {UserText.Quote(duplicate.Key)} is used by networks {string.Join(", ", duplicate.Select(n => UserText.Quote(n.Spec.Name)))}");
         }
 
+        foreach (var duplicate in checkedNetworks.Where(n => n.Spec.Vlan is not null).GroupBy(n => n.Spec.Vlan).Where(g => g.Count() > 1))
+        {
+            problems.Add(field(duplicate.Skip(1).First().Index, "vlan"),
+                $"vlan {duplicate.Key} is used by networks {string.Join(", ", duplicate.Select(n => UserText.Quote(n.Spec.Name)))}: two networks never share a VLAN id");
+        }
+
         foreach (var (earlier, later) in RangeOverlap.Find(checkedNetworks.Where(n => SubnetProblem(n.Spec.Subnet) is null), n => Range(n.Spec.Subnet)))
         {
             problems.Add(field(later.Index, "subnet"),
@@ -97,6 +103,15 @@ public sealed partial class NetworkValidator(IStateStore store, NetworkPools poo
         if (spec.Vlan is { } vlan and (< 1 or > 4094))
         {
             Problem("vlan", $"vlan {vlan} is out of range (1-4094)");
+        }
+
+        if (spec.GatewayOutside && spec.Vlan is null)
+        {
+            Problem("gateway", "gateway outside needs a vlan: only a network carried on the uplink reaches a router outside the host");
+        }
+        else if (spec.GatewayOutside && spec.Nat)
+        {
+            Problem("nat", "nat needs the bridge as the gateway: with the gateway outside, nothing of the network is routed through the host");
         }
 
         CheckDns(spec.Dns, spec.Subnet, Problem);

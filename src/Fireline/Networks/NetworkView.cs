@@ -17,6 +17,9 @@ public sealed record NetworkView
 
     public int? Vlan { get; init; }
 
+    /// <summary>The gateway is a router on the network's VLAN, not the host's bridge.</summary>
+    public bool GatewayOutside { get; init; }
+
     public bool Nat { get; init; }
 
     public IReadOnlyList<string> Dns { get; init; } = [];

@@ -70,11 +70,13 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
             actions.Add(new ReconcileAction("repair", "host", "turned forwarding and bridge netfilter back on"));
         }
 
+        var bridges = new Dictionary<NetworkSpec, int>();
         foreach (var network in networks)
         {
             try
             {
                 var bridge = host.EnsureBridge(network.Spec, claimed: true);
+                bridges[network.Spec] = bridge.Index;
                 if (bridge.Adopted)
                 {
                     actions.Add(new ReconcileAction("adopt", $"network {network.Name}", $"marked bridge {network.Spec.Bridge} as this instance's (made before instance marks)"));
@@ -94,6 +96,37 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         if (firewall.Verify(state, [.. networks.Select(n => n.Spec)]))
         {
             actions.Add(new ReconcileAction("repair", "firewall", $"rebuilt nftables tables {FirewallTables.Inet} and {FirewallTables.Bridge}"));
+        }
+
+        RepairVlans(state, bridges, actions);
+    }
+
+    /// <summary>
+    /// The VLAN devices of networks whose bridge is this instance's, after the firewall (a device joins a bridge the
+    /// firewall knows): made again when missing or on another parent than the uplink, put back on the bridge and up.
+    /// </summary>
+    private void RepairVlans(HostState state, Dictionary<NetworkSpec, int> bridges, List<ReconcileAction> actions)
+    {
+        foreach (var (spec, bridge) in bridges.Where(b => b.Key.Vlan is not null))
+        {
+            try
+            {
+                if (state.Uplink is { } uplink && host.EnsureVlan(spec, uplink, bridge))
+                {
+                    actions.Add(new ReconcileAction("repair", $"network {spec.Name}",
+                        $"restored VLAN device {HostDatapath.VlanDevice(spec.Vlan!.Value)} (802.1Q id {spec.Vlan} on {uplink}, on bridge {spec.Bridge}, up)"));
+                }
+            }
+            catch (FirelineException refused) when (refused.Kind is ErrorKind.Conflict or ErrorKind.InvalidInput)
+            {
+                // Someone else's link under the device's name, or no uplink: left alone, and said.
+                actions.Add(new ReconcileAction("skip", $"network {spec.Name}", refused.Message));
+            }
+            catch (KernelException refused)
+            {
+                // An uplink that is down refuses a VLAN device up (ENETDOWN): the rest of the host is still repaired.
+                actions.Add(new ReconcileAction("skip", $"network {spec.Name}", $"VLAN device {HostDatapath.VlanDevice(spec.Vlan!.Value)}: {refused.Message}"));
+            }
         }
     }
 
@@ -187,6 +220,15 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
             if (kernel.Rtnl(rtnl => rtnl.Links.DeleteIfExists(link.Name)))
             {
                 actions.Add(new ReconcileAction("remove-orphan", $"link {link.Name}", "a VM veth of this instance no record claims"));
+            }
+        }
+
+        var vlans = store.ListNetworks().Select(n => n.Spec.Vlan).OfType<int>().ToHashSet();
+        foreach (var link in links.Where(l => HostDatapath.VlanIdOf(l.Name) is { } id && !vlans.Contains(id) && mark.Judge(l, "vlan") == Owner.Ours))
+        {
+            if (host.DeleteVlan(HostDatapath.VlanIdOf(link.Name)!.Value))
+            {
+                actions.Add(new ReconcileAction("remove-orphan", $"link {link.Name}", "a VLAN device of this instance no network claims"));
             }
         }
 

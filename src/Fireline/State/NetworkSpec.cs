@@ -28,6 +28,14 @@ public sealed record NetworkSpec
     /// <summary>802.1Q id the network's traffic carries on the uplink; null for untagged.</summary>
     public int? Vlan { get; init; }
 
+    /// <summary>
+    /// The VMs' gateway (the subnet's first address, and the IPv6 prefix's) is a router on the network's VLAN, outside
+    /// the host: the bridge holds no address of the network. Only with <see cref="Vlan"/>. Left out of the state
+    /// file when false, so a network without it is stored as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool GatewayOutside { get; init; }
+
     /// <summary>The network's policy: first match wins, then the direction's default.</summary>
     public IReadOnlyList<PolicyRule> Policies { get; init; } = [];
 
@@ -43,7 +51,7 @@ public sealed record NetworkSpec
 
     public bool Equals(NetworkSpec? other)
         => other is not null && Name == other.Name && Subnet == other.Subnet && Bridge == other.Bridge && Nat == other.Nat &&
-           Dns.SequenceEqual(other.Dns) && Ipv6 == other.Ipv6 && Vlan == other.Vlan && Policies.SequenceEqual(other.Policies) &&
+           Dns.SequenceEqual(other.Dns) && Ipv6 == other.Ipv6 && Vlan == other.Vlan && GatewayOutside == other.GatewayOutside && Policies.SequenceEqual(other.Policies) &&
            DefaultIngress == other.DefaultIngress && DefaultEgress == other.DefaultEgress && RateLimiter == other.RateLimiter &&
            Metadata == other.Metadata;
 

@@ -59,6 +59,21 @@ public sealed class OwnershipTests : IDisposable
     }
 
     [Fact]
+    public void A_vlan_whose_device_name_another_link_holds_is_refused_and_the_link_survives()
+    {
+        // This kernel has no 802.1Q, so only a dry run gets this far; the check is the same for an apply.
+        Ip.Run("-n", Ns, "link", "add", "vlan77", "type", "bridge"); // no dummy driver here: any kind that is not this instance's VLAN device
+        var before = Snapshot(Ns) + _env.Host.InHost("nft", "list", "ruleset");
+
+        var error = Assert.Throws<FirelineException>(() => _env.Engine.ApplyNetworks("networks:\n  - name: tagged\n    subnet: 10.61.0.0/24\n    vlan: 77\n", dryRun: true, prune: false));
+
+        Assert.Equal(("conflict", "networks[0].vlan"), (error.Code, error.Field));
+        Assert.Contains("vlan77", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(Ns) + _env.Host.InHost("nft", "list", "ruleset"));
+        Assert.Equal("bridge", Ip.Link(Ns, "vlan77")!.Value.GetProperty("linkinfo").GetProperty("info_kind").GetString());
+    }
+
+    [Fact]
     public void A_network_naming_a_foreign_bridge_is_refused_with_nothing_stored_and_the_bridge_survives()
     {
         Ip.Run("-n", Ns, "link", "add", ForeignBridge, "type", "bridge");

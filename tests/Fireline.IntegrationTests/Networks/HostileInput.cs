@@ -38,7 +38,7 @@ internal static class HostileInput
     /// </summary>
     public static readonly (string Field, string? Value)[] NetworkFields =
     [
-        ("name", "fz"), ("subnet", "10.77.0.0/24"), ("bridge", "br-fz"), ("ipv6", null), ("vlan", null), ("nat", "true"),
+        ("name", "fz"), ("subnet", "10.77.0.0/24"), ("bridge", "br-fz"), ("ipv6", null), ("vlan", null), ("gateway", null), ("nat", "true"),
         ("metadata", "false"), ("dns[0]", "10.77.0.1"), ("defaultIngress", "allow"), ("defaultEgress", "allow"), ("rateLimiter", "firecracker"),
         ("policies[0].name", "web"), ("policies[0].direction", "ingress"), ("policies[0].protocol", "tcp"), ("policies[0].port", "80"),
         ("policies[0].source", "192.0.2.0/24"), ("policies[0].destination", "10.77.0.0/24"), ("policies[0].action", "allow"),
@@ -53,7 +53,7 @@ internal static class HostileInput
         string? V(string name) => name == field ? value : NetworkFields.Single(f => f.Field == name).Value is { } v ? Quoted(v) : null;
         var text = new StringBuilder("networks:\n");
         text.Append("  - name: ").Append(V("name")).Append('\n');
-        foreach (var key in new[] { "subnet", "bridge", "ipv6", "vlan", "nat", "metadata", "defaultIngress", "defaultEgress", "rateLimiter" })
+        foreach (var key in new[] { "subnet", "bridge", "ipv6", "vlan", "gateway", "nat", "metadata", "defaultIngress", "defaultEgress", "rateLimiter" })
         {
             if (V(key) is { } given)
             {
@@ -76,7 +76,7 @@ internal static class HostileInput
     {
         string? V(string name) => name == field ? value : NetworkFields.Single(f => f.Field == name).Value is { } v ? Quoted(v) : null;
         var fields = new List<string>();
-        foreach (var key in new[] { "name", "subnet", "bridge", "ipv6", "vlan", "nat", "metadata", "defaultIngress", "defaultEgress", "rateLimiter" })
+        foreach (var key in new[] { "name", "subnet", "bridge", "ipv6", "vlan", "gateway", "nat", "metadata", "defaultIngress", "defaultEgress", "rateLimiter" })
         {
             // The name is the path's; a body repeats it only when it is fuzzed.
             if ((key != "name" || field == "name") && V(key) is { } given)

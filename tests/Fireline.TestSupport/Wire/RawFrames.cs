@@ -44,6 +44,21 @@ public static class RawFrames
         return frame;
     }
 
+    /// <summary>The frame with an 802.1Q tag of VLAN <paramref name="vlan"/> (priority 0) after its MAC addresses, as a trunk carries it.</summary>
+    public static byte[] Tagged(byte[] frame, int vlan)
+    {
+        var tagged = new byte[frame.Length + 4];
+        frame.AsSpan(0, 12).CopyTo(tagged);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(12), 0x8100);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(14), (ushort)vlan);
+        frame.AsSpan(12).CopyTo(tagged.AsSpan(16));
+        return tagged;
+    }
+
+    /// <summary>The VLAN id of an 802.1Q-tagged frame; null for an untagged one.</summary>
+    public static int? VlanOf(byte[] frame)
+        => frame.Length >= 18 && BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)) == 0x8100 ? BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(14)) & 0xfff : null;
+
     /// <summary>A UDP datagram in IPv4 or IPv6 (by the addresses' family), its payload the marker.</summary>
     public static byte[] Udp(MacAddress destinationMac, MacAddress sourceMac, IPAddress source, IPAddress destination, ushort sourcePort, ushort destinationPort, byte[] marker)
     {

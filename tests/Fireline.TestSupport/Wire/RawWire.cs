@@ -16,7 +16,7 @@ namespace Fireline.TestSupport.Wire;
 public sealed class RawWire : IDisposable
 {
     private const string Script = """
-        import os, socket, sys, threading
+        import os, socket, struct, sys, threading
         said = threading.Lock()
         def say(line):
             # Two threads report, and print() writes a text and its newline separately: a line must go out whole.
@@ -24,9 +24,17 @@ public sealed class RawWire : IDisposable
                 os.write(1, (line + "\n").encode())
         wire = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
         wire.bind((sys.argv[1], 0))
+        # The kernel takes an 802.1Q tag off a frame it receives before a packet socket sees it, and tells the
+        # tag apart (PACKET_AUXDATA): put back where it was, the frame is recorded as it crossed the wire.
+        wire.setsockopt(263, 8, 1)
         def record():
             while True:
-                frame, address = wire.recvfrom(65536)
+                frame, ancillary, _, address = wire.recvmsg(65536, socket.CMSG_SPACE(32))
+                for level, kind, data in ancillary:
+                    if level == 263 and kind == 8:
+                        status, _, _, _, _, tci, tpid = struct.unpack("IIIHHHH", data[:20])
+                        if status & 0x10:
+                            frame = frame[:12] + struct.pack("!HH", tpid if status & 0x40 else 0x8100, tci) + frame[12:]
                 if address[2] != socket.PACKET_OUTGOING:
                     say("R " + frame.hex())
         threading.Thread(target=record, daemon=True).start()

@@ -47,6 +47,14 @@ public sealed class LinkRequestsTests
     }
 
     [Fact]
+    public void A_vlans_id_and_parent_are_read_back_and_its_two_byte_id_is_not_taken_for_a_tap_owner()
+    {
+        var vlan = LinkRequests.Parse(new NetlinkMessage(LinkRequests.Create(new NetlinkRequest(), new LinkSpec("vlan101", new Vlan(7, 101))).Bytes));
+
+        Assert.Equal(("vlan", 101, 7, (uint?)null), (vlan.Kind, vlan.VlanId, vlan.ParentIndex, vlan.TunOwner));
+    }
+
+    [Fact]
     public void A_create_request_carries_no_alias_since_the_kernel_ignores_one_there()
     {
         var withAlias = LinkRequests.Create(new NetlinkRequest(), new LinkSpec("br1", new Bridge()) { Alias = "fireline:abc" });

@@ -43,11 +43,23 @@ public sealed class NetworkFileParserTests
         var a = networks[0];
         Assert.Equal("10.101.0.0/16", a.Subnet.ToString());
         Assert.Equal(101, a.Vlan);
-        Assert.True(a.Nat);
+        Assert.False(a.Nat); // a network tagged on the uplink is bridged to the physical network: no NAT unless asked
         Assert.True(a.Bridge.Length <= 15);
         Assert.Equal(new PolicyRule { Name = "allow-http", Direction = PolicyDirection.Ingress, Protocol = "tcp", PortFrom = 80, PortTo = 80, Source = "0.0.0.0/0", Action = PolicyAction.Allow }, a.Policies[0]);
         Assert.Equal(new PolicyRule { Name = "deny-all-else", Direction = PolicyDirection.Ingress, Source = "0.0.0.0/0", Action = PolicyAction.Deny }, a.Policies[1]);
         Assert.Equal("203.0.113.0/24", networks[1].Policies[0].Source);
+    }
+
+    [Theory]
+    [InlineData("", false, false)]
+    [InlineData("    nat: true\n", true, false)]
+    [InlineData("    gateway: bridge\n    nat: true\n", true, false)]
+    [InlineData("    gateway: outside\n", false, true)]
+    public void A_vlan_network_is_not_masqueraded_unless_it_asks_and_its_gateway_may_be_outside(string extra, bool masqueraded, bool outside)
+    {
+        var network = Assert.Single(NetworkFileParser.Parse($"networks:\n  - name: tagged\n    subnet: 10.9.0.0/24\n    vlan: 300\n{extra}"));
+
+        Assert.Equal((300, masqueraded, outside), (network.Vlan, network.Nat, network.GatewayOutside));
     }
 
     [Fact]
@@ -97,6 +109,10 @@ public sealed class NetworkFileParserTests
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.1/16\n", "networks[0].subnet", "host bits")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/31\n", "networks[0].subnet", "room for no VM")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 5000\n", "networks[0].vlan", "out of range (1-4094)")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 7\n  - name: b\n    subnet: 10.2.0.0/16\n    vlan: 7\n", "networks[1].vlan", "vlan 7 is used by networks 'a', 'b'")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    gateway: outside\n", "networks[0].gateway", "gateway outside needs a vlan")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 5\n    gateway: outside\n    nat: true\n", "networks[0].nat", "nat needs the bridge as the gateway")]
+    [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    vlan: 5\n    gateway: roof\n", "networks[0].gateway", "not one of bridge, outside")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    colour: red\n", "networks[0].colour", "unknown key 'colour'")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    nat: maybe\n", "networks[0].nat", "true or false")]
     [InlineData("networks:\n  - name: a\n    subnet: 10.1.0.0/16\n    dns: [banana]\n", "networks[0].dns[0]", "not an IPv4 address")]
