@@ -13,4 +13,5 @@ namespace Fireline.Cli.Api;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(VmCreateRequest))]
 [JsonSerializable(typeof(RateLimits))]
+[JsonSerializable(typeof(VmPolicyBody))]
 internal sealed partial class ApiRequestJson : JsonSerializerContext;

@@ -29,6 +29,19 @@ public static class FirewallTables
     /// <summary>Bridge → the chain for what a network's VMs send to the host itself.</summary>
     public static NftSet HostFromNetwork { get; } = new(Inet, "host_from_network", NftDataType.InterfaceName) { VerdictMap = true };
 
+    /// <summary>
+    /// A VM's address → its own ingress chain (VMs with rules of their own only). The address is the one anti-spoofing
+    /// binds to the VM's port, or the one the uplink's DNAT wrote: never one a sender merely claims.
+    /// </summary>
+    public static NftSet VmIngress4 { get; } = new(Inet, "vm_in4", NftDataType.Ipv4Address) { VerdictMap = true };
+
+    public static NftSet VmIngress6 { get; } = new(Inet, "vm_in6", NftDataType.Ipv6Address) { VerdictMap = true };
+
+    /// <summary>A VM's address → its own egress chain: new flows from a network's bridge, whose source anti-spoofing vouched for.</summary>
+    public static NftSet VmEgress4 { get; } = new(Inet, "vm_out4", NftDataType.Ipv4Address) { VerdictMap = true };
+
+    public static NftSet VmEgress6 { get; } = new(Inet, "vm_out6", NftDataType.Ipv6Address) { VerdictMap = true };
+
     /// <summary>Every network's IPv4 subnet: sources no packet from any other interface may claim.</summary>
     public static NftSet Subnets4 { get; } = new(Inet, "subnets4", NftDataType.Ipv4Address) { Interval = true };
 
@@ -59,7 +72,11 @@ public static class FirewallTables
     /// <summary>VM port . MAC . target: the addresses a VM may advertise (and probe for) in neighbour discovery.</summary>
     public static NftSet VmNeighbourTargets { get; } = new(Bridge, "vm_nd6", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv6Address));
 
-    public static IReadOnlyList<NftSet> InetSets { get; } = [Bridges, Uplink, FromNetwork, ToNetwork, HostFromNetwork, Subnets4, Subnets6, Nat4, Nat6, PortForwards];
+    public static IReadOnlyList<NftSet> InetSets { get; } =
+        [Bridges, Uplink, FromNetwork, ToNetwork, HostFromNetwork, VmIngress4, VmIngress6, VmEgress4, VmEgress6, Subnets4, Subnets6, Nat4, Nat6, PortForwards];
+
+    /// <summary>The inet maps that hold one VM's elements (a VM with rules of its own), not a network's.</summary>
+    public static IReadOnlyList<NftSet> VmPolicyMaps { get; } = [VmIngress4, VmIngress6, VmEgress4, VmEgress6];
 
     public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets];
 
