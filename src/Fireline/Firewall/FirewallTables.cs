@@ -78,7 +78,16 @@ public static class FirewallTables
     /// <summary>The inet maps that hold one VM's elements (a VM with rules of its own), not a network's.</summary>
     public static IReadOnlyList<NftSet> VmPolicyMaps { get; } = [VmIngress4, VmIngress6, VmEgress4, VmEgress6];
 
-    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets];
+    /// <summary>
+    /// Every VM's addresses (IPv4; IPv6 and link-local): a frame bridged to a VM's port may carry one of them as its
+    /// destination only when it is that VM's, and no port but a VM's may send from one. So an address names the VM
+    /// on the port a packet came in on or leaves by, and the per-VM maps may be keyed by it.
+    /// </summary>
+    public static NftSet VmAddresses4 { get; } = new(Bridge, "vm_addr4", NftDataType.Ipv4Address);
+
+    public static NftSet VmAddresses6 { get; } = new(Bridge, "vm_addr6", NftDataType.Ipv6Address);
+
+    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets, VmAddresses4, VmAddresses6];
 
     // Base chains.
 
@@ -96,5 +105,8 @@ public static class FirewallTables
     /// <summary>Anti-spoofing on every VM port, before the bridge forwards a frame anywhere.</summary>
     public static NftChain BridgePrerouting { get; } = new(Bridge, "prerouting", new NftBaseChain(NftChainType.Filter, NftHook.Prerouting, NftBaseChain.BridgeFilterPriority));
 
-    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting];
+    /// <summary>Frames one VM sends another, once the bridge chose the port (before br_netfilter's inet forward hook, at 0).</summary>
+    public static NftChain BridgeForward { get; } = new(Bridge, "forward", new NftBaseChain(NftChainType.Filter, NftHook.Forward, NftBaseChain.BridgeFilterPriority));
+
+    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting, BridgeForward];
 }

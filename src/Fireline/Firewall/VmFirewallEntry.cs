@@ -86,12 +86,14 @@ public sealed record VmFirewallEntry(string HostVeth, MacAddress Mac, IPAddress 
             [
                 (VmMacs, [new NftElement(NftData.Concat(port, mac))]),
                 (VmIpv4, [new NftElement(NftData.Concat(port, mac, NftData.Address(Address)))]),
+                (VmAddresses4, [new NftElement(NftData.Address(Address))]),
             ];
             if (Ipv6.Count > 0)
             {
                 IReadOnlyList<NftElement> own = [.. Ipv6.Select(a => new NftElement(NftData.Concat(port, mac, NftData.Address(a))))];
                 elements.Add((VmIpv6, own));
                 elements.Add((VmNeighbourTargets, own));
+                elements.Add((VmAddresses6, [.. Ipv6.Select(a => new NftElement(NftData.Address(a)))]));
             }
 
             if (Chains is [var ingress, var egress])

@@ -1,8 +1,11 @@
+using System.Net;
 using Fireline.Errors;
+using Fireline.Linux;
 using Fireline.Host;
 using Fireline.Networks;
 using Fireline.Policy;
 using Fireline.TestSupport;
+using Fireline.TestSupport.Wire;
 using Fireline.Vms;
 
 namespace Fireline.IntegrationTests.Policy;
@@ -36,6 +39,41 @@ public sealed class VmPolicyTests : IDisposable
         Assert.Equal(Reached, Probes.Answer(other.Namespace, Outside, 9));
         Assert.Equal(Reached, Probes.Answer(guest.Namespace, Outside, 10)); // only what the rule names
         Assert.Equal(Reached, Probes.Answer(guest.Namespace, neighbour.Ipv4.Address, 9));
+    }
+
+    [Fact]
+    public void A_guest_cannot_get_past_a_vms_rules_by_addressing_its_packet_to_another_vm()
+    {
+        // The receiver's rules are found by destination address: a frame to the guarded VM's MAC that names the
+        // open neighbour's address (or a broadcast frame naming it) would be judged by the neighbour's rules and
+        // land on the guarded VM's port. Destination binding drops it; the sentinel shows the path was open.
+        var guarded = Vm("guarded", Rules("{name: no-5000, direction: ingress, protocol: udp, port: 5000, action: deny}"), ipv6: true);
+        var neighbour = Vm("open", ipv6: true);
+        var attacker = Vm("attacker", ipv6: true);
+        using var guardedGuest = new GuestStandIn(_env.Host, guarded);
+        using var attackerGuest = new GuestStandIn(_env.Host, attacker);
+        using var inbox = new RawWire($"/var/run/netns/{guardedGuest.Namespace}", "eth0");
+        using var wire = new RawWire($"/var/run/netns/{attackerGuest.Namespace}", "eth0");
+        var (to, from) = (MacAddress.Parse(guarded.GuestMac), MacAddress.Parse(attacker.GuestMac));
+        var attacks = new List<byte[]>();
+        foreach (var (mac, source, destination) in new[]
+        {
+            (to, attacker.Ipv4.Address, neighbour.Ipv4.Address),
+            (RawFrames.Broadcast, attacker.Ipv4.Address, neighbour.Ipv4.Address),
+            (to, attacker.Ipv6!.Address, neighbour.Ipv6!.Address),
+            (to, attacker.Ipv4.Address, guarded.Ipv4.Address),
+        })
+        {
+            var marker = RawFrames.Marker();
+            attacks.Add(marker);
+            wire.Send(RawFrames.Udp(mac, from, IPAddress.Parse(source), IPAddress.Parse(destination), 40000, 5000, marker));
+        }
+
+        var sentinel = RawFrames.Marker();
+        wire.Send(RawFrames.Udp(to, from, IPAddress.Parse(attacker.Ipv4.Address), IPAddress.Parse(guarded.Ipv4.Address), 40000, 5001, sentinel));
+        inbox.WaitFor(sentinel);
+
+        Assert.All(attacks, marker => Assert.False(inbox.Seen(marker), "a packet the guarded VM's rules deny reached it"));
     }
 
     [Fact]
