@@ -235,6 +235,18 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
 
     public void RemoveForward(PortForward forward) => DeleteTolerant([(PortForwards, ForwardElement.Key(forward))]);
 
+    /// <summary>Whether the VM's own chains hold exactly its rules (by digest) and the per-VM maps its elements (doctor).</summary>
+    public bool VmPolicyIntact(VmFirewallEntry vm) => kernel.Nft(nft =>
+    {
+        var chains = nft.Chains(Inet).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return vm.Chains.All(c => chains.Contains(c.Name) && RulesMatch(nft, c.Name, vm.Rules.Where(r => r.Chain == c))) &&
+            PolicyElements(vm).All(e =>
+            {
+                var present = nft.Elements(e.Set).Select(Identity).ToHashSet(StringComparer.Ordinal);
+                return e.Elements.All(element => present.Contains(Identity(element)));
+            });
+    });
+
     /// <summary>Whether both tables exist.</summary>
     public bool IsPresent() => kernel.Nft(nft => nft.HasTable(Inet) && nft.HasTable(Bridge));
 

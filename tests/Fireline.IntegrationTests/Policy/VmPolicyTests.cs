@@ -180,7 +180,10 @@ public sealed class VmPolicyTests : IDisposable
         Assert.Equal(Reached, Probes.Answer(guest.Namespace, Outside, 9));
 
         Assert.Equal(Fireline.Doctor.CheckStatus.Fail, _env.Engine.Doctor(null).Checks.Single(c => c.Check == "firewall-rules").Status);
+        Assert.Equal(Fireline.Doctor.CheckStatus.Fail, _env.Engine.Doctor(vm.VmId).Checks.Single(c => c.Check == "vm-policy").Status);
         Assert.Contains(_env.Engine.Reconcile().Actions, a => a.Subject == "firewall");
+        Assert.Contains("no-outside-9", _env.Engine.Doctor(vm.VmId).Checks.Single(c => c.Check == "vm-policy" && c.Status == Fireline.Doctor.CheckStatus.Pass).Detail,
+            StringComparison.Ordinal);
 
         Assert.Equal(intact, Nft.Blocks(_env.Host.InHost("nft", "list", "table", "inet", "fireline")));
         Assert.Equal(Dropped, Probes.Answer(guest.Namespace, Outside, 9));
