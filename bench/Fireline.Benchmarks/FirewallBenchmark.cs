@@ -110,7 +110,7 @@ public static class FirewallBenchmark
     /// <paramref name="round"/> on every host in turn, so the sizes share the machine's load. A round returns one time
     /// per operation; they are added to <paramref name="timed"/> per operation and size.
     /// </summary>
-    private static void Rounds(List<FirewallHost> hosts, int warmup, int samples, string[] operations,
+    internal static void Rounds(List<FirewallHost> hosts, int warmup, int samples, string[] operations,
         List<(string, int, List<double>)> timed, CancellationToken stop, Func<FirewallHost, int, double[]> round)
     {
         var times = hosts.Select(_ => operations.Select(_ => new List<double>(samples)).ToArray()).ToArray();
@@ -137,12 +137,12 @@ public static class FirewallBenchmark
     }
 
     /// <summary>The table, then the p50s side by side: one row per operation, one column per size.</summary>
-    private static void Report(int[] sizes, List<(string Operation, int Size, List<double> Milliseconds)> timed)
+    internal static void Report(int[] sizes, List<(string Operation, int Size, List<double> Milliseconds)> timed, string tag = Tag)
     {
         Console.WriteLine();
         Measure.Header(OperationWidth);
         var p50 = timed.ToDictionary(t => (t.Operation, t.Size),
-            t => Measure.Report(Tag, t.Size.ToString(CultureInfo.InvariantCulture), t.Operation, t.Milliseconds, OperationWidth));
+            t => Measure.Report(tag, t.Size.ToString(CultureInfo.InvariantCulture), t.Operation, t.Milliseconds, OperationWidth));
         Console.WriteLine();
         Console.WriteLine($"{"p50 ms, VMs on host:".PadRight(OperationWidth + 6)}{string.Concat(sizes.Select(s => s.ToString(CultureInfo.InvariantCulture).PadLeft(10)))}");
         foreach (var operation in timed.Select(t => t.Operation).Distinct())
