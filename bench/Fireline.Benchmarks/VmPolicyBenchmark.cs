@@ -32,6 +32,7 @@ public static class VmPolicyBenchmark
         policies:
           - {name: office, direction: ingress, protocol: tcp, port: 22, source: 203.0.113.0/24, action: allow}
           - {name: no-dns, direction: egress, protocol: udp, port: 53, action: deny}
+          - {name: backup, direction: egress, protocol: tcp, port: 873, destination: 192.0.2.0/24, action: allow}
           - {name: rest, direction: ingress, action: deny}
         """);
 
@@ -43,20 +44,10 @@ public static class VmPolicyBenchmark
         var networks = Measure.Option(args, "--networks", 5);
         var settle = TimeSpan.FromSeconds(Measure.Option(args, "--settle", 15.0));
 
-        using var stop = new StopSignal();
-        var hosts = new List<FirewallHost>();
-        try
+        return FirewallBenchmark.OnHosts(Tag, sizes, settle, (size, stop) => FirewallHost.Open(size, networks, stop, i => i % 2 == 0 ? First : Second), (hosts, stop) =>
         {
-            foreach (var size in sizes)
-            {
-                stop.Token.ThrowIfCancellationRequested();
-                hosts.Add(FirewallHost.Open(size, networks, stop.Token, i => i % 2 == 0 ? First : Second));
-            }
-
-            stop.Token.WaitHandle.WaitOne(settle);
-            stop.Token.ThrowIfCancellationRequested();
             var timed = new List<(string Operation, int Size, List<double> Milliseconds)>();
-            FirewallBenchmark.Rounds(hosts, warmup, samples, ["vm policy set", "vm policy change", "vm policy clear"], timed, stop.Token, (host, _) =>
+            FirewallBenchmark.Rounds(hosts, warmup, samples, ["vm policy set", "vm policy change", "vm policy clear"], timed, stop, (host, _) =>
             {
                 var engine = host.Env.Engine;
                 var probe = host.Env.Host.VmId("probe");
@@ -70,19 +61,6 @@ public static class VmPolicyBenchmark
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"vm-policy: per-VM chains on the hosts: {string.Join(", ", hosts.Select(h => $"{h.Size} VMs: {h.Env.Engine.ListVms().Count(v => v.Policies.Count > 0) * 2}"))}"));
             FirewallBenchmark.Report(sizes, timed, Tag);
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("vm-policy: stopped; removing the test hosts");
-            return 130;
-        }
-        finally
-        {
-            foreach (var host in hosts)
-            {
-                host.Dispose();
-            }
-        }
+        });
     }
 }
