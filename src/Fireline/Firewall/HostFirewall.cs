@@ -180,29 +180,30 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
     /// </summary>
     public void SetVmPolicy(VmFirewallEntry old, VmFirewallEntry wanted)
     {
+        // The map elements stay while the VM keeps chains: they point at the chains by name, whatever their rules.
+        var (had, keeps) = (old.Chains.Count > 0, wanted.Chains.Count > 0);
         var batch = new NftBatch();
-        var (before, after) = (PolicyElements(old), PolicyElements(wanted));
-        foreach (var (set, elements) in before.Where(_ => wanted.Chains.Count == 0))
+        if (had && !keeps)
         {
-            batch.DeleteElements(set, elements);
+            foreach (var (set, elements) in PolicyElements(old))
+            {
+                batch.DeleteElements(set, elements);
+            }
         }
 
         foreach (var chain in old.Chains)
         {
             batch.FlushChain(chain);
-        }
-
-        if (wanted.Chains.Count == 0)
-        {
-            foreach (var chain in old.Chains)
+            if (!keeps)
             {
                 batch.DeleteChain(chain);
             }
         }
-        else
+
+        AddVmPolicy(batch, wanted);
+        if (keeps && !had)
         {
-            AddVmPolicy(batch, wanted);
-            foreach (var (set, elements) in after.Where(_ => old.Chains.Count == 0))
+            foreach (var (set, elements) in PolicyElements(wanted))
             {
                 batch.AddElements(set, elements);
             }
