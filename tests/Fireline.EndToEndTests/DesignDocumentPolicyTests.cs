@@ -1,3 +1,4 @@
+using Fireline.Policy;
 using Fireline.TestSupport;
 
 namespace Fireline.EndToEndTests;
@@ -51,8 +52,8 @@ public sealed class DesignDocumentPolicyTests(DesignDocumentGuests guests) : ICl
     public void The_outside_reaches_an_allowed_port_through_a_forward_and_not_a_denied_one()
     {
         guests.AssertBooted();
-        guests.Env.Engine.ForwardPort(guests.A1.VmId, "tcp", 8080, 80);
-        guests.Env.Engine.ForwardPort(guests.A1.VmId, "tcp", 2222, 22);
+        guests.Env.Engine.ForwardPort(guests.A1.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 8080, VmPort = 80 });
+        guests.Env.Engine.ForwardPort(guests.A1.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 2222, VmPort = 22 });
         var outside = guests.Env.Host.OutsideNamespaceName;
         var uplink = TestHost.HostUplinkAddress.ToString();
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Fireline.TestSupport;
 
 /// <summary>iproute2 as an independent observer of kernel state: what the code under test did, seen by another tool.</summary>
-public static class Ip
+public static partial class Ip
 {
     /// <summary><c>ip -n NS -j -d link show</c>, as JSON objects.</summary>
     public static IReadOnlyList<JsonElement> Links(string ns) => Json("-n", ns, "-j", "-d", "link", "show");
@@ -37,6 +38,17 @@ public static class Ip
     /// when duplicate address detection ends, a second or more later on a loaded machine, whatever Fireline does.
     /// </summary>
     public static string AddressState(string ns) => Run("-n", ns, "addr", "show").Replace(" tentative", "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// <c>ip -n NS [-d] link show</c> as a state to compare: without what the kernel changes on its own clock whatever
+    /// Fireline does: carrier (<c>NO-CARRIER</c>, <c>LOWER_UP</c>, operational and bridge port <c>state</c>, which follow a
+    /// veth's carrier up to a second after the link went up on a loaded machine) and bridge timers.
+    /// </summary>
+    public static string LinkState(string ns, bool details = false)
+        => CarrierState().Replace(details ? Run("-n", ns, "-d", "link", "show") : Run("-n", ns, "link", "show"), "");
+
+    [GeneratedRegex(@"NO-CARRIER,|,LOWER_UP|,M-DOWN| state [A-Za-z]+| \w+_timer +[0-9.]+")]
+    private static partial Regex CarrierState();
 
     /// <summary>Runs <c>ip ARGS</c> and fails the test when it fails.</summary>
     public static string Run(params string[] arguments) => Tool.Run("ip", arguments);

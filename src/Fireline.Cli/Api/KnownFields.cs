@@ -14,8 +14,7 @@ internal static class KnownFields
     /// <summary>Throws invalid-argument naming the first bad field under <paramref name="path"/> (empty at the body).</summary>
     public static void Check(JsonElement value, JsonTypeInfo type, string path)
     {
-        // A body that keeps its unknown fields (StrictBody) checks them itself.
-        if (type.Kind != JsonTypeInfoKind.Object || value.ValueKind != JsonValueKind.Object || type.Properties.Any(p => p.IsExtensionData))
+        if (type.Kind != JsonTypeInfoKind.Object || value.ValueKind != JsonValueKind.Object)
         {
             return;
         }

@@ -4,20 +4,11 @@ namespace Fireline.Cli.Api;
 /// The body of <c>POST /v1/networks:apply</c>: <c>{document, dryRun?, prune?}</c>, where <c>document</c> is a
 /// whole <c>network-config.yaml</c> (YAML text), as <c>fireline network apply -f FILE</c> reads it.
 /// </summary>
-internal sealed class NetworkApplyBody : StrictBody
+internal sealed record NetworkApplyBody
 {
-    public string? Document { get; init; }
+    public required string Document { get; init; }
 
-    public bool? DryRun { get; init; }
+    public bool DryRun { get; init; }
 
-    public bool? Prune { get; init; }
-
-    public override void Validate(string path)
-    {
-        RefuseUnknown(path, "document", "dryRun", "prune");
-        if (Document is null)
-        {
-            throw ApiErrors.RequiredField(Join(path, "document"));
-        }
-    }
+    public bool Prune { get; init; }
 }

@@ -45,7 +45,7 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
     public string SocketPath { get; }
 
     public HostStatus InitHost(HostInitRequest request)
-        => Send(HttpMethod.Put, ApiPaths.Host, Body(HostInitBody.From(request), ApiJson.Default.HostInitBody), CliJson.Output.HostStatus);
+        => Send(HttpMethod.Put, ApiPaths.Host, Body(request, ApiRequestJson.Default.HostInitRequest), CliJson.Output.HostStatus);
 
     public HostStatus GetHostStatus() => Send(HttpMethod.Get, ApiPaths.Host, null, CliJson.Output.HostStatus);
 
@@ -66,15 +66,13 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
             ? Send(HttpMethod.Delete, ApiPaths.VmPolicy(vmId), null, CliJson.Output.VmRecord)
             : Send(HttpMethod.Put, ApiPaths.VmPolicy(vmId), Body(new VmPolicyBody { Policies = rules }, ApiRequestJson.Default.VmPolicyBody), CliJson.Output.VmRecord);
 
-    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
-        => Send(HttpMethod.Post, ApiPaths.Vm(vmId) + "/forwards",
-            Body(new ForwardBody { Protocol = protocol, HostPort = hostPort, VmPort = vmPort, AllowPrivilegedPort = allowPrivilegedPort ? true : null },
-                ApiJson.Default.ForwardBody), CliJson.Output.PortForward);
+    public PortForward ForwardPort(string vmId, ForwardRequest request)
+        => Send(HttpMethod.Post, ApiPaths.Vm(vmId) + "/forwards", Body(request, ApiRequestJson.Default.ForwardRequest), CliJson.Output.PortForward);
 
     /// <summary>The file's text goes to the daemon, which reads and validates it again: it trusts no client.</summary>
     public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune)
         => Send(HttpMethod.Post, ApiPaths.NetworksApply,
-            Body(new NetworkApplyBody { Document = file.Text, DryRun = dryRun, Prune = prune }, ApiJson.Default.NetworkApplyBody), CliJson.Output.NetworkPlan);
+            Body(new NetworkApplyBody { Document = file.Text ?? throw new ArgumentException("only a networks file read from text travels to the daemon", nameof(file)), DryRun = dryRun, Prune = prune }, ApiRequestJson.Default.NetworkApplyBody), CliJson.Output.NetworkPlan);
 
     public IReadOnlyList<NetworkView> ListNetworks() => Send(HttpMethod.Get, ApiPaths.Networks, null, CliJson.Output.IReadOnlyListNetworkView);
 
@@ -96,7 +94,7 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
     /// </summary>
     public TuneReport Tune(bool apply, bool write)
     {
-        var report = Send(HttpMethod.Post, ApiPaths.Tune, Body(new TuneBody { Apply = apply }, ApiJson.Default.TuneBody), CliJson.Output.TuneReport);
+        var report = Send(HttpMethod.Post, ApiPaths.Tune, Body(new TuneBody { Apply = apply }, ApiRequestJson.Default.TuneBody), CliJson.Output.TuneReport);
         return write ? report with { File = TuningFile.Write(TuningFile.SystemDirectory, report.Settings) } : report;
     }
 

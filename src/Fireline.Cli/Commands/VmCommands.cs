@@ -158,7 +158,13 @@ internal static class VmCommands
         var command = new Command("forward", "Forward a host port to a VM port (DNAT, subject to the VM's ingress policy)") { id, hostPort, vmPort, protocol, privileged };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            var forward = service.ForwardPort(parse.GetValue(id)!, parse.GetValue(protocol)!, parse.GetValue(hostPort), parse.GetValue(vmPort), parse.GetValue(privileged));
+            var forward = service.ForwardPort(parse.GetValue(id)!, new ForwardRequest
+            {
+                Protocol = ForwardProtocols.Parse(parse.GetValue(protocol)),
+                HostPort = parse.GetValue(hostPort),
+                VmPort = parse.GetValue(vmPort),
+                AllowPrivilegedPort = parse.GetValue(privileged),
+            });
             printer.Print(forward, CliJson.Output.PortForward,
                 (f, output) => output.WriteLine($"{f.Protocol.Name()} host port {f.HostPort} -> vm {f.VmId} ({f.VmAddress}) port {f.VmPort}"));
             return ExitCodes.Success;

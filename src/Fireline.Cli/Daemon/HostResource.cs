@@ -1,5 +1,6 @@
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
+using Fireline.Host;
 using Fireline.Service;
 using Microsoft.AspNetCore.Http;
 
@@ -14,8 +15,8 @@ internal sealed class HostResource(IFirelineService engine)
     /// <summary><c>PUT /v1/host</c>: forwarding, the default network, NAT; idempotent. An empty body takes every default.</summary>
     public async Task<IResult> Put(HttpRequest request)
     {
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.HostInitBody).ConfigureAwait(false) ?? new HostInitBody();
-        return Results.Json(engine.InitHost(body.ToRequest()), CliJson.Output.HostStatus);
+        var init = await RequestBody.ReadAsync(request, ApiRequestJson.Default.HostInitRequest).ConfigureAwait(false) ?? new HostInitRequest();
+        return Results.Json(engine.InitHost(init), CliJson.Output.HostStatus);
     }
 
     /// <summary><c>POST /v1/reconcile</c>: what the daemon also does at start-up; prints what it did.</summary>
@@ -27,7 +28,13 @@ internal sealed class HostResource(IFirelineService engine)
     /// <summary><c>POST /v1/host/tune</c>: the sysctl profile as a diff; <c>apply</c> sets it. No file is written here.</summary>
     public async Task<IResult> Tune(HttpRequest request)
     {
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.TuneBody).ConfigureAwait(false) ?? new TuneBody();
-        return Results.Json(engine.Tune(body.Apply ?? false, write: false), CliJson.Output.TuneReport);
+        var body = await RequestBody.ReadAsync(request, ApiRequestJson.Default.TuneBody).ConfigureAwait(false) ?? new TuneBody();
+        if (body.WriteFile is not null)
+        {
+            throw ApiErrors.InvalidBody("writeFile",
+                "'writeFile' is not accepted: the daemon writes no files; run 'fireline host tune --write' on the host to write the sysctl.d file");
+        }
+
+        return Results.Json(engine.Tune(body.Apply, write: false), CliJson.Output.TuneReport);
     }
 }

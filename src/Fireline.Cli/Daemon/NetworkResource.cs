@@ -38,9 +38,9 @@ internal sealed class NetworkResource(FirelineEngine engine)
     /// </summary>
     public async Task<IResult> Apply(HttpRequest request)
     {
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.NetworkApplyBody, RequestBody.DocumentLimit).ConfigureAwait(false)
+        var body = await RequestBody.ReadAsync(request, ApiRequestJson.Default.NetworkApplyBody, RequestBody.DocumentLimit).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {document, dryRun?, prune?}");
-        var file = NetworkFile.Parse(body.Document!);
-        return Results.Json(engine.ApplyNetworks(file, body.DryRun ?? false, body.Prune ?? false), CliJson.Output.NetworkPlan);
+        var file = NetworkFile.Parse(body.Document);
+        return Results.Json(engine.ApplyNetworks(file, body.DryRun, body.Prune), CliJson.Output.NetworkPlan);
     }
 }

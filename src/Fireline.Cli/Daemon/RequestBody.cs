@@ -66,7 +66,6 @@ internal static class RequestBody
             throw ApiErrors.InvalidBody("body", "null is not an object");
         }
 
-        (body as StrictBody)?.Validate("");
         return body;
     }
 

@@ -1,6 +1,7 @@
 using Fireline.Addressing;
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
+using Fireline.Policy;
 using Fireline.Service;
 using Fireline.Vms;
 using Microsoft.AspNetCore.Http;
@@ -52,10 +53,9 @@ internal sealed class VmResource(IFirelineService engine)
     public async Task<IResult> PostForward(string id, HttpRequest request)
     {
         VmId.Parse(id);
-        var body = await RequestBody.ReadAsync(request, ApiJson.Default.ForwardBody).ConfigureAwait(false)
+        var forward = await RequestBody.ReadAsync(request, ApiRequestJson.Default.ForwardRequest).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {hostPort, vmPort, protocol?}");
-        return Results.Json(engine.ForwardPort(id, body.Protocol ?? ForwardBody.DefaultProtocol, body.HostPort!.Value, body.VmPort!.Value, body.AllowPrivilegedPort ?? false),
-            CliJson.Output.PortForward);
+        return Results.Json(engine.ForwardPort(id, forward), CliJson.Output.PortForward);
     }
 
     /// <summary><c>GET /v1/vms/{id}/stats</c>: the VM's TAP counters, from the guest's point of view.</summary>

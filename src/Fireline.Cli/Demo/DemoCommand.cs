@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Fireline.Cli.Output;
 using Fireline.Errors;
 using Fireline.Host;
+using Fireline.Policy;
 using Fireline.Service;
 using Fireline.Vms;
 
@@ -75,8 +76,8 @@ internal static class DemoCommand
             }
 
             progress.WriteLine("VMs: " + string.Join(", ", records.Select((r, i) => $"{DemoScenario.Vms[i].Name} {r.Ipv4.Address} ({r.Network}, {r.TapDevice} in {r.Namespace})")));
-            engine.ForwardPort(records[0].VmId, "tcp", 8080, 80);
-            engine.ForwardPort(records[0].VmId, "tcp", 2222, 22);
+            engine.ForwardPort(records[0].VmId, new ForwardRequest { HostPort = 8080, VmPort = 80 });
+            engine.ForwardPort(records[0].VmId, new ForwardRequest { HostPort = 2222, VmPort = 22 });
             progress.WriteLine("port forwards: host 8080 -> a1:80, host 2222 -> a1:22");
             progress.Write($"booting {records.Count} guests (QEMU, software emulation) on their TAPs...");
             progress.Flush();

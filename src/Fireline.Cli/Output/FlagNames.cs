@@ -15,7 +15,7 @@ internal static class FlagNames
         [DomainErrors.HostNamespaceField] = "--host-netns",
         ["hostPort"] = "--host-port",
         ["ipv6Prefix"] = "--ipv6-prefix",
-        ["proto"] = "--proto",
+        ["protocol"] = "--proto",
         ["prune"] = "--prune",
         ["uplink"] = "--uplink",
         ["vmPort"] = "--vm-port",

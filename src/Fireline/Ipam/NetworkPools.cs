@@ -29,6 +29,23 @@ public sealed class NetworkPools
     }
 
     /// <summary>Registers a new network's pool; an existing network keeps its pool (its subnet cannot change).</summary>
+    /// <summary>How many addresses the network has leased (its VMs, also those being made or removed); 0 for no such network.</summary>
+    public int Leased(string network)
+    {
+        lock (_lock)
+        {
+            if (!_pools.TryGetValue(network, out var pool))
+            {
+                return 0;
+            }
+
+            lock (pool.SyncRoot)
+            {
+                return pool.Leased;
+            }
+        }
+    }
+
     public void Add(string network, Ipv4Network subnet)
     {
         lock (_lock)

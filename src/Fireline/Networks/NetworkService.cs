@@ -80,21 +80,20 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
 
     public IReadOnlyList<NetworkView> List()
     {
-        var leased = LeasesByNetwork();
-        return [.. store.ListNetworks().Select(n => View(n.Spec, leased.GetValueOrDefault(n.Name)))];
+        return [.. store.ListNetworks().Select(n => View(n.Spec, pools.Leased(n.Name)))];
     }
 
     public NetworkView Show(string name)
     {
         var network = store.GetNetwork(name) ?? throw DomainErrors.NetworkNotFound(name);
-        return View(network.Spec, LeasesByNetwork().GetValueOrDefault(name));
+        return View(network.Spec, pools.Leased(name));
     }
 
     /// <summary><c>network delete NAME</c>: refused while VMs use it; removes bridge, firewall chains and record.</summary>
     public NetworkView Delete(string name)
     {
         var network = store.GetNetwork(name) ?? throw DomainErrors.NetworkNotFound(name);
-        var vms = LeasesByNetwork().GetValueOrDefault(name);
+        var vms = pools.Leased(name);
         if (vms > 0)
         {
             throw DomainErrors.Conflict($"network '{name}' is used by {vms} VM(s); delete them first", "network");
@@ -154,9 +153,6 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
     /// <summary>Whether the records <paramref name="before"/> gave the network this bridge already.</summary>
     private static bool Claims(IReadOnlyDictionary<string, NetworkState> before, NetworkSpec spec)
         => before.TryGetValue(spec.Name, out var recorded) && recorded.Spec.Bridge == spec.Bridge;
-
-    private Dictionary<string, int> LeasesByNetwork()
-        => store.ListVms().GroupBy(v => v.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     private static List<string> Describe(NetworkSpec spec)
     {

@@ -1,6 +1,7 @@
 using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Host;
+using Fireline.Ipam;
 using Fireline.Kernel;
 using Fireline.State;
 
@@ -14,7 +15,7 @@ namespace Fireline.Networks;
 /// returns them in canonical form; <see cref="CheckAgainstHost"/> then compares them with what exists: recorded
 /// networks and their VMs, the host's own addresses, what the kernel supports.
 /// </summary>
-public sealed partial class NetworkValidator(IStateStore store, HostDatapath host, HostKernel kernel)
+public sealed partial class NetworkValidator(IStateStore store, NetworkPools pools, HostDatapath host, HostKernel kernel)
 {
     /// <summary>Rules per network: far more than a tenant's policy needs, and a bound on the chains a file makes.</summary>
     public const int MaxPolicies = 256;

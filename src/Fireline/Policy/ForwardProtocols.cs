@@ -1,3 +1,5 @@
+using Fireline.Errors;
+
 namespace Fireline.Policy;
 
 /// <summary>A <see cref="ForwardProtocol"/>'s one text, read and written where it crosses an edge.</summary>
@@ -11,4 +13,9 @@ public static class ForwardProtocols
         protocol = text == "udp" ? ForwardProtocol.Udp : ForwardProtocol.Tcp;
         return text is "tcp" or "udp";
     }
+
+    /// <summary>A forward's <c>protocol</c> given as text (the CLI's flag); invalid-argument naming the field otherwise.</summary>
+    public static ForwardProtocol Parse(string? text)
+        => TryParse(text, out var protocol) ? protocol
+            : throw DomainErrors.InvalidInput("protocol", $"{FieldReference.Of("protocol")} must be tcp or udp, not {UserText.Quote(text ?? "")}");
 }

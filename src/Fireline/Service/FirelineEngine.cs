@@ -58,7 +58,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         var hostDatapath = new HostDatapath(kernel, mark, store);
         var firewall = new HostFirewall(kernel, store, mark);
         var datapath = new VmDatapath(kernel, mark);
-        var validator = new NetworkValidator(store, hostDatapath, kernel);
+        var validator = new NetworkValidator(store, pools, hostDatapath, kernel);
         _host = new HostSetup(store, pools, hostDatapath, firewall, validator);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);
         _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);
@@ -127,8 +127,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public VmRecord SetVmPolicies(string vmId, IReadOnlyList<PolicyRule> rules) => Shared(() => _vms.SetPolicies(vmId, rules));
 
-    public PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false)
-        => Shared(() => _vms.Forward(vmId, protocol, hostPort, vmPort, allowPrivilegedPort));
+    public PortForward ForwardPort(string vmId, ForwardRequest request)
+        => Shared(() => _vms.Forward(vmId, request));
 
     public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => Exclusive(() => _networks.Apply(file, dryRun, prune));
 

@@ -44,7 +44,7 @@ public interface IFirelineService
     /// <c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port. A host port below 1024
     /// needs <paramref name="allowPrivilegedPort"/>; one a host service listens on is refused.
     /// </summary>
-    PortForward ForwardPort(string vmId, string protocol, int hostPort, int vmPort, bool allowPrivilegedPort = false);
+    PortForward ForwardPort(string vmId, ForwardRequest request);
 
     /// <summary><c>fireline network apply</c>: declarative networks and policies; with dryRun only the plan.</summary>
     NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune);

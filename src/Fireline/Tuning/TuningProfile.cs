@@ -19,9 +19,12 @@ public static class TuningProfile
         new("net.core.netdev_max_backlog", "16384", SysctlScope.Machine,
             "per-CPU input queue: every veth and TAP frame passes it; the design document's 5,000 drops bursts of thousands of VMs"),
         new("net.core.rps_sock_flow_entries", "32768", SysctlScope.Machine, "receive flow steering table (design document)"),
-        new("net.ipv4.neigh.default.gc_thresh1", "8192", SysctlScope.Machine, "neighbour entries never garbage-collected: one per VM talking to its gateway"),
+        new("net.ipv4.neigh.default.gc_thresh1", "16384", SysctlScope.Machine, "neighbour entries never garbage-collected: one per VM talking to its gateway, 10,000 VMs and room"),
         new("net.ipv4.neigh.default.gc_thresh2", "32768", SysctlScope.Machine, "neighbour entries before garbage collection gets aggressive"),
         new("net.ipv4.neigh.default.gc_thresh3", "65536", SysctlScope.Machine, "hard neighbour limit (default 1,024: 'neighbour table overflow' near 1,000 VMs)"),
+        new("net.ipv6.neigh.default.gc_thresh1", "16384", SysctlScope.Machine, "the same for dual-stack VMs' NDP entries"),
+        new("net.ipv6.neigh.default.gc_thresh2", "32768", SysctlScope.Machine, "NDP entries before garbage collection gets aggressive"),
+        new("net.ipv6.neigh.default.gc_thresh3", "65536", SysctlScope.Machine, "hard NDP limit (default 1,024)"),
         new("net.netfilter.nf_conntrack_max", "1048576", SysctlScope.Machine, "tracked connections: every VM's NATed and policed flows"),
         new("net.core.somaxconn", "4096", SysctlScope.Namespace, "listen backlog of the daemon's socket under many concurrent clients"),
     ];

@@ -163,15 +163,16 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     /// <summary>
     /// <c>fireline vm forward</c>: DNAT of a host port on the uplink address to a port of the VM, subject to
     /// the VM's ingress policy. The same forward again changes nothing; a host port taken by another is a conflict.
-    /// A port below 1024 needs <paramref name="allowPrivilegedPort"/>, and a port on which a socket of the host
-    /// namespace listens is refused: the DNAT would take it from that service (sshd's 22) without a word.
+    /// A port below 1024 needs <see cref="ForwardRequest.AllowPrivilegedPort"/>, and a port on which a socket of the
+    /// host namespace listens is refused: the DNAT would take it from that service (sshd's 22) without a word.
     /// </summary>
-    public PortForward Forward(string vmId, string protocolName, int hostPort, int vmPort, bool allowPrivilegedPort)
+    public PortForward Forward(string vmId, ForwardRequest request)
     {
         var id = VmId.Parse(vmId);
-        if (!ForwardProtocols.TryParse(protocolName, out var protocol))
+        var (protocol, hostPort, vmPort) = (request.Protocol, request.HostPort, request.VmPort);
+        if (!Enum.IsDefined(protocol))
         {
-            throw DomainErrors.InvalidInput("proto", $"{FieldReference.Of("proto")} must be tcp or udp, not {UserText.Quote(protocolName)}");
+            throw DomainErrors.InvalidInput("protocol", $"{FieldReference.Of("protocol")} must be tcp or udp");
         }
 
         foreach (var (field, port) in new[] { ("hostPort", hostPort), ("vmPort", vmPort) })
@@ -182,7 +183,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             }
         }
 
-        if (hostPort < FirstUnprivilegedPort && !allowPrivilegedPort)
+        if (hostPort < FirstUnprivilegedPort && !request.AllowPrivilegedPort)
         {
             throw DomainErrors.InvalidInput("hostPort",
                 $"host port {hostPort} is below {FirstUnprivilegedPort}, where the host's own services live; " +
@@ -201,7 +202,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         if (existing is not null)
         {
             return existing == forward ? existing
-                : throw DomainErrors.Conflict($"host {protocolName} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
+                : throw DomainErrors.Conflict($"host {protocol.Name()} port {hostPort} is already forwarded to VM '{existing.VmId}' port {existing.VmPort}", "hostPort");
         }
 
         CheckHostPortFree(protocol, hostPort);
@@ -213,7 +214,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         catch (KernelException error)
         {
             store.RemoveForward(protocol, hostPort);
-            throw DomainErrors.Kernel($"forwarding {protocolName} port {hostPort} to VM '{id}'", error);
+            throw DomainErrors.Kernel($"forwarding {protocol.Name()} port {hostPort} to VM '{id}'", error);
         }
 
         return forward;

@@ -122,7 +122,7 @@ public sealed class DaemonApiTests : IDisposable
             ("PATCH", $"/v1/vms/{fresh}/rate-limits", "{}", 404, "vm-not-found", "vmId"),
             ("POST", $"/v1/vms/{id}/forwards", """{"hostPort":8080}""", 400, "invalid-argument", "vmPort"),
             ("POST", $"/v1/vms/{id}/forwards", """{"hostPort":70000,"vmPort":80}""", 400, "invalid-argument", "hostPort"),
-            ("POST", $"/v1/vms/{id}/forwards", """{"hostPort":8080,"vmPort":80,"protocol":"sctp"}""", 400, "invalid-argument", "proto"),
+            ("POST", $"/v1/vms/{id}/forwards", """{"hostPort":8080,"vmPort":80,"protocol":"sctp"}""", 400, "invalid-argument", "protocol"),
             ("PUT", "/v1/networks/t1", """{"subnet":"10.300.0.0/24"}""", 400, "invalid-argument", "subnet"),
             ("PUT", "/v1/networks/t1", """{"subnet":"10.210.0.0/24","nat":"maybe"}""", 400, "invalid-argument", "nat"),
             ("PUT", "/v1/networks/t1", """{"subnet":"10.210.0.0/24","colour":"red"}""", 400, "invalid-argument", "colour"),
@@ -315,7 +315,7 @@ public sealed class DaemonApiTests : IDisposable
     private string Snapshot()
         => _daemon.Send("GET", "/v1/vms").Body + _daemon.Send("GET", "/v1/networks").Body +
            string.Join(",", Fireline.Linux.Namespaces.NetworkNamespace.List().Where(n => n.Contains(_env.Host.Prefix, StringComparison.Ordinal)).Order()) +
-           Tool.Run("ip", "-n", Ns, "link", "show") + _env.Host.InHost("nft", "list", "ruleset");
+           Ip.LinkState(Ns) + _env.Host.InHost("nft", "list", "ruleset");
 
     public void Dispose()
     {

@@ -40,13 +40,13 @@ public sealed class HostInitTests : IDisposable
     public void A_second_init_changes_nothing()
     {
         _env.Engine.InitHost(new HostInitRequest());
-        var links = Tool.Run("ip", "-n", Ns, "link", "show");
+        var links = Ip.LinkState(Ns);
         var addresses = Ip.AddressState(Ns);
         var ruleset = _env.Host.InHost("nft", "-a", "list", "ruleset");
 
         _env.Reopen().InitHost(new HostInitRequest());
 
-        Assert.Equal(links, Tool.Run("ip", "-n", Ns, "link", "show"));
+        Assert.Equal(links, Ip.LinkState(Ns));
         Assert.Equal(addresses, Ip.AddressState(Ns));
         Assert.Equal(ruleset, _env.Host.InHost("nft", "-a", "list", "ruleset")); // same handles: not even rewritten
     }
@@ -91,7 +91,7 @@ public sealed class HostInitTests : IDisposable
     [InlineData("10.100.0.0/16", null, "nosuch0", "uplink")]
     public void Refuses_bad_input_naming_the_field_and_changes_nothing(string subnet, string? bridge, string? uplink, string field)
     {
-        var before = Tool.Run("ip", "-n", Ns, "-d", "link", "show");
+        var before = Ip.LinkState(Ns, details: true);
 
         var error = Assert.Throws<FirelineException>(() => _env.Engine.InitHost(new HostInitRequest
         {
@@ -102,7 +102,7 @@ public sealed class HostInitTests : IDisposable
 
         Assert.Equal(ErrorKind.InvalidInput, error.Kind);
         Assert.Equal(field, error.Field);
-        Assert.Equal(before, Tool.Run("ip", "-n", Ns, "-d", "link", "show"));
+        Assert.Equal(before, Ip.LinkState(Ns, details: true));
         Assert.False(_env.Engine.GetHostStatus().Initialized);
     }
 

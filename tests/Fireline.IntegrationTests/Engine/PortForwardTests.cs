@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Fireline.Errors;
 using Fireline.Host;
-using Fireline.Vms;
+using Fireline.Policy;
 using Fireline.TestSupport;
+using Fireline.Vms;
 
 namespace Fireline.IntegrationTests.Engine;
 
@@ -37,7 +38,7 @@ public sealed class PortForwardTests : IDisposable
         {
             var ruleset = Ruleset();
 
-            var error = Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, "tcp", 2200, 80));
+            var error = Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 2200, VmPort = 80 }));
 
             Assert.Equal("conflict", error.Code);
             Assert.Equal("hostPort", error.Field);
@@ -50,7 +51,7 @@ public sealed class PortForwardTests : IDisposable
             Probes.Stop(service);
         }
 
-        Assert.Equal(2200, _env.Engine.ForwardPort(_vm, "tcp", 2200, 80).HostPort); // free again
+        Assert.Equal(2200, _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 2200, VmPort = 80 }).HostPort); // free again
     }
 
     [Fact]
@@ -60,10 +61,21 @@ public sealed class PortForwardTests : IDisposable
         using var tcp6 = InHost(AddressFamily.InterNetworkV6, SocketType.Stream, new IPEndPoint(IPAddress.IPv6Any, 2201));
         tcp6.Listen();
 
-        Assert.Equal("conflict", Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, "udp", 5300, 53)).Code);
-        Assert.Contains("[::]:2201", Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, "tcp", 2201, 80)).Message, StringComparison.Ordinal);
-        Assert.Equal(5300, _env.Engine.ForwardPort(_vm, "tcp", 5300, 53).HostPort); // nothing listens on TCP 5300
-        Assert.Equal(2201, _env.Engine.ForwardPort(_vm, "udp", 2201, 80).HostPort);
+        Assert.Equal("conflict", Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Udp, HostPort = 5300, VmPort = 53 })).Code);
+        Assert.Contains("[::]:2201", Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 2201, VmPort = 80 })).Message, StringComparison.Ordinal);
+        Assert.Equal(5300, _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 5300, VmPort = 53 }).HostPort); // nothing listens on TCP 5300
+        Assert.Equal(2201, _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Udp, HostPort = 2201, VmPort = 80 }).HostPort);
+    }
+
+    [Fact]
+    public void A_protocol_that_does_not_exist_is_refused_by_the_engine_and_changes_nothing()
+    {
+        var ruleset = Ruleset();
+
+        var error = Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = (ForwardProtocol)10, HostPort = 2300, VmPort = 80 }));
+
+        Assert.Equal(("invalid-argument", "protocol"), (error.Code, error.Field));
+        Assert.Equal(ruleset, Ruleset());
     }
 
     [Fact]
@@ -71,16 +83,16 @@ public sealed class PortForwardTests : IDisposable
     {
         var ruleset = Ruleset();
 
-        var error = Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, "tcp", 22, 22));
+        var error = Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 22, VmPort = 22 }));
 
         Assert.Equal(("invalid-argument", "hostPort"), (error.Code, error.Field));
         Assert.Contains("`allowPrivilegedPort`", error.Message, StringComparison.Ordinal);
         Assert.Equal(ruleset, Ruleset());
-        Assert.Equal(80, _env.Engine.ForwardPort(_vm, "tcp", 80, 80, allowPrivilegedPort: true).HostPort);
+        Assert.Equal(80, _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 80, VmPort = 80, AllowPrivilegedPort = true }).HostPort);
         var service = Probes.Listen(_env.Host.HostNamespaceName, 443);
         try
         {
-            Assert.Equal("conflict", Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, "tcp", 443, 443, allowPrivilegedPort: true)).Code);
+            Assert.Equal("conflict", Assert.Throws<FirelineException>(() => _env.Engine.ForwardPort(_vm, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 443, VmPort = 443, AllowPrivilegedPort = true })).Code);
         }
         finally
         {

@@ -52,14 +52,14 @@ public sealed class VmNetworkTests : IDisposable
     {
         var id = _env.Host.VmId("b");
         var first = _env.Engine.CreateVm(new VmCreateRequest { VmId = id });
-        var links = Tool.Run("ip", "-n", Ns, "link", "show");
+        var links = Ip.LinkState(Ns);
 
         var second = _env.Engine.CreateVm(new VmCreateRequest { VmId = id });
 
         Assert.Equal(first.Ipv4, second.Ipv4);
         Assert.Equal(first.HostVeth, second.HostVeth);
         Assert.Equal(first.GuestMac, second.GuestMac);
-        Assert.Equal(links, Tool.Run("ip", "-n", Ns, "link", "show"));
+        Assert.Equal(links, Ip.LinkState(Ns));
         var conflict = Assert.Throws<FirelineException>(() => _env.Engine.CreateVm(new VmCreateRequest { VmId = id, RateLimits = new RateLimits { Tx = new RateLimit { Bandwidth = Bucket.ForBandwidth(5) } } }));
         Assert.Equal("conflict", conflict.Code);
         Assert.Single(_env.Engine.ListVms());

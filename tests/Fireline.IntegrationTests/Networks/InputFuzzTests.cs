@@ -93,7 +93,7 @@ public sealed class InputFuzzTests : IDisposable
             Expect(daemon, "PUT", "/v1/vms/" + Uri.EscapeDataString(vm), "{}", "vmId", value, state, vm: vm);
             Expect(daemon, "PUT", "/v1/vms/" + _env.Host.VmId("fuzz"), $"{{\"network\":{json}}}", "network", value, state, vm: _env.Host.VmId("fuzz"));
             Expect(daemon, "PUT", "/v1/vms/" + _env.Host.VmId("fuzz"), $"{{\"sriov\":{json}}}", "sriov", value, state);
-            Expect(daemon, "POST", $"/v1/vms/{_env.Host.VmId("fuzz")}/forwards", $"{{\"hostPort\":8080,\"vmPort\":80,\"protocol\":{json}}}", "proto", value, state);
+            Expect(daemon, "POST", $"/v1/vms/{_env.Host.VmId("fuzz")}/forwards", $"{{\"hostPort\":8080,\"vmPort\":80,\"protocol\":{json}}}", "protocol", value, state);
         }
 
         Assert.True(_failures.Count == 0, $"{_failures.Count} failures:\n" + string.Join("\n", _failures));

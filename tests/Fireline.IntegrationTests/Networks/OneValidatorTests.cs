@@ -89,6 +89,6 @@ public sealed class OneValidatorTests : IDisposable
     public void Dispose() => _env.Dispose();
 
     private string Snapshot()
-        => Tool.Run("ip", "-n", _env.Host.HostNamespaceName, "link", "show") + Ip.AddressState(_env.Host.HostNamespaceName) + _env.Host.InHost("nft", "-a", "list", "ruleset") +
+        => Ip.LinkState(_env.Host.HostNamespaceName) + Ip.AddressState(_env.Host.HostNamespaceName) + _env.Host.InHost("nft", "-a", "list", "ruleset") +
            string.Join(",", _env.Engine.ListNetworks().Select(n => $"{n.Name} {n.Subnet} {n.Bridge} {n.Ipv6}"));
 }

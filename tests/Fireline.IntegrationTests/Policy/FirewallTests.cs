@@ -77,12 +77,12 @@ public sealed class FirewallTests : IDisposable
         // A prefix put into Fireline's subnet set by hand overlaps the new network's: the kernel refuses the
         // transaction that adds it (no check before could know), after its bridge was made.
         _env.Host.InHost("nft", "add", "element", "inet", "fireline", "subnets4", "{ 10.77.0.0/16 }");
-        var before = (_env.Host.InHost("nft", "list", "ruleset"), Tool.Run("ip", "-n", _env.Host.HostNamespaceName, "link", "show"));
+        var before = (_env.Host.InHost("nft", "list", "ruleset"), Ip.LinkState(_env.Host.HostNamespaceName));
 
         var error = Assert.Throws<FirelineException>(() => _env.Engine.ApplyNetworks("networks: [{name: late, subnet: 10.77.1.0/24}]", dryRun: false, prune: false));
 
         Assert.Equal("kernel-error", error.Code);
-        Assert.Equal(before, (_env.Host.InHost("nft", "list", "ruleset"), Tool.Run("ip", "-n", _env.Host.HostNamespaceName, "link", "show")));
+        Assert.Equal(before, (_env.Host.InHost("nft", "list", "ruleset"), Ip.LinkState(_env.Host.HostNamespaceName)));
         Assert.Equal("network-not-found", Assert.Throws<FirelineException>(() => _env.Engine.GetNetwork("late")).Code);
         Assert.Equal(["alpha", "beta", "default"], _env.Engine.ListNetworks().Select(n => n.Name).Order());
     }

@@ -1,4 +1,5 @@
 using Fireline.Host;
+using Fireline.Policy;
 using Fireline.TestSupport;
 using Fireline.Vms;
 
@@ -89,13 +90,13 @@ public sealed class IsolationTests : IDisposable
     [Fact]
     public void The_outside_reaches_an_allowed_port_through_a_forward_and_not_a_denied_one()
     {
-        _env.Engine.ForwardPort(_a1.VmId, "tcp", 8080, 80);
-        _env.Engine.ForwardPort(_a1.VmId, "tcp", 2222, 22);
+        _env.Engine.ForwardPort(_a1.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 8080, VmPort = 80 });
+        _env.Engine.ForwardPort(_a1.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 2222, VmPort = 22 });
 
         Assert.True(Probes.CanConnect(_env.Host.OutsideNamespaceName, TestHost.HostUplinkAddress.ToString(), 8080));
         Assert.False(Probes.CanConnect(_env.Host.OutsideNamespaceName, TestHost.HostUplinkAddress.ToString(), 2222));
-        Assert.Equal("conflict", Assert.Throws<Errors.FirelineException>(() => _env.Engine.ForwardPort(_a2.VmId, "tcp", 8080, 80)).Code);
-        Assert.Equal(8080, _env.Engine.ForwardPort(_a1.VmId, "tcp", 8080, 80).HostPort); // the same forward again changes nothing
+        Assert.Equal("conflict", Assert.Throws<Errors.FirelineException>(() => _env.Engine.ForwardPort(_a2.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 8080, VmPort = 80 })).Code);
+        Assert.Equal(8080, _env.Engine.ForwardPort(_a1.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 8080, VmPort = 80 }).HostPort); // the same forward again changes nothing
 
         _env.Engine.DeleteVm(_a1.VmId);
         Assert.DoesNotContain("8080", _env.Host.InHost("nft", "list", "map", "inet", "fireline", "port_forwards"), StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class NetworkApplyTests : IDisposable
 
     private string Ns => _env.Host.HostNamespaceName;
 
-    private string Snapshot() => Tool.Run("ip", "-n", Ns, "link", "show") + _env.Host.InHost("nft", "-a", "list", "ruleset");
+    private string Snapshot() => Ip.LinkState(Ns) + _env.Host.InHost("nft", "-a", "list", "ruleset");
 
     [Fact]
     public void The_design_documents_file_gives_each_network_a_bridge_gateway_and_chains_and_a_second_apply_changes_nothing()

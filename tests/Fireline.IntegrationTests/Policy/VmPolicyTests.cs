@@ -118,7 +118,7 @@ public sealed class VmPolicyTests : IDisposable
     {
         var web = Vm("fwd", Rules("{name: not-from-outside, direction: ingress, protocol: tcp, port: 80, source: 198.51.100.0/24, action: deny}"));
         using var guest = new GuestStandIn(_env.Host, web);
-        _env.Engine.ForwardPort(web.VmId, "tcp", 8080, 80);
+        _env.Engine.ForwardPort(web.VmId, new ForwardRequest { HostPort = 8080, VmPort = 80 });
         var uplink = TestHost.HostUplinkAddress.ToString();
 
         Assert.Equal(Dropped, Probes.Answer(_env.Host.OutsideNamespaceName, uplink, 8080));

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using Fireline.Linux;
-using Fireline.TestSupport;
+using Fireline.Policy;
 using Fireline.TestSupport.Wire;
+using Fireline.TestSupport;
 using static Fireline.IntegrationTests.Security.TenantBoundaryHost;
 
 namespace Fireline.IntegrationTests.Security;
@@ -140,8 +141,8 @@ public sealed class TenantBoundaryTests(TenantBoundaryHost host) : IClassFixture
     {
         host.C2.StandIn.Listen(PeersOnlyPort);
         Assert.True(host.C1.StandIn.CanConnect(host.C2.Vm.Ipv4.Address, PeersOnlyPort), "a real peer is let in on the peers-only port");
-        host.Env.Engine.ForwardPort(host.C2.Vm.VmId, "tcp", 17000, PeersOnlyPort);
-        host.Env.Engine.ForwardPort(host.C2.Vm.VmId, "udp", 17001, SentinelPort);
+        host.Env.Engine.ForwardPort(host.C2.Vm.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 17000, VmPort = PeersOnlyPort });
+        host.Env.Engine.ForwardPort(host.C2.Vm.VmId, new ForwardRequest { Protocol = ForwardProtocol.Udp, HostPort = 17001, VmPort = SentinelPort });
         var outsideMac = Mac(host.Env.Host.OutsideNamespaceName, TestHost.UplinkName);
         var forged = IPAddress.Parse("10.210.0.77");
 
@@ -156,7 +157,7 @@ public sealed class TenantBoundaryTests(TenantBoundaryHost host) : IClassFixture
     [Fact]
     public void The_uplink_reaches_a_guest_only_through_a_port_forward()
     {
-        host.Env.Engine.ForwardPort(host.O1.Vm.VmId, "udp", 17002, SentinelPort);
+        host.Env.Engine.ForwardPort(host.O1.Vm.VmId, new ForwardRequest { Protocol = ForwardProtocol.Udp, HostPort = 17002, VmPort = SentinelPort });
         var outsideMac = Mac(host.Env.Host.OutsideNamespaceName, TestHost.UplinkName);
         var direct = RawFrames.Marker();
         host.Uplink.Send(RawFrames.Udp(host.UplinkMac, outsideMac, TestHost.OutsideAddress, host.O1.Ipv4, 42002, SentinelPort, direct));
@@ -173,7 +174,7 @@ public sealed class TenantBoundaryTests(TenantBoundaryHost host) : IClassFixture
     public void A_forward_to_another_network_is_no_way_across_from_a_guest()
     {
         host.O2.StandIn.Listen(7300);
-        host.Env.Engine.ForwardPort(host.O2.Vm.VmId, "tcp", 17300, 7300);
+        host.Env.Engine.ForwardPort(host.O2.Vm.VmId, new ForwardRequest { Protocol = ForwardProtocol.Tcp, HostPort = 17300, VmPort = 7300 });
 
         Assert.True(Probes.CanConnect(host.Env.Host.OutsideNamespaceName, TestHost.HostUplinkAddress.ToString(), 17300), "the forward works from outside");
         Assert.False(host.C1.StandIn.CanConnect(TestHost.HostUplinkAddress.ToString(), 17300), "a guest of another network went through the forward");

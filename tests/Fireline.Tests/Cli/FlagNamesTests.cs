@@ -7,7 +7,7 @@ namespace Fireline.Tests.Cli;
 /// <summary>The CLI prints the fields a domain message names as its flags; the error's <c>field</c> stays the field's name.</summary>
 public sealed class FlagNamesTests
 {
-    private static readonly FirelineException Refused = DomainErrors.InvalidInput("proto", $"{FieldReference.Of("proto")} must be tcp or udp, not 'sctp'");
+    private static readonly FirelineException Refused = DomainErrors.InvalidInput("protocol", $"{FieldReference.Of("protocol")} must be tcp or udp, not 'sctp'");
 
     [Fact]
     public void A_table_names_the_flag()
@@ -27,7 +27,7 @@ public sealed class FlagNamesTests
         new Printer(OutputFormat.Json, new StringWriter(), error).Fail(Refused);
 
         var body = JsonDocument.Parse(error.ToString()).RootElement.GetProperty("error");
-        Assert.Equal(("--proto must be tcp or udp, not 'sctp'", "proto"), (body.GetProperty("message").GetString(), body.GetProperty("field").GetString()));
+        Assert.Equal(("--proto must be tcp or udp, not 'sctp'", "protocol"), (body.GetProperty("message").GetString(), body.GetProperty("field").GetString()));
     }
 
     [Fact]
