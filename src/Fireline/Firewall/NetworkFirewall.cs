@@ -26,6 +26,9 @@ namespace Fireline.Firewall;
 /// ingress rules; replies to the network's own flows everywhere.</item>
 /// <item>To the host (<c>host-N</c>): ping to its gateway, DNS there when the network names it, IPv6 neighbour and
 /// router solicitations; nothing else, over IPv4 or IPv6, global or link-local.</item>
+/// <item>A VM with rules of its own (<see cref="VmFirewallEntry"/>): its egress chain first in <c>from-N</c>, its
+/// ingress chain first in <c>in-N</c>, each found by the address its port is bound to; what its egress rules allow
+/// goes on through <c>allowed-N</c>, <c>allowedto-N</c> or <c>allowedll-N</c>.</item>
 /// </list>
 /// </remarks>
 public sealed class NetworkFirewall
@@ -111,9 +114,6 @@ public sealed class NetworkFirewall
     /// </summary>
     public static string AllowedChain(string network, PolicyRule rule)
         => (PolicyClauses.DestinationWithin(rule, LinkLocal) ? "allowedll" : PolicyClauses.NamesDestination(rule) ? "allowedto" : "allowed") + "-" + network;
-
-    /// <summary>The chain holding the network's ingress rules and default, where a VM's ingress rules fall through to.</summary>
-    public static string IngressChain(string network) => $"in-{network}";
 
     private IEnumerable<NftRule> From() =>
     [
