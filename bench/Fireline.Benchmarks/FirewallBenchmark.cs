@@ -42,20 +42,10 @@ public static class FirewallBenchmark
         var rounds = Measure.Option(args, "--rounds", 5);
         var seconds = Measure.Option(args, "--seconds", 5);
 
-        using var stop = new StopSignal();
-        var hosts = new List<FirewallHost>();
-        try
+        return OnHosts(Tag, sizes, settle, (size, stop) => FirewallHost.Open(size, networks, stop), (hosts, stop) =>
         {
-            foreach (var size in sizes)
-            {
-                stop.Token.ThrowIfCancellationRequested();
-                hosts.Add(FirewallHost.Open(size, networks, stop.Token));
-            }
-
-            stop.Token.WaitHandle.WaitOne(settle);
-            stop.Token.ThrowIfCancellationRequested();
             var timed = new List<(string Operation, int Size, List<double> Milliseconds)>();
-            Rounds(hosts, warmup, samples, ["fireline add", "fireline remove"], timed, stop.Token, (host, _) =>
+            Rounds(hosts, warmup, samples, ["fireline add", "fireline remove"], timed, stop, (host, _) =>
             {
                 var removed = Measure.Time(() => host.Firewall.RemoveVm(host.Probe));
                 return [Measure.Time(() => host.Firewall.AddVm(host.Probe)), removed];
@@ -65,10 +55,10 @@ public static class FirewallBenchmark
             // tearing namespaces down in the background for a while.
             if (rounds > 0)
             {
-                FirewallThroughput.Run(hosts.MaxBy(h => h.Size)!, hosts.Count > 1 ? hosts.MinBy(h => h.Size) : null, rounds, seconds, stop.Token);
+                FirewallThroughput.Run(hosts.MaxBy(h => h.Size)!, hosts.Count > 1 ? hosts.MinBy(h => h.Size) : null, rounds, seconds, stop);
             }
 
-            Rounds(hosts, warmup, samples, ["iptables vm", "iptables rule"], timed, stop.Token, (host, _) =>
+            Rounds(hosts, warmup, samples, ["iptables vm", "iptables rule"], timed, stop, (host, _) =>
             {
                 var vm = host.Peer.Loaded + (host.Peer.Loaded % 2); // a VM not loaded, even: the policy with three rules
                 var applied = host.Peer.ApplyVm(vm);
@@ -77,23 +67,46 @@ public static class FirewallBenchmark
                 host.Peer.DeleteFirstRule();
                 return [applied, inserted];
             });
-            Rounds(hosts, 2, applySamples, ["fireline rule"], timed, stop.Token, (host, i) =>
+            Rounds(hosts, 2, applySamples, ["fireline rule"], timed, stop, (host, i) =>
             {
                 var yaml = FirewallHost.NetworksYaml(networks, extraRule: i % 2 == 0);
                 return [Measure.Time(() => host.Env.Engine.ApplyNetworks(yaml, dryRun: false, prune: false))];
             });
-            Rounds(hosts, warmup, samples, ["engine create", "engine delete"], timed, stop.Token, (host, i) =>
+            Rounds(hosts, warmup, samples, ["engine create", "engine delete"], timed, stop, (host, i) =>
             {
                 var id = host.Env.Host.VmId(string.Create(CultureInfo.InvariantCulture, $"s{i}"));
                 var created = Measure.Time(() => host.Env.Engine.CreateVm(new VmCreateRequest { VmId = id, Network = FirewallHost.Network(0) }));
                 return [created, Measure.Time(() => host.Env.Engine.DeleteVm(id))];
             });
             Report(sizes, timed);
+        });
+    }
+
+    /// <summary>
+    /// Opens a host per size, lets them settle, runs <paramref name="measure"/>, and removes every host whatever
+    /// happens; Ctrl-C or SIGTERM stop the run (exit 130) and still remove them.
+    /// </summary>
+    internal static int OnHosts(string tag, int[] sizes, TimeSpan settle, Func<int, CancellationToken, FirewallHost> open,
+        Action<List<FirewallHost>, CancellationToken> measure)
+    {
+        using var stop = new StopSignal();
+        var hosts = new List<FirewallHost>();
+        try
+        {
+            foreach (var size in sizes)
+            {
+                stop.Token.ThrowIfCancellationRequested();
+                hosts.Add(open(size, stop.Token));
+            }
+
+            stop.Token.WaitHandle.WaitOne(settle);
+            stop.Token.ThrowIfCancellationRequested();
+            measure(hosts, stop.Token);
             return 0;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("firewall: stopped; removing the test hosts");
+            Console.Error.WriteLine($"{tag}: stopped; removing the test hosts");
             return 130;
         }
         finally
@@ -110,7 +123,7 @@ public static class FirewallBenchmark
     /// <paramref name="round"/> on every host in turn, so the sizes share the machine's load. A round returns one time
     /// per operation; they are added to <paramref name="timed"/> per operation and size.
     /// </summary>
-    private static void Rounds(List<FirewallHost> hosts, int warmup, int samples, string[] operations,
+    internal static void Rounds(List<FirewallHost> hosts, int warmup, int samples, string[] operations,
         List<(string, int, List<double>)> timed, CancellationToken stop, Func<FirewallHost, int, double[]> round)
     {
         var times = hosts.Select(_ => operations.Select(_ => new List<double>(samples)).ToArray()).ToArray();
@@ -137,12 +150,12 @@ public static class FirewallBenchmark
     }
 
     /// <summary>The table, then the p50s side by side: one row per operation, one column per size.</summary>
-    private static void Report(int[] sizes, List<(string Operation, int Size, List<double> Milliseconds)> timed)
+    internal static void Report(int[] sizes, List<(string Operation, int Size, List<double> Milliseconds)> timed, string tag = Tag)
     {
         Console.WriteLine();
         Measure.Header(OperationWidth);
         var p50 = timed.ToDictionary(t => (t.Operation, t.Size),
-            t => Measure.Report(Tag, t.Size.ToString(CultureInfo.InvariantCulture), t.Operation, t.Milliseconds, OperationWidth));
+            t => Measure.Report(tag, t.Size.ToString(CultureInfo.InvariantCulture), t.Operation, t.Milliseconds, OperationWidth));
         Console.WriteLine();
         Console.WriteLine($"{"p50 ms, VMs on host:".PadRight(OperationWidth + 6)}{string.Concat(sizes.Select(s => s.ToString(CultureInfo.InvariantCulture).PadLeft(10)))}");
         foreach (var operation in timed.Select(t => t.Operation).Distinct())

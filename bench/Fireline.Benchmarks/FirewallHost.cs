@@ -83,10 +83,11 @@ public sealed class FirewallHost : IDisposable
 
     /// <summary>
     /// A host initialized with <paramref name="networks"/> networks and filled with <paramref name="size"/> VMs
-    /// (and the probe and the sender, both on fw0), through the engine; the peer's scratch namespace loaded
-    /// with <paramref name="size"/> VMs' rules.
+    /// (and the probe and the sender, both on fw0), through the engine, each with the rules of its own
+    /// <paramref name="policies"/> gives it (none by default); the peer's scratch namespace loaded with
+    /// <paramref name="size"/> VMs' rules.
     /// </summary>
-    public static FirewallHost Open(int size, int networks, CancellationToken stop)
+    public static FirewallHost Open(int size, int networks, CancellationToken stop, Func<int, IReadOnlyList<Policy.PolicyRule>?>? policies = null)
     {
         var env = EngineHosts.Open();
         FirewallHost? host = null;
@@ -94,7 +95,12 @@ public sealed class FirewallHost : IDisposable
         {
             host = new FirewallHost(size, env);
             env.Engine.ApplyNetworks(NetworksYaml(networks), dryRun: false, prune: false);
-            EngineHosts.Fill(env, Enumerable.Range(0, size).Select(i => new VmCreateRequest { VmId = env.Host.VmId($"f{i}"), Network = Network(i % networks) }), stop);
+            EngineHosts.Fill(env, Enumerable.Range(0, size).Select(i => new VmCreateRequest
+            {
+                VmId = env.Host.VmId($"f{i}"),
+                Network = Network(i % networks),
+                Policies = policies?.Invoke(i),
+            }), stop);
             var probe = env.Engine.CreateVm(new VmCreateRequest { VmId = env.Host.VmId("probe"), Network = Network(0) });
             host.Probe = Entry(probe);
             host.Sender = env.Engine.CreateVm(new VmCreateRequest { VmId = env.Host.VmId("sender"), Network = Network(0) });

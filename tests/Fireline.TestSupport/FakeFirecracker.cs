@@ -322,8 +322,9 @@ public sealed class FakeFirecracker : IDisposable
     {
         var config = new JsonObject
         {
-            // Firecracker reports its default boot source, with an empty kernel path, before one is set.
-            ["boot-source"] = _bootSource?.DeepClone() ?? new JsonObject { ["kernel_image_path"] = "", ["boot_args"] = null, ["initrd_path"] = null },
+            // Before one is set, Firecracker reports its default BootSourceConfig, field for field as serde writes it
+            // (src/vmm/src/vmm_config/boot_source.rs; expected in src/vmm/src/device_manager/persist.rs's tests).
+            ["boot-source"] = _bootSource?.DeepClone() ?? new JsonObject { ["kernel_image_path"] = "", ["initrd_path"] = null, ["boot_args"] = null },
             ["drives"] = new JsonArray(),
             ["machine-config"] = new JsonObject { ["vcpu_count"] = 1, ["mem_size_mib"] = 128, ["smt"] = false, ["track_dirty_pages"] = false },
             ["network-interfaces"] = new JsonArray([.. _interfaces.Values.Select(i => i.DeepClone())]),

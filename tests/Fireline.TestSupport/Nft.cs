@@ -1,9 +1,10 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Fireline.TestSupport;
 
 /// <summary>The <c>nft</c> tool as an independent observer of a namespace's ruleset (read only).</summary>
-public static class Nft
+public static partial class Nft
 {
     /// <summary>
     /// <c>nsenter --net=/var/run/netns/NS nft -j list ruleset</c>: the objects of the <c>nftables</c> array,
@@ -64,4 +65,33 @@ public static class Nft
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty("prefix", out var prefix)
             ? $"{prefix.GetProperty("addr").GetString()}/{prefix.GetProperty("len").GetInt32()}"
             : element.ToString();
+
+    /// <summary>
+    /// Every rule of a listing made with <c>nft -a</c>: its chain and handle, in order. A rule rewritten gets a new
+    /// handle, so equal handles outside a chain show that nothing else was touched.
+    /// </summary>
+    public static IReadOnlyList<(string Chain, string Handle)> RuleHandles(string listing)
+    {
+        var rules = new List<(string, string)>();
+        var chain = "";
+        foreach (var line in listing.Split('\n'))
+        {
+            if (ChainLine().Match(line) is { Success: true } start)
+            {
+                chain = start.Groups[1].Value;
+            }
+            else if (HandleOf().Match(line) is { Success: true } rule && !line.TrimStart().StartsWith("type ", StringComparison.Ordinal))
+            {
+                rules.Add((chain, rule.Groups[1].Value));
+            }
+        }
+
+        return rules;
+    }
+
+    [GeneratedRegex(@"^\s*chain (\S+) \{")]
+    private static partial Regex ChainLine();
+
+    [GeneratedRegex(@" # handle (\d+)")]
+    private static partial Regex HandleOf();
 }

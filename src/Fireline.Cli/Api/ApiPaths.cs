@@ -20,6 +20,8 @@ internal static class ApiPaths
 
     public static string VmStats(string vmId) => Vm(vmId) + "/stats";
 
+    public static string VmPolicy(string vmId) => Vm(vmId) + "/policy";
+
     /// <summary>The doctor, for the whole host or (with a VM id) one VM.</summary>
     public static string DoctorOf(string? vmId) => vmId is null ? Doctor : $"{Doctor}?vm={VmId.Parse(vmId).Value}";
 

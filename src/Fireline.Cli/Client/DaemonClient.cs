@@ -61,6 +61,11 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
     public VmRecord SetRateLimits(string vmId, RateLimits? limits)
         => Send(HttpMethod.Patch, ApiPaths.Vm(vmId) + "/rate-limits", Body(limits ?? new RateLimits(), ApiRequestJson.Default.RateLimits), CliJson.Output.VmRecord);
 
+    public VmRecord SetVmPolicies(string vmId, IReadOnlyList<PolicyRule> rules)
+        => rules.Count == 0
+            ? Send(HttpMethod.Delete, ApiPaths.VmPolicy(vmId), null, CliJson.Output.VmRecord)
+            : Send(HttpMethod.Put, ApiPaths.VmPolicy(vmId), Body(new VmPolicyBody { Policies = rules }, ApiRequestJson.Default.VmPolicyBody), CliJson.Output.VmRecord);
+
     public PortForward ForwardPort(string vmId, ForwardRequest request)
         => Send(HttpMethod.Post, ApiPaths.Vm(vmId) + "/forwards", Body(request, ApiRequestJson.Default.ForwardRequest), CliJson.Output.PortForward);
 

@@ -8,8 +8,9 @@ namespace Fireline.Cli.Commands;
 /// <summary>
 /// <c>fireline vm attach VMID --firecracker-socket PATH</c>: hands a VM's network to its Firecracker. The
 /// VMM's state decides: before boot, the network interface (with rate limiters), MMDS when the network enables
-/// metadata, and the boot source with Fireline's <c>ip=</c> merged in when a kernel is named; on a running VM,
-/// a PATCH of the rate limiters only (all Firecracker allows).
+/// metadata, and the boot source with Fireline's <c>ip=</c> merged in: the one named with <c>--kernel</c>, else
+/// the one the VMM already has (none yet: reported, the guest's address must reach it another way); on a running
+/// VM, a PATCH of the rate limiters only (all Firecracker allows).
 /// </summary>
 internal static class AttachCommand
 {

@@ -4,6 +4,7 @@ using Fireline.Cli.Configuration;
 using Fireline.Cli.Output;
 using Fireline.Errors;
 using Fireline.Networks;
+using Fireline.Policy;
 
 namespace Fireline.Cli.Commands;
 
@@ -28,26 +29,42 @@ internal static class NetworkCommands
         var command = new Command("apply", "Create or update networks and policies from a file; the same file twice changes nothing") { file, dryRun, prune };
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
-            var path = parse.GetValue(file)!;
-            string? yaml;
-            try
-            {
-                yaml = DocumentFile.Read(path);
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-            {
-                throw DomainErrors.InvalidInput("--file", $"--file: cannot read {path}: {error.Message}");
-            }
-
-            if (yaml is null)
-            {
-                throw DomainErrors.InvalidInput("--file", $"--file: {DocumentFile.TooLarge(path)}");
-            }
-
+            var yaml = ReadFile(parse.GetValue(file)!, "--file");
             printer.Print(service.ApplyNetworks(yaml, parse.GetValue(dryRun), parse.GetValue(prune)), CliJson.Output.NetworkPlan, PrintPlan);
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>A document file's text (<c>-</c>: standard input), bounded; refusals name <paramref name="option"/>.</summary>
+    internal static string ReadFile(string path, string option)
+    {
+        string? text;
+        try
+        {
+            text = DocumentFile.Read(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw DomainErrors.InvalidInput(option, $"{option}: cannot read {path}: {error.Message}");
+        }
+
+        return text ?? throw DomainErrors.InvalidInput(option, $"{option}: {DocumentFile.TooLarge(path)}");
+    }
+
+    /// <summary>Policy rules as a table (a network's, a VM's).</summary>
+    internal static void WritePolicies(IReadOnlyList<PolicyRule> policies, TextWriter output)
+    {
+        var rules = new Table("POLICY", "DIRECTION", "PROTOCOL", "PORT", "SOURCE", "DESTINATION", "ACTION");
+        foreach (var r in policies)
+        {
+            rules.Add(r.Name, r.Direction.ToString().ToLowerInvariant(), r.Protocol ?? "any",
+                r.PortFrom is { } p ? (p == r.PortTo ? $"{p}" : $"{p}-{r.PortTo}") : "any", r.Source ?? "any", r.Destination ?? "any",
+                r.Action.ToString().ToLowerInvariant());
+        }
+
+        output.WriteLine();
+        rules.WriteTo(output);
     }
 
     private static Command List()
@@ -132,16 +149,7 @@ internal static class NetworkCommands
             .WriteTo(output);
         if (n.Policies.Count > 0)
         {
-            var rules = new Table("POLICY", "DIRECTION", "PROTOCOL", "PORT", "SOURCE", "DESTINATION", "ACTION");
-            foreach (var r in n.Policies)
-            {
-                rules.Add(r.Name, r.Direction.ToString().ToLowerInvariant(), r.Protocol ?? "any",
-                    r.PortFrom is { } p ? (p == r.PortTo ? $"{p}" : $"{p}-{r.PortTo}") : "any", r.Source ?? "any", r.Destination ?? "any",
-                    r.Action.ToString().ToLowerInvariant());
-            }
-
-            output.WriteLine();
-            rules.WriteTo(output);
+            WritePolicies(n.Policies, output);
         }
     }
 }

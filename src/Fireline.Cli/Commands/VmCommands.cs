@@ -18,6 +18,7 @@ internal static class VmCommands
         vm.Subcommands.Add(List());
         vm.Subcommands.Add(Forward());
         vm.Subcommands.Add(Limit());
+        vm.Subcommands.Add(PolicyCommand());
         vm.Subcommands.Add(AttachCommand.Create());
         return vm;
     }
@@ -32,8 +33,9 @@ internal static class VmCommands
         var tapOwner = new Option<uint?>("--tap-owner") { Description = "User id allowed to open the TAP (a jailed Firecracker)", HelpName = "UID" };
         var tapGroup = new Option<uint?>("--tap-group") { Description = "Group id allowed to open the TAP", HelpName = "GID" };
         var sriov = new Option<string?>("--sriov") { Description = "Give the VM an SR-IOV VF of this physical function ('any': of any), as vf0 in its namespace", HelpName = "PF|any" };
+        var policyFile = new Option<string?>("--policy-file") { Description = "The VM's own policy rules (YAML with a 'policies:' list like a network's); '-' reads standard input", HelpName = "FILE" };
         var limits = new LimitOptions();
-        var command = new Command("create", "Give a VM its network; prints the VM record (idempotent for the same id and options)") { id, network, ipv6, tapOwner, tapGroup, sriov };
+        var command = new Command("create", "Give a VM its network; prints the VM record (idempotent for the same id and options)") { id, network, ipv6, tapOwner, tapGroup, sriov, policyFile };
         limits.AddTo(command);
         command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
         {
@@ -46,6 +48,7 @@ internal static class VmCommands
                 TapOwner = parse.GetValue(tapOwner),
                 TapGroup = parse.GetValue(tapGroup),
                 Sriov = parse.GetValue(sriov),
+                Policies = parse.GetValue(policyFile) is { } path ? PolicyFile(path, "--policy-file") : null,
             });
             printer.Print(record, CliJson.Output.VmRecord, PrintRecord);
             return ExitCodes.Success;
@@ -73,6 +76,31 @@ internal static class VmCommands
         }));
         return command;
     }
+
+    private static Command PolicyCommand()
+    {
+        var id = VmIdArgument();
+        var file = new Option<string?>("--file", "-f") { Description = "The VM's rules (YAML with a 'policies:' list like a network's); '-' reads standard input", HelpName = "FILE" };
+        var clear = new Option<bool>("--clear") { Description = "Remove the VM's own rules (its network's stay)" };
+        var command = new Command("policy", "Set a VM's own policy rules, evaluated before its network's (one transaction on that VM's chain)") { id, file, clear };
+        command.SetAction(parse => CommandRunner.Run(parse, (service, printer) =>
+        {
+            var path = parse.GetValue(file);
+            if (path is null == !parse.GetValue(clear))
+            {
+                throw Errors.DomainErrors.InvalidInput("--file", "give the rules with --file, or --clear to remove them");
+            }
+
+            var rules = path is null ? [] : PolicyFile(path, "--file");
+            printer.Print(service.SetVmPolicies(parse.GetValue(id)!, rules), CliJson.Output.VmRecord, PrintRecord);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>A policy file's rules, read and checked here (and again by the engine, whoever calls it).</summary>
+    private static IReadOnlyList<PolicyRule> PolicyFile(string path, string option)
+        => Networks.VmPolicyDocument.ParseYaml(NetworkCommands.ReadFile(path, option));
 
     private static Command Delete()
     {
@@ -177,5 +205,9 @@ internal static class VmCommands
             .Add("boot args", r.BootArgs)
             .Add("jailer args", string.Join(' ', r.JailerArgs));
         table.WriteTo(output);
+        if (r.Policies.Count > 0)
+        {
+            NetworkCommands.WritePolicies(r.Policies, output);
+        }
     }
 }

@@ -23,6 +23,8 @@ internal static class Routes
         app.MapGet("/v1/vms/{id}", (string id) => vms.Get(id)).WithName("vm.show");
         app.MapDelete("/v1/vms/{id}", (string id) => vms.Delete(id)).WithName("vm.delete");
         app.MapPatch("/v1/vms/{id}/rate-limits", (string id, HttpRequest request) => vms.PatchRateLimits(id, request)).WithName("vm.limit");
+        app.MapPut("/v1/vms/{id}/policy", (string id, HttpRequest request) => vms.PutPolicy(id, request)).WithName("vm.policy");
+        app.MapDelete("/v1/vms/{id}/policy", (string id) => vms.DeletePolicy(id)).WithName("vm.policy.clear");
         app.MapPost("/v1/vms/{id}/forwards", (string id, HttpRequest request) => vms.PostForward(id, request)).WithName("vm.forward");
 
         app.MapGet("/v1/networks", () => networks.List()).WithName("network.list");

@@ -37,6 +37,18 @@ internal sealed class VmResource(IFirelineService engine)
         return Results.Json(engine.SetRateLimits(id, limits), CliJson.Output.VmRecord);
     }
 
+    /// <summary><c>PUT /v1/vms/{id}/policy</c>: replaces the VM's own rules with the body's <c>{policies: [...]}</c>.</summary>
+    public async Task<IResult> PutPolicy(string id, HttpRequest request)
+    {
+        VmId.Parse(id);
+        var body = await RequestBody.ReadAsync(request, ApiRequestJson.Default.VmPolicyBody).ConfigureAwait(false)
+            ?? throw ApiErrors.InvalidBody("body", "send {policies: [...]}, rules like a network's (DELETE removes them)");
+        return Results.Json(engine.SetVmPolicies(id, body.Policies), CliJson.Output.VmRecord);
+    }
+
+    /// <summary><c>DELETE /v1/vms/{id}/policy</c>: the VM keeps only its network's rules.</summary>
+    public IResult DeletePolicy(string id) => Results.Json(engine.SetVmPolicies(id, []), CliJson.Output.VmRecord);
+
     /// <summary><c>POST /v1/vms/{id}/forwards</c>: a host port forwarded to a VM port; the same forward again changes nothing.</summary>
     public async Task<IResult> PostForward(string id, HttpRequest request)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using Fireline.Addressing;
+using Fireline.Firewall;
 using Fireline.Linux;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Sriov;
@@ -11,7 +12,7 @@ namespace Fireline.Doctor;
 
 /// <summary>
 /// One VM's part of the checklist: namespace, TAP, the tap0-veth0 join, the host veth on its bridge, the
-/// gateway path, anti-spoofing elements and lease.
+/// gateway path, anti-spoofing elements and lease, and the VM's own policy rules when it has some.
 /// </summary>
 public sealed partial class Checkup
 {
@@ -74,6 +75,13 @@ public sealed partial class Checkup
             : Pass(scope, "host-veth", $"{hostVeth} is up on {network.Bridge}"));
         checks.Add(CheckGateway(scope, vm, network, tap, bridge));
         CheckElements(scope, vm, hostVeth, elements, checks);
+        if (elements is not null && vm.Options.Policies is { Count: > 0 } rules)
+        {
+            var entry = VmFirewallEntry.For(vm, network);
+            checks.Add(firewall.VmPolicyIntact(entry)
+                ? Pass(scope, "vm-policy", $"{rules.Count} rule(s) of its own in {string.Join(" and ", entry.Chains.Select(c => c.Name))}, before network {network.Name}'s: {string.Join(", ", rules.Select(r => r.Name))}")
+                : Fail(scope, "vm-policy", $"the VM's own rules are not what its record says (a chain or map element changed or gone): its traffic is judged by its network's rules alone", Reconcile));
+        }
     }
 
     /// <summary>A jailed VMM opens the TAP as its own uid/gid: the tun driver lets it only when they are the TAP's owner and group.</summary>

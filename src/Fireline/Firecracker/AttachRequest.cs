@@ -17,7 +17,7 @@ public sealed record AttachRequest
 
     /// <summary>
     /// The kernel and the caller's own arguments to set before boot. Null with <see cref="BootArgs"/> set: the boot
-    /// source the VMM already has (read back with <c>GET /vm/config</c>).
+    /// source the VMM already has (read back with <c>GET /vm/config</c>), if it has one yet.
     /// </summary>
     public BootSource? BootSource { get; init; }
 

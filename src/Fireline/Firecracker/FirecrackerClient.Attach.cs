@@ -10,11 +10,13 @@ public sealed partial class FirecrackerClient
 
     /// <summary>
     /// Brings the VMM in line with a VM record, asking its state first. Not started: PUTs the interface, then MMDS
-    /// and the boot source (Fireline's arguments merged in) when asked. Running or paused: only rate limiters can
-    /// change, so they are PATCHed to match the record (a limiter the record lacks is removed), after checking that
-    /// the VM's interface has the record's TAP and MAC; a different one is an error, since Firecracker cannot change
-    /// it. Everything is validated, and a missing boot source found, before the first change is sent. Safe to
-    /// repeat: Firecracker's PUTs replace.
+    /// and the boot source (Fireline's arguments merged in) when asked; a VMM without a boot source yet gets the
+    /// interface and MMDS, and the result says Fireline's arguments did not reach it (orchestrators configure a VMM
+    /// in any order; attaching again after the boot source is set merges them). Running or paused: only rate
+    /// limiters can change, so they are PATCHed to match the record (a limiter the record lacks is removed), after
+    /// checking that the VM's interface has the record's TAP and MAC; a different one is an error, since
+    /// Firecracker cannot change it. Everything is validated before the first change is sent. Safe to repeat:
+    /// Firecracker's PUTs replace.
     /// </summary>
     public AttachResult Attach(AttachRequest request)
     {
@@ -27,7 +29,8 @@ public sealed partial class FirecrackerClient
 
     private AttachResult Configure(AttachRequest request)
     {
-        var boot = BootSourceFor(request);
+        var skipped = new List<string>();
+        var boot = BootSourceFor(request, skipped);
         var sent = new List<string>();
         PutNetworkInterface(request.Interface);
         sent.Add("PUT " + InterfacePath(request.Interface.IfaceId));
@@ -44,30 +47,39 @@ public sealed partial class FirecrackerClient
             sent.Add("PUT /boot-source");
         }
 
-        return new AttachResult(VmmState.NotStarted, sent, []);
+        return new AttachResult(VmmState.NotStarted, sent, skipped);
     }
 
-    private BootSource? BootSourceFor(AttachRequest request)
+    /// <summary>
+    /// The boot source to PUT: the caller's or the VMM's own, Fireline's arguments merged in. Null when there is
+    /// nothing to PUT; when that is because the VMM has no boot source yet, <paramref name="skipped"/> says so.
+    /// </summary>
+    private BootSource? BootSourceFor(AttachRequest request, List<string> skipped)
     {
         if (request.BootArgs is not { } firelineArgs)
         {
             return request.BootSource;
         }
 
-        var source = request.BootSource ?? ConfiguredBootSource();
+        if ((request.BootSource ?? ConfiguredBootSource()) is not { } source)
+        {
+            skipped.Add($"kernel arguments: the VMM has no boot source yet, so '{firelineArgs}' did not reach it; the guest " +
+                        "must get its address another way: the VM record's bootArgs in the boot source the VMM is given, " +
+                        "or MMDS (attaching again once the VMM has a boot source merges them in)");
+            return null;
+        }
+
         return source with { BootArgs = BootArgs.Merge(source.BootArgs, firelineArgs) };
     }
 
-    private BootSource ConfiguredBootSource()
+    /// <summary>The VMM's boot source; null when it has none yet.</summary>
+    private BootSource? ConfiguredBootSource()
     {
+        // Until a boot source is PUT, Firecracker reports its default one: an empty kernel image path.
         var current = GetVmConfig().BootSource;
-        if (current?.KernelImagePath is not { Length: > 0 } kernel)
-        {
-            throw DomainErrors.InvalidInput("bootSource",
-                "the VMM has no boot source yet, so there is nothing to add Fireline's kernel arguments to: give the kernel image path");
-        }
-
-        return new BootSource { KernelImagePath = kernel, BootArgs = current.BootArgs, InitrdPath = current.InitrdPath };
+        return current?.KernelImagePath is { Length: > 0 } kernel
+            ? new BootSource { KernelImagePath = kernel, BootArgs = current.BootArgs, InitrdPath = current.InitrdPath }
+            : null;
     }
 
     private AttachResult PatchStarted(AttachRequest request, VmmState state)

@@ -29,6 +29,19 @@ public static class FirewallTables
     /// <summary>Bridge → the chain for what a network's VMs send to the host itself.</summary>
     public static NftSet HostFromNetwork { get; } = new(Inet, "host_from_network", NftDataType.InterfaceName) { VerdictMap = true };
 
+    /// <summary>
+    /// A VM's address → its own ingress chain (VMs with rules of their own only). The address is the one anti-spoofing
+    /// binds to the VM's port, or the one the uplink's DNAT wrote: never one a sender merely claims.
+    /// </summary>
+    public static NftSet VmIngress4 { get; } = new(Inet, "vm_in4", NftDataType.Ipv4Address) { VerdictMap = true };
+
+    public static NftSet VmIngress6 { get; } = new(Inet, "vm_in6", NftDataType.Ipv6Address) { VerdictMap = true };
+
+    /// <summary>A VM's address → its own egress chain: new flows from a network's bridge, whose source anti-spoofing vouched for.</summary>
+    public static NftSet VmEgress4 { get; } = new(Inet, "vm_out4", NftDataType.Ipv4Address) { VerdictMap = true };
+
+    public static NftSet VmEgress6 { get; } = new(Inet, "vm_out6", NftDataType.Ipv6Address) { VerdictMap = true };
+
     /// <summary>Every network's IPv4 subnet: sources no packet from any other interface may claim.</summary>
     public static NftSet Subnets4 { get; } = new(Inet, "subnets4", NftDataType.Ipv4Address) { Interval = true };
 
@@ -59,9 +72,22 @@ public static class FirewallTables
     /// <summary>VM port . MAC . target: the addresses a VM may advertise (and probe for) in neighbour discovery.</summary>
     public static NftSet VmNeighbourTargets { get; } = new(Bridge, "vm_nd6", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv6Address));
 
-    public static IReadOnlyList<NftSet> InetSets { get; } = [Bridges, Uplink, FromNetwork, ToNetwork, HostFromNetwork, Subnets4, Subnets6, Nat4, Nat6, PortForwards];
+    public static IReadOnlyList<NftSet> InetSets { get; } =
+        [Bridges, Uplink, FromNetwork, ToNetwork, HostFromNetwork, VmIngress4, VmIngress6, VmEgress4, VmEgress6, Subnets4, Subnets6, Nat4, Nat6, PortForwards];
 
-    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets];
+    /// <summary>The inet maps that hold one VM's elements (a VM with rules of its own), not a network's.</summary>
+    public static IReadOnlyList<NftSet> VmPolicyMaps { get; } = [VmIngress4, VmIngress6, VmEgress4, VmEgress6];
+
+    /// <summary>
+    /// Every VM's addresses (IPv4; IPv6 and link-local): a frame bridged to a VM's port may carry one of them as its
+    /// destination only when it is that VM's, and no port but a VM's may send from one. So an address names the VM
+    /// on the port a packet came in on or leaves by, and the per-VM maps may be keyed by it.
+    /// </summary>
+    public static NftSet VmAddresses4 { get; } = new(Bridge, "vm_addr4", NftDataType.Ipv4Address);
+
+    public static NftSet VmAddresses6 { get; } = new(Bridge, "vm_addr6", NftDataType.Ipv6Address);
+
+    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets, VmAddresses4, VmAddresses6];
 
     // Base chains.
 
@@ -79,5 +105,8 @@ public static class FirewallTables
     /// <summary>Anti-spoofing on every VM port, before the bridge forwards a frame anywhere.</summary>
     public static NftChain BridgePrerouting { get; } = new(Bridge, "prerouting", new NftBaseChain(NftChainType.Filter, NftHook.Prerouting, NftBaseChain.BridgeFilterPriority));
 
-    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting];
+    /// <summary>Frames one VM sends another, once the bridge chose the port (before br_netfilter's inet forward hook, at 0).</summary>
+    public static NftChain BridgeForward { get; } = new(Bridge, "forward", new NftBaseChain(NftChainType.Filter, NftHook.Forward, NftBaseChain.BridgeFilterPriority));
+
+    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting, BridgeForward];
 }

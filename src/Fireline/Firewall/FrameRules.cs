@@ -36,10 +36,31 @@ public static class FrameRules
         new(Forward, [new InterfaceVerdictMap(PacketDirection.Out, ToNetwork.Name)], "to a network"),
         new(Input, [new InterfaceVerdictMap(PacketDirection.In, HostFromNetwork.Name)], "from a network to the host"),
         .. AntiSpoofing(),
+        .. DestinationBinding(),
     ];
 
     /// <summary>
-    /// Every frame a VM sends carries its own MAC, and its IPv4, ARP and IPv6 packets its own addresses; DHCP and
+    /// A frame bridged to a VM's port that names some VM's address as its destination must be that VM's own frame
+    /// (its port, MAC and address together): no guest can address a packet to one VM and deliver it to another, so
+    /// the inet chains may judge a bridged packet by the receiving VM's rules, found by its destination address.
+    /// </summary>
+    private static IEnumerable<NftRule> DestinationBinding()
+    {
+        var port = NftField.OutputInterfaceName;
+        var mac = NftField.EtherDestination;
+        var toVm = new InterfaceMatch(PacketDirection.Out, VmAddressing.HostVethPrefix + "*");
+        return
+        [
+            new(BridgeForward, [toVm, new AddressSetMatch(AddressField.Ipv4Destination, VmAddresses4.Name, NftFamily.Bridge),
+                new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv4Destination)], VmIpv4.Name, Negate: true), Drop], "destination binding"),
+            new(BridgeForward, [toVm, new AddressSetMatch(AddressField.Ipv6Destination, VmAddresses6.Name, NftFamily.Bridge),
+                new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv6Destination)], VmIpv6.Name, Negate: true), Drop], "destination binding"),
+        ];
+    }
+
+    /// <summary>
+    /// Every frame a VM sends carries its own MAC, and its IPv4, ARP and IPv6 packets its own addresses (which no other
+    /// port may send from); DHCP and
     /// DHCPv6 server replies and router advertisements from guests are dropped; a neighbour advertisement names
     /// only the sender's own address, and a duplicate-address probe only asks for it. Everything else a VM sends
     /// (other ethertypes) is dropped. Frames from ports that are not VMs' pass untouched.
@@ -48,9 +69,13 @@ public static class FrameRules
     {
         var port = NftField.InputInterfaceName;
         var mac = NftField.EtherSource;
+        var notVm = new InterfaceMatch(PacketDirection.In, VmAddressing.HostVethPrefix + "*", Negate: true);
         NftClause[][] rules =
         [
-            [new InterfaceMatch(PacketDirection.In, VmAddressing.HostVethPrefix + "*", Negate: true), Accept],
+            // A port that is not a VM's (an uplink joined to a bridge) never speaks for a VM.
+            [notVm, new AddressSetMatch(AddressField.Ipv4Source, VmAddresses4.Name, NftFamily.Bridge), Drop],
+            [notVm, new AddressSetMatch(AddressField.Ipv6Source, VmAddresses6.Name, NftFamily.Bridge), Drop],
+            [notVm, Accept],
             [new ConcatSetMatch([port, mac], VmMacs.Name, Negate: true), Drop],
             [new EtherTypeMatch(EtherTypeMatch.Arp), new ConcatSetMatch([port, NftField.ArpSenderEther, NftField.ArpSenderIp], VmIpv4.Name, Negate: true), Drop],
             [new EtherTypeMatch(EtherTypeMatch.Arp), Accept],

@@ -111,8 +111,9 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
     {
         var applied = Applied();
         var parts = networks.Select(n => new NetworkFirewall(n, host)).ToList();
+        var chains = parts.SelectMany(n => n.Chains.Select(c => (c, n.Rules))).Concat(VmEntries().SelectMany(vm => vm.Chains.Select(c => (c, vm.Rules)))).ToList();
         return applied.Host == host && applied.Networks.Count == networks.Count && networks.All(n => applied.Networks.GetValueOrDefault(n.Name) == n) &&
-            kernel.Nft(nft => FrameIntact(nft) && RulesIntact(nft, parts) && NetworkElementsIntact(nft, host, parts));
+            kernel.Nft(nft => FrameIntact(nft) && RulesIntact(nft, chains) && NetworkElementsIntact(nft, host, parts));
     }
 
     /// <summary>
@@ -147,10 +148,14 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
         return batch.Count > 0;
     }
 
-    /// <summary>Lets a VM's frames through anti-spoofing: its port, MAC and addresses (one transaction).</summary>
+    /// <summary>
+    /// Lets a VM's frames through anti-spoofing (its port, MAC and addresses) and, when it has rules of its own, adds
+    /// its chains and their map elements: one transaction.
+    /// </summary>
     public void AddVm(VmFirewallEntry vm)
     {
         var batch = new NftBatch();
+        AddVmPolicy(batch, vm);
         foreach (var (set, elements) in vm.Elements)
         {
             batch.AddElements(set, elements);
@@ -161,13 +166,87 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
 
     /// <summary>
     /// Removes a VM's elements in one transaction; when one of them is already gone (a crash cut a delete short),
-    /// the rest go one by one, and those already gone count as removed.
+    /// the rest go one by one, and those already gone count as removed. Then its own chains, if it has any.
     /// </summary>
-    public void RemoveVm(VmFirewallEntry vm) => DeleteTolerant([.. vm.Elements.SelectMany(e => e.Elements.Select(element => (e.Set, element)))]);
+    public void RemoveVm(VmFirewallEntry vm)
+    {
+        DeleteTolerant([.. vm.Elements.SelectMany(e => e.Elements.Select(element => (e.Set, element)))]);
+        DeleteChainsTolerant(vm.Chains);
+    }
+
+    /// <summary>
+    /// Replaces a VM's own rules, touching only its chains and its elements in the per-VM maps: one transaction,
+    /// the same with 10 VMs or 4,000. A VM that had none gets its chains; one left with none loses them.
+    /// </summary>
+    public void SetVmPolicy(VmFirewallEntry old, VmFirewallEntry wanted)
+    {
+        // The map elements stay while the VM keeps chains: they point at the chains by name, whatever their rules.
+        var (had, keeps) = (old.Chains.Count > 0, wanted.Chains.Count > 0);
+        var batch = new NftBatch();
+        if (had && !keeps)
+        {
+            foreach (var (set, elements) in PolicyElements(old))
+            {
+                batch.DeleteElements(set, elements);
+            }
+        }
+
+        foreach (var chain in old.Chains)
+        {
+            batch.FlushChain(chain);
+            if (!keeps)
+            {
+                batch.DeleteChain(chain);
+            }
+        }
+
+        AddVmPolicy(batch, wanted);
+        if (keeps && !had)
+        {
+            foreach (var (set, elements) in PolicyElements(wanted))
+            {
+                batch.AddElements(set, elements);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            kernel.Nft(nft => nft.Apply(batch));
+        }
+    }
+
+    /// <summary>A VM's chains (adding an existing one changes nothing) and their rules.</summary>
+    private static void AddVmPolicy(NftBatch batch, VmFirewallEntry vm)
+    {
+        foreach (var chain in vm.Chains)
+        {
+            batch.AddChain(chain);
+        }
+
+        foreach (var rule in vm.Rules)
+        {
+            batch.AddRule(rule);
+        }
+    }
+
+    private static IEnumerable<(NftSet Set, IReadOnlyList<NftElement> Elements)> PolicyElements(VmFirewallEntry vm)
+        => vm.Elements.Where(e => VmPolicyMaps.Contains(e.Set));
 
     public void AddForward(PortForward forward) => kernel.Nft(nft => nft.Apply(new NftBatch().AddElements(PortForwards, [ForwardElement.Of(forward)])));
 
     public void RemoveForward(PortForward forward) => DeleteTolerant([(PortForwards, ForwardElement.Key(forward))]);
+
+    /// <summary>Whether the VM's own chains hold exactly its rules (by digest) and the per-VM maps its elements (doctor).</summary>
+    public bool VmPolicyIntact(VmFirewallEntry vm) => kernel.Nft(nft =>
+    {
+        var chains = nft.Chains(Inet).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return vm.Chains.All(c => chains.Contains(c.Name) && RulesMatch(nft, c.Name, vm.Rules.Where(r => r.Chain == c))) &&
+            PolicyElements(vm).All(e =>
+            {
+                var present = nft.Elements(e.Set).Select(Identity).ToHashSet(StringComparer.Ordinal);
+                return e.Elements.All(element => present.Contains(Identity(element)));
+            });
+    });
 
     /// <summary>Whether both tables exist.</summary>
     public bool IsPresent() => kernel.Nft(nft => nft.HasTable(Inet) && nft.HasTable(Bridge));
@@ -219,6 +298,11 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
         foreach (var network in networks)
         {
             Add(batch, new NetworkFirewall(network, host));
+        }
+
+        foreach (var vm in VmEntries())
+        {
+            AddVmPolicy(batch, vm);
         }
 
         foreach (var (set, elements) in WantedVmElements())
@@ -317,20 +401,21 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
         => store.GetSetting(FrameKey) == FrameVersion && nft.Table(Inet) == mark.Text && nft.Table(Bridge) == mark.Text &&
            BaseChains.All(chain => RulesMatch(nft, chain.Name, FrameRules.All.Where(r => r.Chain == chain), chain.Table));
 
-    private static bool RulesIntact(NfTables nft, IReadOnlyList<NetworkFirewall> networks)
+    /// <summary>Exactly these chains besides the base chains, each holding exactly its rules (by digest, in order).</summary>
+    private static bool RulesIntact(NfTables nft, IReadOnlyList<(NftChain Chain, IReadOnlyList<NftRule> Rules)> wanted)
     {
         var listed = nft.Rules(Inet).ToLookup(r => r.Chain, r => r.Digest, StringComparer.Ordinal);
         var chains = nft.Chains(Inet).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var wanted = networks.SelectMany(n => n.Chains).Concat(BaseChains.Where(c => c.Table == Inet)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        return chains.SetEquals(wanted) && networks.All(n => n.Chains.All(chain =>
-            listed[chain.Name].SequenceEqual(n.Rules.Where(r => r.Chain == chain).Select(r => r.Digest), StringComparer.Ordinal)));
+        var names = wanted.Select(w => w.Chain).Concat(BaseChains.Where(c => c.Table == Inet)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return chains.SetEquals(names) && wanted.All(w =>
+            listed[w.Chain.Name].SequenceEqual(w.Rules.Where(r => r.Chain == w.Chain).Select(r => r.Digest), StringComparer.Ordinal));
     }
 
     private static bool NetworkElementsIntact(NfTables nft, HostState host, IReadOnlyList<NetworkFirewall> networks)
     {
         var wanted = networks.SelectMany(n => n.Elements).GroupBy(e => e.Set).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Elements).ToList());
         wanted[Uplink] = host.Uplink is { } uplink ? [new NftElement(NftData.InterfaceName(uplink))] : [];
-        return InetSets.Where(s => s != PortForwards).All(set =>
+        return InetSets.Where(s => s != PortForwards && !VmPolicyMaps.Contains(s)).All(set =>
         {
             var present = nft.Elements(set).Select(Identity).ToHashSet(StringComparer.Ordinal);
             return present.SetEquals((wanted.GetValueOrDefault(set) ?? []).Select(Identity));
@@ -340,12 +425,18 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
     private static bool RulesMatch(NfTables nft, string chain, IEnumerable<NftRule> wanted, NftTable? table = null)
         => nft.Rules(table ?? Inet, chain).Select(r => r.Digest).SequenceEqual(wanted.Select(r => r.Digest), StringComparer.Ordinal);
 
-    /// <summary>Every recorded VM's anti-spoofing elements and every forward's element, by set.</summary>
-    private List<(NftSet Set, List<NftElement> Elements)> WantedVmElements()
+    /// <summary>Every recorded VM's entry (its elements, and its chains when it has rules of its own).</summary>
+    private List<VmFirewallEntry> VmEntries()
     {
         var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
-        var vms = store.ListVms().Where(vm => networks.ContainsKey(vm.Network)).SelectMany(vm => VmFirewallEntry.For(vm, networks[vm.Network]).Elements).ToList();
-        List<(NftSet, List<NftElement>)> wanted = [.. BridgeSets.Select(set => (set, vms.Where(e => e.Set == set).SelectMany(e => e.Elements).ToList()))];
+        return [.. store.ListVms().Where(vm => networks.ContainsKey(vm.Network)).Select(vm => VmFirewallEntry.For(vm, networks[vm.Network]))];
+    }
+
+    /// <summary>Every recorded VM's anti-spoofing and per-VM map elements and every forward's element, by set.</summary>
+    private List<(NftSet Set, List<NftElement> Elements)> WantedVmElements()
+    {
+        var vms = VmEntries().SelectMany(vm => vm.Elements).ToList();
+        List<(NftSet, List<NftElement>)> wanted = [.. BridgeSets.Concat(VmPolicyMaps).Select(set => (set, vms.Where(e => e.Set == set).SelectMany(e => e.Elements).ToList()))];
         wanted.Add((PortForwards, [.. store.ListForwards().Where(f => f.VmAddress is not null).Select(ForwardElement.Of)]));
         return wanted;
     }
@@ -370,6 +461,40 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
                 try
                 {
                     nft.Apply(new NftBatch().DeleteElements(set, [element]));
+                }
+                catch (KernelObjectNotFoundException)
+                {
+                    // Not there: the state the caller wants.
+                }
+            }
+        }
+    });
+
+    /// <summary>Flushes and deletes chains in one transaction, or one by one when one of them is already gone.</summary>
+    private void DeleteChainsTolerant(IReadOnlyList<NftChain> chains) => kernel.Nft(nft =>
+    {
+        if (chains.Count == 0)
+        {
+            return;
+        }
+
+        var batch = new NftBatch();
+        foreach (var chain in chains)
+        {
+            batch.FlushChain(chain).DeleteChain(chain);
+        }
+
+        try
+        {
+            nft.Apply(batch);
+        }
+        catch (KernelObjectNotFoundException)
+        {
+            foreach (var chain in chains)
+            {
+                try
+                {
+                    nft.Apply(new NftBatch().FlushChain(chain).DeleteChain(chain));
                 }
                 catch (KernelObjectNotFoundException)
                 {

@@ -26,6 +26,9 @@ namespace Fireline.Firewall;
 /// ingress rules; replies to the network's own flows everywhere.</item>
 /// <item>To the host (<c>host-N</c>): ping to its gateway, DNS there when the network names it, IPv6 neighbour and
 /// router solicitations; nothing else, over IPv4 or IPv6, global or link-local.</item>
+/// <item>A VM with rules of its own (<see cref="VmFirewallEntry"/>): its egress chain first in <c>from-N</c>, its
+/// ingress chain first in <c>in-N</c>, each found by the address its port is bound to; what its egress rules allow
+/// goes on through <c>allowed-N</c>, <c>allowedto-N</c> or <c>allowedll-N</c>.</item>
 /// </list>
 /// </remarks>
 public sealed class NetworkFirewall
@@ -40,9 +43,13 @@ public sealed class NetworkFirewall
         _host = host;
         Subnet = spec.Subnet;
         Ipv6 = spec.Ipv6;
-        Chains = [.. new[] { "from", "intra", "egress", "elsewhere", "to", "in", "out", "host" }.Select(kind => new NftChain(Inet, $"{kind}-{spec.Name}"))];
-        Rules = [.. From(), .. Intra(), .. Egress(), .. Elsewhere(), .. To(), .. Policy(PolicyDirection.Ingress), .. Policy(PolicyDirection.Egress), .. ToHost()];
+        Chains = [.. Kinds.Select(kind => new NftChain(Inet, $"{kind}-{spec.Name}"))];
+        Rules = [.. From(), .. Intra(), .. Egress(), .. Elsewhere(), .. To(), .. Policy(PolicyDirection.Ingress), .. Policy(PolicyDirection.Egress), .. ToHost(),
+            .. VmAllowed("allowed", namesDestination: false, linkLocal: false), .. VmAllowed("allowedto", namesDestination: true, linkLocal: false),
+            .. VmAllowed("allowedll", namesDestination: true, linkLocal: true)];
     }
+
+    private static readonly string[] Kinds = ["from", "intra", "egress", "elsewhere", "to", "in", "out", "host", "allowed", "allowedto", "allowedll"];
 
     private Ipv4Network Subnet { get; }
 
@@ -100,26 +107,57 @@ public sealed class NetworkFirewall
 
     private VerdictStatement Jump(string kind) => new(NftVerdict.Jump(Chain(kind).Name));
 
+    /// <summary>
+    /// The chain a VM's egress rule of <paramref name="network"/> goes to when it allows a new flow: the rest of
+    /// what the network decides without its egress rules (the receiver's ingress, isolation, link-local and the
+    /// host's other networks only where the rule names them), so a VM's rule is a first match before the network's.
+    /// </summary>
+    public static string AllowedChain(string network, PolicyRule rule)
+        => (PolicyClauses.DestinationWithin(rule, LinkLocal) ? "allowedll" : PolicyClauses.NamesDestination(rule) ? "allowedto" : "allowed") + "-" + network;
+
     private IEnumerable<NftRule> From() =>
     [
         Rule("from", "replies", Flowing, Accept),
         Rule("from", "invalid", CtMatch.State(CtMatch.Invalid), Drop),
+        .. NeighbourDiscovery("from", new InterfaceMatch(PacketDirection.Out, _spec.Bridge)),
+        // A VM with rules of its own: they come first (its chain returns here when none matches).
+        Rule("from", "the VM's own egress rules", new AddressVerdictMap(AddressField.Ipv4Source, VmEgress4.Name, NftFamily.Inet)),
+        Rule("from", "the VM's own egress rules", new AddressVerdictMap(AddressField.Ipv6Source, VmEgress6.Name, NftFamily.Inet)),
         Rule("from", "to its own network", new InterfaceMatch(PacketDirection.Out, _spec.Bridge), Jump("intra")),
         Rule("from", "isolation", new InterfaceSetMatch(PacketDirection.Out, Bridges.Name), Drop),
         Rule("from", "out of the uplink", new InterfaceSetMatch(PacketDirection.Out, Uplink.Name), Jump("egress")),
         Rule("from", "to the host's other networks", Jump("elsewhere")),
     ];
 
-    private IEnumerable<NftRule> Intra()
+    /// <summary>Neighbour discovery between a network's VMs passes whatever the policies say (anti-spoofing vouches for it).</summary>
+    private IEnumerable<NftRule> NeighbourDiscovery(string kind, params NftClause[] where)
+        => Ipv6 is null
+            ? []
+            : [.. new[] { IcmpTypeMatch.NeighbourSolicit, IcmpTypeMatch.NeighbourAdvert }.Select(type => Rule(kind, "neighbour discovery", [.. where, IcmpTypeMatch.V6(type), Accept]))];
+
+    private IEnumerable<NftRule> Intra() =>
+    [
+        Rule("intra", "sender's egress policy", Jump("out")),
+        Rule("intra", "receiver's ingress policy", Jump("in")),
+    ];
+
+    /// <summary>
+    /// Where a VM's egress rule sends a flow it allows: on to the receiver's ingress within the network, nowhere
+    /// in another network, out of the uplink (link-local destinations only for a rule naming one), to the host's
+    /// other networks only for a rule naming its destination.
+    /// </summary>
+    private IEnumerable<NftRule> VmAllowed(string kind, bool namesDestination, bool linkLocal)
     {
-        if (Ipv6 is not null)
+        var uplink = new InterfaceSetMatch(PacketDirection.Out, Uplink.Name);
+        yield return Rule(kind, "receiver's ingress policy", new InterfaceMatch(PacketDirection.Out, _spec.Bridge), Jump("in"));
+        yield return Rule(kind, "isolation", new InterfaceSetMatch(PacketDirection.Out, Bridges.Name), Drop);
+        if (!linkLocal)
         {
-            yield return Rule("intra", "neighbour discovery", IcmpTypeMatch.V6(IcmpTypeMatch.NeighbourSolicit), Accept);
-            yield return Rule("intra", "neighbour discovery", IcmpTypeMatch.V6(IcmpTypeMatch.NeighbourAdvert), Accept);
+            yield return Rule(kind, "link-local", uplink, new AddressMatch(AddressField.Ipv4Destination, LinkLocal, NftFamily.Inet), Drop);
         }
 
-        yield return Rule("intra", "sender's egress policy", Jump("out"));
-        yield return Rule("intra", "receiver's ingress policy", Jump("in"));
+        yield return Rule(kind, "out of the uplink", uplink, Accept);
+        yield return Rule(kind, namesDestination ? "a rule naming its destination" : "host networks", namesDestination ? Accept : Drop);
     }
 
     private IEnumerable<NftRule> Egress()
@@ -168,6 +206,13 @@ public sealed class NetworkFirewall
     {
         var ingress = direction == PolicyDirection.Ingress;
         var chain = ingress ? "in" : "out";
+        if (ingress)
+        {
+            // A VM with rules of its own: they come first (its chain returns here when none matches).
+            yield return Rule(chain, "the VM's own ingress rules", new AddressVerdictMap(AddressField.Ipv4Destination, VmIngress4.Name, NftFamily.Inet));
+            yield return Rule(chain, "the VM's own ingress rules", new AddressVerdictMap(AddressField.Ipv6Destination, VmIngress6.Name, NftFamily.Inet));
+        }
+
         foreach (var rule in _spec.Policies.Where(r => r.Direction == direction))
         {
             var verdict = rule.Action == PolicyAction.Deny ? Drop : ingress ? Accept : new VerdictStatement(NftVerdict.Return);

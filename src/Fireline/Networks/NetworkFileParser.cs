@@ -109,25 +109,7 @@ public static class NetworkFileParser
         var defaultIngress = reader.Enum(node, "defaultIngress", path, label, ActionNames) ?? PolicyAction.Allow;
         var defaultEgress = reader.Enum(node, "defaultEgress", path, label, ActionNames) ?? PolicyAction.Allow;
         var rateLimiter = reader.Enum(node, "rateLimiter", path, label, RateLimiterNames) ?? RateLimiterKind.Firecracker;
-        var policies = new List<PolicyRule>();
-        if (node["policies"] is { } policyNode)
-        {
-            reader.Mark($"{YamlFields.Under(path)}policies", policyNode);
-            if (policyNode is DocumentList rules)
-            {
-                for (var i = 0; i < rules.Items.Count; i++)
-                {
-                    if (PolicyParser.Read(rules.Items[i], $"{YamlFields.Under(path)}policies[{i}]", label, reader) is { } rule)
-                    {
-                        policies.Add(rule);
-                    }
-                }
-            }
-            else if (policyNode is not DocumentText { Value: "" })
-            {
-                reader.Problems.Add($"{YamlFields.Under(path)}policies", policyNode, $"{label}: policies is a list of rules");
-            }
-        }
+        var policies = node["policies"] is { } policyNode ? PolicyParser.ReadList(policyNode, $"{YamlFields.Under(path)}policies", label, reader) : [];
 
         if (reader.Problems.Count > before || name is null || subnet is null ||
             NetworkValidator.ParseAddresses(label, subnet, ipv6, (field, message) => reader.Problems.Add($"{YamlFields.Under(path)}{field}", message)) is not var (subnetValue, prefix))

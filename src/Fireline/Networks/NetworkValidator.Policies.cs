@@ -9,12 +9,15 @@ public sealed partial class NetworkValidator
 {
     private static readonly string[] Protocols = ["tcp", "udp", "icmp"];
 
-    /// <summary>The rules with their addresses in canonical form (problems reported through <paramref name="problem"/>).</summary>
-    private static List<PolicyRule> CheckPolicies(IReadOnlyList<PolicyRule> rules, Action<string, string> problem)
+    /// <summary>
+    /// The rules (a network's or a VM's) with their addresses in canonical form (problems reported through
+    /// <paramref name="problem"/>, fields named <c>policies[1].port</c>).
+    /// </summary>
+    internal static List<PolicyRule> CheckPolicies(IReadOnlyList<PolicyRule> rules, Action<string, string> problem)
     {
         if (rules.Count > MaxPolicies)
         {
-            problem("policies", $"{rules.Count} policy rules; a network has at most {MaxPolicies}");
+            problem("policies", $"{rules.Count} policy rules; a network or a VM has at most {MaxPolicies}");
             return [];
         }
 
@@ -31,7 +34,7 @@ public sealed partial class NetworkValidator
             }
             else if (!names.Add(rule.Name))
             {
-                Problem("name", "the name is used by an earlier rule of this network");
+                Problem("name", "the name is used by an earlier rule");
             }
 
             if (rule.Protocol is { } protocol && !Protocols.Contains(protocol, StringComparer.Ordinal))

@@ -4,9 +4,32 @@ using Fireline.Documents;
 
 namespace Fireline.Networks;
 
-/// <summary>Reads one policy rule of a network as written (<see cref="NetworkValidator"/> checks its values).</summary>
+/// <summary>Reads policy rules as written, a network's or a VM's (<see cref="NetworkValidator"/> checks their values).</summary>
 internal static class PolicyParser
 {
+    /// <summary>A <c>policies</c> list at <paramref name="path"/>; rules with a problem are reported and left out.</summary>
+    public static List<PolicyRule> ReadList(DocumentNode node, string path, string label, YamlFields reader)
+    {
+        var policies = new List<PolicyRule>();
+        reader.Mark(path, node);
+        if (node is DocumentList rules)
+        {
+            for (var i = 0; i < rules.Items.Count; i++)
+            {
+                if (Read(rules.Items[i], $"{path}[{i}]", label, reader) is { } rule)
+                {
+                    policies.Add(rule);
+                }
+            }
+        }
+        else if (node is not DocumentText { Value: "" })
+        {
+            reader.Problems.Add(path, node, $"{label}: policies is a list of rules");
+        }
+
+        return policies;
+    }
+
     private static readonly string[] Keys = ["name", "direction", "protocol", "port", "source", "destination", "action"];
     private static readonly (string Name, PolicyDirection Value)[] Directions = [("ingress", PolicyDirection.Ingress), ("egress", PolicyDirection.Egress)];
 

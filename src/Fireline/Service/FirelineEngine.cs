@@ -125,6 +125,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public VmRecord SetRateLimits(string vmId, RateLimits? limits) => Shared(() => _vms.SetLimits(vmId, limits));
 
+    public VmRecord SetVmPolicies(string vmId, IReadOnlyList<PolicyRule> rules) => Shared(() => _vms.SetPolicies(vmId, rules));
+
     public PortForward ForwardPort(string vmId, ForwardRequest request)
         => Shared(() => _vms.Forward(vmId, request));
 

@@ -35,6 +35,12 @@ public interface IFirelineService
     VmRecord SetRateLimits(string vmId, RateLimits? limits);
 
     /// <summary>
+    /// <c>fireline vm policy</c>: replaces a VM's own policy rules (empty: none), evaluated before its network's.
+    /// Touches only that VM's chains and map elements, in one transaction.
+    /// </summary>
+    VmRecord SetVmPolicies(string vmId, IReadOnlyList<PolicyRule> rules);
+
+    /// <summary>
     /// <c>fireline vm forward</c>: a host port on the uplink address forwarded to a VM port. A host port below 1024
     /// needs <paramref name="allowPrivilegedPort"/>; one a host service listens on is refused.
     /// </summary>

@@ -1,3 +1,4 @@
+using Fireline.Policy;
 using Fireline.Vms;
 
 namespace Fireline.State;
@@ -21,4 +22,17 @@ public sealed record VmOptions
 
     /// <summary>The physical function (or "any") the VM took an SR-IOV VF from; null: none.</summary>
     public string? Sriov { get; init; }
+
+    /// <summary>
+    /// The VM's own policy rules (validated, canonical), evaluated before its network's; null: none. Absent in
+    /// state written before per-VM policies, which reads as none. Changeable later (<c>fireline vm policy</c>).
+    /// </summary>
+    public IReadOnlyList<PolicyRule>? Policies { get; init; }
+
+    // The rules are compared by value: creating a VM again with the same rules is the same VM.
+    public bool Equals(VmOptions? other)
+        => other is not null && RateLimits == other.RateLimits && Ipv6 == other.Ipv6 && TapOwner == other.TapOwner && TapGroup == other.TapGroup &&
+           Sriov == other.Sriov && (Policies ?? []).SequenceEqual(other.Policies ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(RateLimits, Ipv6, TapOwner, TapGroup, Sriov, Policies?.Count ?? 0);
 }

@@ -4,7 +4,7 @@ namespace Fireline.Vms;
 
 /// <summary>
 /// A request for a VM's network, and the body of the API's <c>PUT /v1/vms/{id}</c> (<c>{network?, rateLimits?, ipv6?,
-/// tapOwner?, tapGroup?, sriov?}</c>; empty or <c>{}</c> asks for a VM on the default network without limits).
+/// tapOwner?, tapGroup?, sriov?, policies?}</c>; empty or <c>{}</c> asks for a VM on the default network without limits).
 /// Validated by the engine, whoever sends it.
 /// </summary>
 public sealed record VmCreateRequest
@@ -36,4 +36,8 @@ public sealed record VmCreateRequest
     /// netdev is moved into the VM's namespace as <c>vf0</c>, next to tap0.
     /// </summary>
     public string? Sriov { get; init; }
+
+    /// <summary>The VM's own policy rules, in a network's form, evaluated before its network's; null: none.</summary>
+    [JsonConverter(typeof(Networks.PolicyListJsonConverter))]
+    public IReadOnlyList<Policy.PolicyRule>? Policies { get; init; }
 }

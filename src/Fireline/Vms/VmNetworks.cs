@@ -8,6 +8,7 @@ using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Linux;
 using Fireline.Linux.SockDiag;
+using Fireline.Networks;
 using Fireline.Policy;
 using Fireline.Sriov;
 using Fireline.State;
@@ -269,6 +270,33 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         return Record(vm with { Options = options });
     }
 
+    /// <summary>
+    /// <c>fireline vm policy</c>: replaces a VM's own rules (empty: none), checked as a network's are. The record
+    /// first (reconcile makes the kernel match it, should this be cut short), then one transaction that touches
+    /// only the VM's chains and map elements; when the kernel refuses it, the record goes back and nothing changed.
+    /// </summary>
+    public VmRecord SetPolicies(string vmId, IReadOnlyList<PolicyRule> rules)
+    {
+        var id = VmId.Parse(vmId);
+        var policies = rules.Count == 0 ? null : VmPolicyDocument.Validate(rules);
+        using var held = _locks.Acquire(id.Value);
+        var vm = store.GetVm(id) is { Lifecycle: VmLifecycle.Ready } ready ? ready : throw DomainErrors.VmNotFound(id.Value);
+        var network = store.GetNetwork(vm.Network)!.Spec;
+        var updated = vm with { Options = vm.Options with { Policies = policies } };
+        store.SetOptions(vm.VmId, updated.Options);
+        try
+        {
+            firewall.SetVmPolicy(VmFirewallEntry.For(vm, network), VmFirewallEntry.For(updated, network));
+        }
+        catch (KernelException error)
+        {
+            store.SetOptions(vm.VmId, vm.Options);
+            throw DomainErrors.Kernel($"setting the policy of VM '{id}'", error);
+        }
+
+        return Record(updated);
+    }
+
     /// <summary>The limits tc enforces for a VM: its own on a tc network, none where the VMM enforces them.</summary>
     public static RateLimits? TcLimits(NetworkSpec network, VmOptions options)
         => network.RateLimiter == RateLimiterKind.Tc ? options.RateLimits : null;
@@ -354,6 +382,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             TapOwner = request.TapOwner,
             TapGroup = request.TapGroup,
             Sriov = request.Sriov,
+            Policies = request.Policies is { Count: > 0 } rules ? VmPolicyDocument.Validate(rules) : null,
         };
     }
 }

@@ -41,6 +41,9 @@ public sealed record VmRecord
     /// <summary>The VM's SR-IOV VF, or null when it has none.</summary>
     public Sriov.VfAssignment? Sriov { get; init; }
 
+    /// <summary>The VM's own policy rules, evaluated before its network's (empty: none).</summary>
+    public IReadOnlyList<Policy.PolicyRule> Policies { get; init; } = [];
+
     /// <summary>creating, ready or deleting.</summary>
     public required string State { get; init; }
 }

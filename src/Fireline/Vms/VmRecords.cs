@@ -39,6 +39,7 @@ public static class VmRecords
             },
             JailerArgs = ["--netns", path],
             Sriov = vf is null ? null : new Sriov.VfAssignment(vf.Pf, vf.Index, vf.Device, Fireline.Sriov.SriovPool.VfDevice),
+            Policies = vm.Options.Policies ?? [],
             State = vm.Lifecycle switch
             {
                 VmLifecycle.Creating => "creating",

@@ -49,6 +49,41 @@ public sealed class CliContractTests : IDisposable
         Assert.Equal(0, Fireline("vm", "delete", id).ExitCode);
     }
 
+    [Fact]
+    public void A_vms_own_rules_come_from_a_file_show_in_its_record_and_a_bad_file_exits_2_naming_the_field()
+    {
+        Assert.Equal(0, Fireline("host", "init").ExitCode);
+        var id = _env.Host.VmId("rules");
+        var file = Path.Combine(Path.GetTempPath(), $"{id}.yaml");
+        try
+        {
+            File.WriteAllText(file, "policies:\n  - {name: web, direction: ingress, protocol: tcp, port: 80, action: allow}\n");
+            var created = Fireline("vm", "create", id, "--policy-file", file);
+            Assert.True(created.ExitCode == 0, created.StandardError);
+            Assert.Equal("web", KernelState.Json(created.StandardOutput).GetProperty("policies")[0].GetProperty("name").GetString());
+            Assert.Contains("tcp dport 80 accept", _env.Host.InHost("nft", "list", "chain", "inet", "fireline", $"vmin-{id}"), StringComparison.Ordinal);
+            Assert.Contains("POLICY", Fireline("-o", "table", "vm", "show", id).StandardOutput, StringComparison.Ordinal);
+
+            File.WriteAllText(file, "policies:\n  - {name: web, direction: ingress, protocol: tcp, port: 99999, action: allow}\n");
+            var ruleset = _env.Host.InHost("nft", "list", "ruleset");
+            var refused = Fireline("-o", "json", "vm", "policy", id, "-f", file);
+            Assert.Equal(2, refused.ExitCode);
+            var error = KernelState.Json(refused.StandardError).GetProperty("error");
+            Assert.Equal(("invalid-argument", "policies[0].port"), (error.GetProperty("code").GetString(), error.GetProperty("field").GetString()));
+            Assert.Contains("(line 2)", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Equal(ruleset, _env.Host.InHost("nft", "list", "ruleset"));
+            Assert.Equal(2, Fireline("vm", "policy", id).ExitCode); // neither -f nor --clear
+
+            Assert.Equal(0, Fireline("vm", "policy", id, "--clear").ExitCode);
+            Assert.Equal(0, KernelState.Json(Fireline("vm", "show", id).StandardOutput).GetProperty("policies").GetArrayLength());
+            Assert.DoesNotContain($"vmin-{id}", _env.Host.InHost("nft", "list", "ruleset"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("invalid-vm-id", "vm", "create", "-bad")]
     [InlineData("invalid-vm-id", "vm", "create", "a/b")]

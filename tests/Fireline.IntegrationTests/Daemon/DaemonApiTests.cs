@@ -146,6 +146,14 @@ public sealed class DaemonApiTests : IDisposable
             ("GET", "/v1/doctor?vm=-bad", null, 400, "invalid-vm-id", "vmId"),
             ("POST", "/v1/host/tune", """{"colour":1}""", 400, "invalid-argument", "colour"),
             ("POST", "/v1/host/tune", """{"apply":"yes"}""", 400, "invalid-argument", "apply"),
+            ("PUT", $"/v1/vms/{id}/policy", """{"policies":[{"name":"p","direction":"ingress","protocol":"tcp","port":70000,"action":"deny"}]}""", 400, "invalid-argument", "policies[0].port"),
+            ("PUT", $"/v1/vms/{id}/policy", """{"policies":[{"name":"p","direction":"ingress","action":"deny","colour":"red"}]}""", 400, "invalid-argument", "policies[0].colour"),
+            ("PUT", $"/v1/vms/{id}/policy", """{"policies":[],"rules":[]}""", 400, "invalid-argument", "rules"),
+            ("PUT", $"/v1/vms/{id}/policy", "{}", 400, "invalid-argument", "policies"),
+            ("PUT", $"/v1/vms/{id}/policy", "", 400, "invalid-argument", "body"),
+            ("PUT", $"/v1/vms/{fresh}/policy", """{"policies":[{"name":"p","direction":"ingress","action":"deny"}]}""", 404, "vm-not-found", "vmId"),
+            ("DELETE", $"/v1/vms/{fresh}/policy", null, 404, "vm-not-found", "vmId"),
+            ("PUT", $"/v1/vms/{fresh}", """{"policies":[{"name":"p","direction":"up","action":"deny"}]}""", 400, "invalid-argument", "policies[0].direction"),
         ];
 
         foreach (var (method, path, body, status, code, field) in cases)
@@ -168,6 +176,38 @@ public sealed class DaemonApiTests : IDisposable
 
         Assert.Equal(before, Snapshot());
         Assert.Equal(kept, Ok(_daemon.Send("GET", $"/v1/vms/{id}")).GetRawText());
+    }
+
+    [Fact]
+    public void A_vms_own_rules_are_set_shown_and_cleared_over_the_api_and_the_cli_through_it()
+    {
+        Ok(_daemon.Send("PUT", "/v1/host", "{}"));
+        var id = _env.Host.VmId("pol");
+        var created = Ok(_daemon.Send("PUT", $"/v1/vms/{id}", """{"policies":[{"name":"web","direction":"ingress","protocol":"tcp","port":"80-81","action":"deny"}]}"""));
+        Assert.Equal(80, created.GetProperty("policies")[0].GetProperty("portFrom").GetInt32());
+        Assert.Contains("tcp dport 80-81 drop", _env.Host.InHost("nft", "list", "chain", "inet", "fireline", $"vmin-{id}"), StringComparison.Ordinal);
+
+        var set = Ok(_daemon.Send("PUT", $"/v1/vms/{id}/policy", """{"policies":[{"name":"dns","direction":"egress","protocol":"udp","port":53,"action":"deny"}]}"""));
+        Assert.Equal("dns", set.GetProperty("policies")[0].GetProperty("name").GetString());
+        Assert.Contains("udp dport 53 drop", _env.Host.InHost("nft", "list", "chain", "inet", "fireline", $"vmout-{id}"), StringComparison.Ordinal);
+
+        var file = Path.Combine(Path.GetTempPath(), $"{id}-rules.yaml");
+        File.WriteAllText(file, "policies:\n  - {name: ssh, direction: ingress, protocol: tcp, port: 22, source: 203.0.113.0/24, action: allow}\n");
+        try
+        {
+            var cli = _daemon.Cli("-o", "json", "vm", "policy", id, "-f", file);
+            Assert.True(cli.ExitCode == 0, cli.StandardError);
+            Assert.Contains("ip saddr 203.0.113.0/24 tcp dport 22 accept", _env.Host.InHost("nft", "list", "chain", "inet", "fireline", $"vmin-{id}"), StringComparison.Ordinal);
+            Assert.Equal("ssh", Ok(_daemon.Send("GET", $"/v1/vms/{id}")).GetProperty("policies")[0].GetProperty("name").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Equal(0, Ok(_daemon.Send("DELETE", $"/v1/vms/{id}/policy")).GetProperty("policies").GetArrayLength());
+        Assert.DoesNotContain($"vmin-{id}", _env.Host.InHost("nft", "list", "ruleset"), StringComparison.Ordinal);
+        Assert.Equal(0, _daemon.Cli("vm", "policy", id, "--clear").ExitCode);
     }
 
     [Fact]
@@ -231,6 +271,7 @@ public sealed class DaemonApiTests : IDisposable
         {
             ("/v1/vms", "get"), ("/v1/vms/{id}", "put"), ("/v1/vms/{id}", "get"), ("/v1/vms/{id}", "delete"),
             ("/v1/vms/{id}/rate-limits", "patch"), ("/v1/vms/{id}/forwards", "post"), ("/v1/vms/{id}/stats", "get"),
+            ("/v1/vms/{id}/policy", "put"), ("/v1/vms/{id}/policy", "delete"),
             ("/v1/networks", "get"), ("/v1/networks:apply", "post"), ("/v1/networks/{name}", "put"), ("/v1/networks/{name}", "get"),
             ("/v1/networks/{name}", "delete"), ("/v1/host", "get"), ("/v1/host", "put"), ("/v1/reconcile", "post"), ("/v1/doctor", "get"),
             ("/healthz", "get"), ("/metrics", "get"), ("/openapi.json", "get"), ("/v1/stats", "get"), ("/v1/host/tune", "post"),

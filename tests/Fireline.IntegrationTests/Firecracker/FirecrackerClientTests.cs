@@ -97,14 +97,60 @@ public sealed class FirecrackerClientTests : IDisposable
     }
 
     [Fact]
-    public void Boot_arguments_without_any_boot_source_are_refused_before_anything_changes()
+    public void The_fake_answers_vm_config_without_a_boot_source_as_firecracker_does()
     {
-        var error = Assert.Throws<FirelineException>(() => _client.Attach(new AttachRequest { Interface = Eth0, BootArgs = Ip }));
+        // Firecracker's default BootSourceConfig as serde writes it (src/vmm/src/vmm_config/boot_source.rs): the
+        // section is there, with an empty kernel path, before any PUT /boot-source.
+        var config = JsonNode.Parse(_client.Send(HttpMethod.Get, "/vm/config", null))!;
 
-        Assert.Equal(ErrorKind.InvalidInput, error.Kind);
-        Assert.Equal("bootSource", error.Field);
-        Assert.DoesNotContain(_vmm.Requests, r => r.Method != "GET");
-        Assert.Null(_vmm.Interface("eth0"));
+        Assert.Equal("""{"kernel_image_path":"","initrd_path":null,"boot_args":null}""", config["boot-source"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Attaching_before_the_boot_source_puts_the_interface_and_mmds_and_says_the_address_must_reach_the_guest_another_way()
+    {
+        var result = _client.Attach(new AttachRequest
+        {
+            Interface = Eth0,
+            BootArgs = Ip,
+            Mmds = new MmdsConfig { NetworkInterfaces = ["eth0"] },
+        });
+
+        Assert.Equal(["PUT /network-interfaces/eth0", "PUT /mmds/config"], result.Requests);
+        Assert.Equal("tap0", (string?)_vmm.Interface("eth0")!["host_dev_name"]);
+        Assert.NotNull(_vmm.MmdsConfig);
+        Assert.Null(_vmm.BootSource);
+        var note = Assert.Single(result.Skipped);
+        Assert.Contains($"no boot source yet, so '{Ip}' did not reach it", note, StringComparison.Ordinal);
+        Assert.Contains("the VM record's bootArgs", note, StringComparison.Ordinal);
+        Assert.Contains("MMDS", note, StringComparison.Ordinal);
+        AssertAllAccepted();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Attaching_before_or_after_the_orchestrator_sets_the_boot_source_leaves_the_same_vmm(bool bootSourceFirst)
+    {
+        var orchestrators = new BootSource { KernelImagePath = "/images/vmlinux", BootArgs = "console=ttyS0 reboot=k" };
+        var attach = new AttachRequest { Interface = Eth0, BootArgs = Ip };
+        if (bootSourceFirst)
+        {
+            _client.PutBootSource(orchestrators);
+            Assert.Empty(_client.Attach(attach).Skipped);
+        }
+        else
+        {
+            Assert.Single(_client.Attach(attach).Skipped);
+            _client.PutBootSource(orchestrators);
+            // The orchestrator's PUT replaced the boot source without Fireline's argument; a second attach adds it.
+            Assert.Empty(_client.Attach(attach).Skipped);
+        }
+
+        Assert.Equal($"console=ttyS0 reboot=k {Ip}", (string?)_vmm.BootSource!["boot_args"]);
+        Assert.Equal("/images/vmlinux", (string?)_vmm.BootSource!["kernel_image_path"]);
+        Assert.Equal("tap0", (string?)_vmm.Interface("eth0")!["host_dev_name"]);
+        AssertAllAccepted();
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Fireline.Errors;
 using Fireline.Host;
 using Fireline.Service;
@@ -11,7 +10,7 @@ namespace Fireline.IntegrationTests.Policy;
 /// leaves nothing, a hand edit is found and repaired, and the tables belong to one instance.
 /// </summary>
 [Trait("Category", Categories.Integration)]
-public sealed partial class FirewallTests : IDisposable
+public sealed class FirewallTests : IDisposable
 {
     private const string Two = """
         networks:
@@ -111,28 +110,5 @@ public sealed partial class FirewallTests : IDisposable
     public void Dispose() => _env.Dispose();
 
     /// <summary>Every rule of inet fireline: its chain and handle, in order.</summary>
-    private List<(string Chain, string Handle)> Handles()
-    {
-        var rules = new List<(string, string)>();
-        var chain = "";
-        foreach (var line in _env.Host.InHost("nft", "-a", "list", "table", "inet", "fireline").Split('\n'))
-        {
-            if (ChainLine().Match(line) is { Success: true } start)
-            {
-                chain = start.Groups[1].Value;
-            }
-            else if (HandleOf().Match(line) is { Success: true } rule && !line.TrimStart().StartsWith("type ", StringComparison.Ordinal))
-            {
-                rules.Add((chain, rule.Groups[1].Value));
-            }
-        }
-
-        return rules;
-    }
-
-    [GeneratedRegex(@"^\s*chain (\S+) \{")]
-    private static partial Regex ChainLine();
-
-    [GeneratedRegex(@" # handle (\d+)")]
-    private static partial Regex HandleOf();
+    private IReadOnlyList<(string Chain, string Handle)> Handles() => Nft.RuleHandles(_env.Host.InHost("nft", "-a", "list", "table", "inet", "fireline"));
 }

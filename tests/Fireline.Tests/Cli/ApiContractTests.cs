@@ -59,7 +59,7 @@ public sealed class ApiContractTests
 
     [Fact]
     public void An_unknown_field_is_refused_naming_the_known_ones()
-        => Assert.Equal("request body: unknown field 'vmId' (known here: network, rateLimits, ipv6, tapOwner, tapGroup, sriov)",
+        => Assert.Equal("request body: unknown field 'vmId' (known here: network, rateLimits, ipv6, tapOwner, tapGroup, sriov, policies)",
             Assert.Throws<FirelineException>(() => RequestBody.Parse("""{"vmId":"a"}"""u8.ToArray(), ApiRequestJson.Default.VmCreateRequest)).Message);
 
     [Fact]

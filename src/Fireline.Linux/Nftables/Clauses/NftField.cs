@@ -11,7 +11,11 @@ public sealed record NftField(string Text, NftDataType Type, Func<NftRegister, N
 {
     public static NftField InputInterfaceName { get; } = new("iifname", NftDataType.InterfaceName, r => new Meta(MetaKey.InputInterfaceName, r));
 
+    public static NftField OutputInterfaceName { get; } = new("oifname", NftDataType.InterfaceName, r => new Meta(MetaKey.OutputInterfaceName, r));
+
     public static NftField EtherSource { get; } = new("ether saddr", NftDataType.EtherAddress, r => new Payload(PayloadBase.LinkLayer, 6, 6, r));
+
+    public static NftField EtherDestination { get; } = new("ether daddr", NftDataType.EtherAddress, r => new Payload(PayloadBase.LinkLayer, 0, 6, r));
 
     /// <summary>An ARP packet's sender hardware address (<c>arp saddr ether</c>).</summary>
     public static NftField ArpSenderEther { get; } = new("arp saddr ether", NftDataType.EtherAddress, r => new Payload(PayloadBase.Network, 8, 6, r));
