@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fireline.Attachments;
 using Fireline.Vms;
 
 namespace Fireline.Cli.Api;
@@ -13,4 +14,6 @@ namespace Fireline.Cli.Api;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(VmCreateRequest))]
 [JsonSerializable(typeof(RateLimits))]
+[JsonSerializable(typeof(AttachRequest))]
+[JsonSerializable(typeof(AttachmentGcRequest))]
 internal sealed partial class ApiRequestJson : JsonSerializerContext;

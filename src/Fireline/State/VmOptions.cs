@@ -1,3 +1,4 @@
+using Fireline.Attachments;
 using Fireline.Vms;
 
 namespace Fireline.State;
@@ -21,4 +22,7 @@ public sealed record VmOptions
 
     /// <summary>The physical function (or "any") the VM took an SR-IOV VF from; null: none.</summary>
     public string? Sriov { get; init; }
+
+    /// <summary>The CNI attachment the VM is (its namespace is the runtime's, not Fireline's); null: a VM of the API or CLI.</summary>
+    public Attachment? Attachment { get; init; }
 }
