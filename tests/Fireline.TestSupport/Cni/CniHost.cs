@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Fireline.Host;
-using Fireline.TestSupport;
-using Fireline.TestSupport.Cni;
 
-namespace Fireline.IntegrationTests.Cni;
+namespace Fireline.TestSupport.Cni;
 
 /// <summary>
 /// A test host initialised (default network 10.100.0.0/16, dual stack fd00:64::/64) with the daemon serving it, and a
