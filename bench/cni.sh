@@ -39,19 +39,6 @@ scripts/publish.sh
 FL=$PWD/artifacts/fireline/fireline
 PLUGIN=$PWD/artifacts/fireline-cni/fireline-cni
 
-make_host() {
-  local host=$1 out=$1-out
-  ip netns add "$host"
-  ip netns add "$out"
-  ip -n "$host" link add uplink0 type veth peer name uplink0 netns "$out"
-  ip -n "$host" addr add 198.51.100.2/24 dev uplink0
-  ip -n "$out" addr add 198.51.100.1/24 dev uplink0
-  for ns in "$host" "$out"; do
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link set uplink0 up
-  done
-  ip -n "$host" route add default via 198.51.100.1
-}
 
 # PLUGIN HOST COMMAND ID CONFIG: one reference plugin process in test host HOST (plugins act in the namespace they
 # start in; nsenter keeps the mount namespace, where the runtime's namespaces are); its stdout to $work/out.

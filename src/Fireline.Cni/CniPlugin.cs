@@ -100,7 +100,7 @@ internal static class CniPlugin
         var daemon = new DaemonConnection(config.Socket, CniCodes.TryAgainLater);
         var attachment = daemon.Send("PUT", AttachmentPath(containerId, ifName), DaemonConnection.Json(request, CniJson.Default.AttachRequest),
             CniJson.Default.AttachmentRecord);
-        CniResult.WriteAdd(json, config.Version, containerId, attachment, config.PrevResult);
+        CniResult.WriteAdd(json, config.Version, attachment, config.PrevResult);
     }
 
     /// <summary>DEL needs no prevResult and no namespace (it may be gone): the daemon's record says what to remove.</summary>
@@ -125,9 +125,9 @@ internal static class CniPlugin
         var check = daemon.Send("GET", path, null, CniJson.Default.AttachmentCheck);
         var problems = check.Problems.ToList();
         var attachment = check.Attachment;
-        if (attachment.Netns != netns)
+        if (attachment.Attachment.Netns != netns)
         {
-            problems.Add($"the attachment is in namespace {attachment.Netns}, not in CNI_NETNS {netns}");
+            problems.Add($"the attachment is in namespace {attachment.Attachment.Netns}, not in CNI_NETNS {netns}");
         }
 
         var address = $"{attachment.Ipv4.Address}/{attachment.Ipv4.PrefixLength}";

@@ -13,23 +13,24 @@ namespace Fireline.Cni;
 /// </summary>
 internal static class CniResult
 {
-    public static void WriteAdd(Utf8JsonWriter json, CniVersion version, string containerId, AttachmentRecord attachment, JsonElement? previous)
+    public static void WriteAdd(Utf8JsonWriter json, CniVersion version, AttachmentRecord record, JsonElement? previous)
     {
+        var attachment = record.Attachment;
         json.WriteStartObject();
         json.WriteString("cniVersion", version.Text);
         var first = Count(previous, "interfaces");
         json.WriteStartArray("interfaces");
         Copy(json, previous, "interfaces");
-        Interface(json, attachment.HostVeth, null, null);
+        Interface(json, record.HostVeth, null, null);
         Interface(json, attachment.IfName, null, attachment.Netns);
         Interface(json, attachment.TapName, null, attachment.Netns);
-        Interface(json, attachment.TapName, attachment.GuestMac, containerId);
+        Interface(json, attachment.TapName, record.GuestMac, attachment.ContainerId);
         json.WriteEndArray();
 
         json.WriteStartArray("ips");
         Copy(json, previous, "ips");
-        Ip(json, version, "4", attachment.Ipv4, first + 3);
-        if (attachment.Ipv6 is { } ipv6)
+        Ip(json, version, "4", record.Ipv4, first + 3);
+        if (record.Ipv6 is { } ipv6)
         {
             Ip(json, version, "6", ipv6, first + 1);
         }
@@ -38,18 +39,18 @@ internal static class CniResult
 
         json.WriteStartArray("routes");
         Copy(json, previous, "routes");
-        Route(json, "0.0.0.0/0", attachment.Ipv4.Gateway);
-        if (attachment.Ipv6 is { } v6)
+        Route(json, "0.0.0.0/0", record.Ipv4.Gateway);
+        if (record.Ipv6 is { } v6)
         {
             Route(json, "::/0", v6.Gateway);
         }
 
         json.WriteEndArray();
-        if (attachment.Dns.Count > 0)
+        if (record.Dns.Count > 0)
         {
             json.WriteStartObject("dns");
             json.WriteStartArray("nameservers");
-            foreach (var server in attachment.Dns)
+            foreach (var server in record.Dns)
             {
                 json.WriteStringValue(server);
             }

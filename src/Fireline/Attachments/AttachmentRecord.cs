@@ -8,20 +8,13 @@ namespace Fireline.Attachments;
 /// </summary>
 public sealed record AttachmentRecord
 {
-    public required string CniNetwork { get; init; }
-
-    public required string ContainerId { get; init; }
-
-    public required string IfName { get; init; }
-
-    public required string Netns { get; init; }
+    /// <summary>The runtime's side: CNI network, container id, interface name, namespace, TAP.</summary>
+    public required Attachment Attachment { get; init; }
 
     /// <summary>The Fireline network the VM is on.</summary>
     public required string Network { get; init; }
 
     public required string HostVeth { get; init; }
-
-    public required string TapName { get; init; }
 
     /// <summary>The MAC the guest must use: anti-spoofing lets no other through.</summary>
     public required string GuestMac { get; init; }

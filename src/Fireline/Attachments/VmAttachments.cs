@@ -120,16 +120,11 @@ public sealed class VmAttachments(IStateStore store, VmNetworks vms, Checkup che
     private AttachmentRecord Record(VmState vm)
     {
         var record = vms.Record(vm);
-        var attachment = vm.Options.Attachment!;
         return new AttachmentRecord
         {
-            CniNetwork = attachment.CniNetwork,
-            ContainerId = attachment.ContainerId,
-            IfName = attachment.IfName,
-            Netns = attachment.Netns,
+            Attachment = vm.Options.Attachment!,
             Network = vm.Network,
             HostVeth = record.HostVeth,
-            TapName = attachment.TapName,
             GuestMac = record.GuestMac,
             Ipv4 = record.Ipv4,
             Ipv6 = record.Ipv6,

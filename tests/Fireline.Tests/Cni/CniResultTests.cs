@@ -11,13 +11,9 @@ public sealed class CniResultTests
 {
     private static readonly AttachmentRecord Attachment = new()
     {
-        CniNetwork = "fcnet",
-        ContainerId = "vm1",
-        IfName = "veth0",
-        Netns = "/var/run/netns/vm1",
+        Attachment = new Attachment { CniNetwork = "fcnet", ContainerId = "vm1", IfName = "veth0", Netns = "/var/run/netns/vm1", TapName = "tap0" },
         Network = "default",
         HostVeth = "fl0a640002",
-        TapName = "tap0",
         GuestMac = "06:00:0a:64:00:02",
         Ipv4 = new IpConfig("10.100.0.2", 16, "10.100.0.1"),
         Ipv6 = new IpConfig("fd00:64::a64:2", 64, "fd00:64::1"),
@@ -79,7 +75,7 @@ public sealed class CniResultTests
     }
 
     private static string Write(string version, JsonElement? previous)
-        => Json(w => CniResult.WriteAdd(w, CniVersionOf(version), "vm1", Attachment, previous));
+        => Json(w => CniResult.WriteAdd(w, CniVersionOf(version), Attachment, previous));
 
     private static CniVersion CniVersionOf(string version) => CniConfig.Parse(Encoding.UTF8.GetBytes($$"""{"cniVersion":"{{version}}"}""")).Version;
 
