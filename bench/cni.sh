@@ -14,7 +14,7 @@
 # Each approach works in its own private test host (a host namespace with an uplink to an "outside" one); everything
 # this script makes carries a per-run prefix and is removed on exit. The three take turns attachment by attachment,
 # so load from other work falls on all alike. Prints p50 and mean of ADD and DEL, and each chain's figure divided by
-# Fireline's; then the plugin's bare start-up (VERSION) beside `fireline --version`. Root required.
+# Fireline's; then the plugin's bare start-up (VERSION) beside `fireline --version` and `ip -V`. Root required.
 # Usage: bench/cni.sh [N]   (N = 100 by default)
 set -euo pipefail
 
@@ -130,10 +130,12 @@ for ((i = 0; i < WARMUP; i++)); do for a in "${approaches[@]}"; do round "$a" "$
 echo "== $N rounds of ADD then DEL, the three approaches taking turns ($(date -u '+%F %T') UTC, load $(cut -d' ' -f1-3 /proc/loadavg))"
 for ((i = 0; i < N; i++)); do for a in "${approaches[@]}"; do round "$a" "$i"; done; done
 
-echo "== start-up alone: $N runs each of the plugin's VERSION and fireline --version"
+# `ip -V` is the yardstick: the start of a small C program, on the same machine under the same load.
+echo "== start-up alone: $N runs each of the plugin's VERSION, fireline --version and ip -V"
 for ((i = 0; i < N; i++)); do
   start=$(now_us); CNI_COMMAND=VERSION "$PLUGIN" <<<'{"cniVersion":"1.1.0"}' >/dev/null; end=$(now_us); echo $((end - start)) >>"$work/version.plugin"
   start=$(now_us); "$FL" --version >/dev/null; end=$(now_us); echo $((end - start)) >>"$work/version.fireline"
+  start=$(now_us); ip -V >/dev/null; end=$(now_us); echo $((end - start)) >>"$work/version.ip"
 done
 
 declare -A names=([bridge]="bridge + host-local (ipMasq)" [ptp]="ptp + host-local + firewall + tap redirect" [fireline]="Fireline (fireline-cni + daemon)")
@@ -156,3 +158,4 @@ for peer in bridge ptp; do
 done
 printf "%-44s %9s %9s\n" "start-up: fireline-cni VERSION" $(stats "$work/version.plugin")
 printf "%-44s %9s %9s\n" "start-up: fireline --version" $(stats "$work/version.fireline")
+printf "%-44s %9s %9s\n" "start-up: ip -V" $(stats "$work/version.ip")

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Fireline.Attachments;
-using Fireline.Vms;
 
 namespace Fireline.Cni;
 
@@ -39,7 +38,8 @@ internal sealed record CniConfig
 
     public uint? TapGroup { get; init; }
 
-    public RateLimits? RateLimits { get; init; }
+    /// <summary>The VM's rate limits as the configuration writes them (<c>{rx?, tx?}</c>): passed on, the daemon checks them.</summary>
+    public JsonElement? RateLimits { get; init; }
 
     public bool Ipv6 { get; init; }
 
@@ -126,17 +126,8 @@ internal sealed record CniConfig
     private static string SocketPath(string path)
         => path.StartsWith('/') ? path : throw Invalid("socket", $"{CniEnvironment.Quote(path)} is not an absolute path");
 
-    private static RateLimits Limits(JsonElement value)
-    {
-        try
-        {
-            return value.Deserialize(CniJson.Default.RateLimits) ?? throw Invalid("rateLimits", "expected an object {rx?, tx?}");
-        }
-        catch (JsonException error)
-        {
-            throw Invalid("rateLimits" + (error.Path is { Length: > 1 } path ? path[1..] : ""), error.Message);
-        }
-    }
+    private static JsonElement Limits(JsonElement value)
+        => value.ValueKind == JsonValueKind.Object ? value.Clone() : throw Invalid("rateLimits", "expected an object {rx?, tx?}");
 
     private static List<AttachmentKey> Attachments(JsonElement value)
     {

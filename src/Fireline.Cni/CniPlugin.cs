@@ -85,21 +85,11 @@ internal static class CniPlugin
         var containerId = environment.RequireContainerId();
         var ifName = environment.RequireIfName();
         var (tapName, tapUid, tapGid) = environment.TapArgs();
-        var request = new AttachRequest
-        {
-            CniNetwork = config.RequireName(),
-            Netns = environment.RequireNetns(),
-            Network = config.Network,
-            // tc-redirect-tap's CNI_ARGS override the configuration, as they do for tc-redirect-tap.
-            TapName = tapName ?? config.TapName,
-            TapOwner = tapUid ?? config.TapOwner,
-            TapGroup = tapGid ?? config.TapGroup,
-            RateLimits = config.RateLimits,
-            Ipv6 = config.Ipv6,
-        };
+        // tc-redirect-tap's CNI_ARGS override the configuration, as they do for tc-redirect-tap.
+        var request = DaemonJson.AttachRequest(config.RequireName(), environment.RequireNetns(), config, tapName ?? config.TapName,
+            tapUid ?? config.TapOwner, tapGid ?? config.TapGroup);
         var daemon = new DaemonConnection(config.Socket, CniCodes.TryAgainLater);
-        var attachment = daemon.Send("PUT", AttachmentPath(containerId, ifName), DaemonConnection.Json(request, CniJson.Default.AttachRequest),
-            CniJson.Default.AttachmentRecord);
+        var attachment = daemon.Send("PUT", AttachmentPath(containerId, ifName), request, DaemonJson.Record);
         CniResult.WriteAdd(json, config.Version, attachment, config.PrevResult);
     }
 
@@ -108,7 +98,7 @@ internal static class CniPlugin
     {
         var path = AttachmentPath(environment.RequireContainerId(), environment.RequireIfName()) + NetworkQuery(config);
         var daemon = new DaemonConnection(config.Socket, CniCodes.TryAgainLater);
-        daemon.Send("DELETE", path, null, CniJson.Default.AttachmentDeleteResult);
+        daemon.Send("DELETE", path, null, _ => true);
     }
 
     /// <summary>
@@ -122,7 +112,7 @@ internal static class CniPlugin
         var path = AttachmentPath(containerId, environment.RequireIfName()) + NetworkQuery(config);
         var previous = config.PrevResult ?? throw new CniException(CniCodes.InvalidConfig, "invalid network configuration: prevResult", "prevResult: CHECK needs the ADD's result");
         var daemon = new DaemonConnection(config.Socket, CniCodes.TryAgainLater);
-        var check = daemon.Send("GET", path, null, CniJson.Default.AttachmentCheck);
+        var check = daemon.Send("GET", path, null, DaemonJson.Check);
         var problems = check.Problems.ToList();
         var attachment = check.Attachment;
         if (attachment.Attachment.Netns != netns)
@@ -144,24 +134,20 @@ internal static class CniPlugin
 
     private static void Collect(CniConfig config)
     {
-        var request = new AttachmentGcRequest
-        {
-            CniNetwork = config.RequireName(),
-            Valid = config.ValidAttachments ?? throw new CniException(CniCodes.InvalidConfig, $"invalid network configuration: {CniConfig.ValidAttachmentsKey}",
-                $"{CniConfig.ValidAttachmentsKey}: GC needs the list of attachments still valid (an empty list removes them all)"),
-        };
+        var valid = config.ValidAttachments ?? throw new CniException(CniCodes.InvalidConfig, $"invalid network configuration: {CniConfig.ValidAttachmentsKey}",
+            $"{CniConfig.ValidAttachmentsKey}: GC needs the list of attachments still valid (an empty list removes them all)");
         var daemon = new DaemonConnection(config.Socket, CniCodes.TryAgainLater);
-        daemon.Send("POST", "/v1/attachments:gc", DaemonConnection.Json(request, CniJson.Default.AttachmentGcRequest), CniJson.Default.AttachmentGcResult);
+        daemon.Send("POST", "/v1/attachments:gc", DaemonJson.GcRequest(config.RequireName(), valid), _ => true);
     }
 
     /// <summary>STATUS: 50 unless the daemon answers and the network has an address (and a bridge port) left for an ADD.</summary>
     private static void Status(CniConfig config)
     {
         var daemon = new DaemonConnection(config.Socket, CniCodes.NotAvailable);
-        NetworkUse use;
+        (int Vms, long Capacity) use;
         try
         {
-            use = daemon.Send("GET", $"/v1/networks/{Uri.EscapeDataString(config.Network)}", null, CniJson.Default.NetworkUse);
+            use = daemon.Send("GET", $"/v1/networks/{Uri.EscapeDataString(config.Network)}", null, DaemonJson.NetworkUse);
         }
         catch (CniException error) when (error.Code != CniCodes.NotAvailable)
         {
@@ -190,7 +176,7 @@ internal static class CniPlugin
         try
         {
             var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
+            var chunk = new byte[4096];
             var total = 0L;
             int read;
             while ((read = input.Read(chunk)) > 0)

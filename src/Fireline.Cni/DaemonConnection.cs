@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Fireline.Cni;
 
@@ -24,25 +23,20 @@ internal sealed class DaemonConnection(string socketPath, int unreachableCode)
     /// <summary>The largest answer read: an attachment or a GC's list is a few KiB.</summary>
     private const int MaxAnswer = 4 * 1024 * 1024;
 
-    public T Send<T>(string method, string path, byte[]? body, JsonTypeInfo<T> type)
+    /// <summary>One request; the answer's JSON read by <paramref name="read"/>, or a problem as a CNI error.</summary>
+    public T Send<T>(string method, string path, byte[]? body, Func<JsonElement, T> read)
     {
         var (status, bytes) = Exchange(method, path, body);
         try
         {
-            if (status is < 200 or > 299)
-            {
-                throw ToCni(JsonSerializer.Deserialize(bytes, CniJson.Default.DaemonProblem), status);
-            }
-
-            return JsonSerializer.Deserialize(bytes, type) ?? throw new JsonException("null");
+            using var document = JsonDocument.Parse(bytes);
+            return status is >= 200 and <= 299 ? read(document.RootElement) : throw ToCni(DaemonJson.Problem(document.RootElement), status);
         }
-        catch (JsonException error)
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new CniException(CniCodes.Internal, "the Fireline daemon answered what the plugin cannot read", $"{method} {path}: HTTP {status}: {error.Message}");
         }
     }
-
-    public static byte[] Json<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);
 
     private (int Status, byte[] Body) Exchange(string method, string path, byte[]? body)
     {
@@ -79,7 +73,7 @@ internal sealed class DaemonConnection(string socketPath, int unreachableCode)
     private static byte[] ReadToEnd(Socket socket)
     {
         var answer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var chunk = new byte[4096];
         int read;
         while ((read = socket.Receive(chunk)) > 0)
         {
