@@ -65,6 +65,26 @@ public sealed class CniErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_netns_that_is_a_fifo_or_a_device_is_refused_without_being_opened()
+    {
+        var directory = Directory.CreateTempSubdirectory("fireline-cni-");
+        try
+        {
+            var fifo = Path.Combine(directory.FullName, "netns");
+            Tool.Run("mkfifo", fifo);
+            // Opened for reading, a FIFO would block the daemon until a writer came; a device's open may act.
+            Assert.Equal(4, Runtime.Add(_host.ContainerId("fifo"), fifo).Code);
+            Assert.Equal(4, Runtime.Add(_host.ContainerId("dev"), "/dev/null").Code);
+            Assert.Equal(4, Runtime.Add(_host.ContainerId("dir"), directory.FullName).Code);
+            Assert.Empty(_host.Vms());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void An_unreachable_daemon_is_try_again_later_for_every_verb_and_not_available_for_status()
     {
         var (_, path) = _host.NewNamespace();
