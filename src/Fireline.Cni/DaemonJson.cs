@@ -117,6 +117,3 @@ internal static class DaemonJson
         return buffer.ToArray();
     }
 }
-
-/// <summary>A daemon problem as the plugin maps it (see <see cref="DaemonConnection.ToCni"/>).</summary>
-internal sealed record DaemonProblem(string? Code, string? Kind, string? Field, string? Detail);

@@ -26,23 +26,3 @@ public sealed record AttachmentRecord
     /// <summary>The network's DNS servers (none when it names none).</summary>
     public IReadOnlyList<string> Dns { get; init; } = [];
 }
-
-/// <summary>The answer to a CHECK: the attachment, and what is wrong with it (nothing when it is whole).</summary>
-public sealed record AttachmentCheck(AttachmentRecord Attachment, IReadOnlyList<string> Problems);
-
-/// <summary>The answer to a DEL: whether there was an attachment to remove.</summary>
-public sealed record AttachmentDeleteResult(bool Deleted);
-
-/// <summary>One attachment the runtime still holds, as GC's <c>cni.dev/valid-attachments</c> lists it.</summary>
-public sealed record AttachmentKey(string ContainerId, string IfName);
-
-/// <summary>The body of <c>POST /v1/attachments:gc</c>: the CNI network and the attachments still valid on it.</summary>
-public sealed record AttachmentGcRequest
-{
-    public string? CniNetwork { get; init; }
-
-    public IReadOnlyList<AttachmentKey>? Valid { get; init; }
-}
-
-/// <summary>What a GC removed: the container ids of the attachments it deleted.</summary>
-public sealed record AttachmentGcResult(IReadOnlyList<string> Removed);
