@@ -345,6 +345,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             {
                 if (store.GetVm(id) is { Lifecycle: VmLifecycle.Deleting } vm)
                 {
+                    FaultPoints.Hit(FaultPoints.DeleteDeferred);
                     Remove(vm);
                     finished++;
                 }

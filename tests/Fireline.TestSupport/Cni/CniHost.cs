@@ -12,14 +12,15 @@ public sealed class CniHost : IDisposable
 {
     private int _namespaces;
 
-    public CniHost()
+    /// <param name="daemonEnvironment">The daemon's environment (a fault point to crash it at).</param>
+    public CniHost(IReadOnlyDictionary<string, string>? daemonEnvironment = null)
     {
         Env = new EngineHost();
         try
         {
             Env.Engine.InitHost(new HostInitRequest { Ipv6Prefix = "fd00:64::/64" });
             Env.Engine.Dispose();
-            Daemon = new DaemonProcess(Env);
+            Daemon = new DaemonProcess(Env, environment: daemonEnvironment);
             Runtime = new CniRuntime(Daemon.Socket);
         }
         catch
