@@ -42,20 +42,6 @@ FL=$PWD/artifacts/fireline/fireline
 LIFECYCLE=(dotnet "$PWD/bench/Fireline.Benchmarks/bin/Release/net10.0/Fireline.Benchmarks.dll" lifecycle)
 
 
-# A private test host, as tests/Fireline.TestSupport/TestHost.cs builds one: NAME with uplink0 to NAME-out.
-make_host() {
-  local host=$1 out=$1-out
-  ip netns add "$host"
-  ip netns add "$out"
-  ip -n "$host" link add uplink0 type veth peer name uplink0 netns "$out"
-  ip -n "$host" addr add 198.51.100.2/24 dev uplink0
-  ip -n "$out" addr add 198.51.100.1/24 dev uplink0
-  for ns in "$host" "$out"; do
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link set uplink0 up
-  done
-  ip -n "$host" route add default via 198.51.100.1
-}
 
 # The VM's address in 10.100.0.0/16 (gateway .0.1) and the MAC the document derives from it.
 vm_ip() { echo "10.100.$((($1 + 2) / 256)).$((($1 + 2) % 256))"; }

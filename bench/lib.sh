@@ -1,5 +1,5 @@
-# Sourced by the bench scripts: the root check, a per-run scratch area that is removed on exit, and running a
-# command in a namespace.
+# Sourced by the bench scripts: the root check, a per-run scratch area that is removed on exit, running a command in a
+# namespace, and a private test host.
 
 # require_root WHY: stops the script (exit 2) unless it runs as root.
 require_root() {
@@ -28,3 +28,19 @@ scratch_cleanup() {
 
 # in_ns NS COMMAND...: COMMAND in namespace NS, keeping the mount namespace (unlike `ip netns exec`).
 in_ns() { nsenter --net="/var/run/netns/$1" -- "${@:2}"; }
+
+# make_host NAME: a private test host, as tests/Fireline.TestSupport/TestHost.cs builds one: NAME with uplink0 to
+# NAME-out (198.51.100.2 and .1), the outside as its default route.
+make_host() {
+  local host=$1 out=$1-out
+  ip netns add "$host"
+  ip netns add "$out"
+  ip -n "$host" link add uplink0 type veth peer name uplink0 netns "$out"
+  ip -n "$host" addr add 198.51.100.2/24 dev uplink0
+  ip -n "$out" addr add 198.51.100.1/24 dev uplink0
+  for ns in "$host" "$out"; do
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link set uplink0 up
+  done
+  ip -n "$host" route add default via 198.51.100.1
+}

@@ -13,6 +13,7 @@
 #   9. network apply time and ruleset size at 10, 100, 1,000 and 4,096 networks
 #  10. how long 16 MiB network files take to be accepted or refused (bench/documents.sh)
 #  11. setting one VM's own policy rules at 10 and 4,000 VMs, every VM with rules of its own (bench/vm-policy.sh)
+#  12. the CNI plugin's ADD and DEL against the reference CNI chains, process start to exit (bench/cni.sh)
 # Each part works in private namespaces it removes on exit. The machine is shared: before each part the run
 # waits (up to QUIET_WAIT seconds, 600 by default) for the 1-minute load average to fall under QUIET_LOAD (1.5),
 # and prints the load it started at; and every part runs at a raised priority (nice BENCH_NICE, -10 by default)
@@ -76,3 +77,6 @@ run bench/documents.sh
 
 part "per-VM policies: setting one VM's own rules at 10 and 4,000 VMs"
 run bench/vm-policy.sh
+
+part "CNI: fireline-cni against bridge + host-local and ptp + host-local + firewall + tap redirect"
+run bench/cni.sh 100

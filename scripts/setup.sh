@@ -12,6 +12,9 @@ packages=(
   clang zlib1g-dev
   # Benchmarks: start-up timing and throughput through the datapath.
   hyperfine iperf3
+  # CNI: the reference plugins Fireline's plugin is chained with (bandwidth) and benchmarked against (bridge, ptp,
+  # host-local, firewall), in /usr/lib/cni.
+  containernetworking-plugins
   # End-to-end tests: guests are QEMU (software emulation) with a busybox initramfs.
   qemu-system-x86 busybox-static cpio
 )

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fireline.Attachments;
 using Fireline.Host;
 using Fireline.Policy;
 using Fireline.Vms;
@@ -22,4 +23,6 @@ namespace Fireline.Cli.Api;
 [JsonSerializable(typeof(TuneBody))]
 [JsonSerializable(typeof(NetworkApplyBody))]
 [JsonSerializable(typeof(VmPolicyBody))]
+[JsonSerializable(typeof(AttachRequest))]
+[JsonSerializable(typeof(AttachmentGcRequest))]
 internal sealed partial class ApiRequestJson : JsonSerializerContext;

@@ -17,6 +17,7 @@ internal static class Routes
         var vms = new VmResource(engine);
         var networks = new NetworkResource(engine);
         var host = new HostResource(engine);
+        var attachments = new AttachmentResource(engine);
 
         app.MapPut("/v1/vms/{id}", (string id, HttpRequest request) => vms.Put(id, request)).WithName("vm.create");
         app.MapGet("/v1/vms", () => vms.List()).WithName("vm.list");
@@ -32,6 +33,14 @@ internal static class Routes
         app.MapPut("/v1/networks/{name}", (string name, HttpRequest request) => networks.Put(name, request)).WithName("network.put");
         app.MapGet("/v1/networks/{name}", (string name) => networks.Get(name)).WithName("network.show");
         app.MapDelete("/v1/networks/{name}", (string name) => networks.Delete(name)).WithName("network.delete");
+
+        app.MapPut("/v1/attachments/{containerId}/{ifName}", (string containerId, string ifName, HttpRequest request) => attachments.Put(containerId, ifName, request))
+            .WithName("cni.add");
+        app.MapGet("/v1/attachments/{containerId}/{ifName}", (string containerId, string ifName, string? cniNetwork) => attachments.Get(containerId, ifName, cniNetwork))
+            .WithName("cni.check");
+        app.MapDelete("/v1/attachments/{containerId}/{ifName}", (string containerId, string ifName, string? cniNetwork) => attachments.Delete(containerId, ifName, cniNetwork))
+            .WithName("cni.del");
+        app.MapPost(ApiPaths.AttachmentsGc, (HttpRequest request) => attachments.Collect(request)).WithName("cni.gc");
 
         app.MapGet("/v1/host", () => host.Get()).WithName("host.status");
         app.MapPut("/v1/host", (HttpRequest request) => host.Put(request)).WithName("host.init");

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Fireline.Attachments;
 using Fireline.Doctor;
 using Fireline.Firecracker;
 using Fireline.Host;
@@ -34,6 +35,10 @@ namespace Fireline.Cli.Output;
 [JsonSerializable(typeof(DoctorReport))]
 [JsonSerializable(typeof(TuneReport))]
 [JsonSerializable(typeof(Demo.DemoReport))]
+[JsonSerializable(typeof(AttachmentRecord))]
+[JsonSerializable(typeof(AttachmentCheck))]
+[JsonSerializable(typeof(AttachmentDeleteResult))]
+[JsonSerializable(typeof(AttachmentGcResult))]
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>

@@ -10,10 +10,31 @@ internal static class NamespaceFiles
     /// <summary>NS_GET_NSTYPE (linux/nsfs.h): the CLONE_NEW* kind of namespace a descriptor refers to.</summary>
     private const nuint NsGetNsType = 0xb703;
 
-    /// <summary>Opens a namespace file and checks it is a network namespace, not any file at that path.</summary>
+    /// <summary>The file type bits of st_mode, and a regular file's (what a namespace file is: nsfs shows it as one).</summary>
+    private const uint TypeMask = 0xF000;
+    private const uint RegularFile = 0x8000;
+
+    /// <summary>
+    /// Opens a namespace file and checks it is a network namespace, not any file at that path. The path may come from a
+    /// caller (a CNI runtime's <c>CNI_NETNS</c>): it is looked at through O_PATH first, which reads nothing, and opened
+    /// for reading only when it is a regular file, so a FIFO (which would block) or a device (whose open may act) is
+    /// never opened.
+    /// </summary>
     public static SafeFd Open(string path)
     {
-        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        using var handle = Libc.Open(path, Libc.O_PATH | Libc.O_CLOEXEC, 0);
+        if (handle.IsInvalid || Libc.Fstat(handle, out var stat) != 0)
+        {
+            throw KernelException.FromLastError(KernelObjectKind.Namespace, $"open network namespace {path}", path);
+        }
+
+        if ((stat.st_mode & TypeMask) != RegularFile)
+        {
+            throw new NamespaceNotFoundException((int)Errno.ENOENT, $"open network namespace {path}", path, "not a network namespace");
+        }
+
+        // Reopened through the O_PATH descriptor: the same inode that was checked, whatever the path names meanwhile.
+        var fd = Libc.Open($"/proc/thread-self/fd/{handle.Value}", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         if (fd.IsInvalid)
         {
             throw KernelException.FromLastError(KernelObjectKind.Namespace, $"open network namespace {path}", path);

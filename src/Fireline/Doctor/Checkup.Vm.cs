@@ -28,9 +28,9 @@ public sealed partial class Checkup
             return;
         }
 
-        var name = VmAddressing.NamespaceName(vm.VmId);
+        var name = vm.Options.Attachment?.Netns ?? VmAddressing.NamespaceName(vm.VmId);
         Link? tap;
-        using (var vmNamespace = kernel.TryOpenVm(vm.VmId))
+        using (var vmNamespace = kernel.TryOpenVm(vm))
         {
             if (vmNamespace is null)
             {
@@ -41,14 +41,14 @@ public sealed partial class Checkup
             var inside = vmNamespace.Rtnl;
             checks.Add(Pass(scope, "namespace", $"{name} is present"));
             var links = inside.Links.List();
-            tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);
-            var veth = links.SingleOrDefault(l => l.Name == VmAddressing.VmVeth);
-            checks.Add(tap is null ? Fail(scope, "tap", $"{VmAddressing.TapDevice} is missing from {name}: the VMM has no device to open", Reconcile)
-                : !tap.IsUp ? Fail(scope, "tap", $"{VmAddressing.TapDevice} is down", Reconcile)
-                : Pass(scope, "tap", $"{VmAddressing.TapDevice} is up"));
+            tap = links.SingleOrDefault(l => l.Name == vm.TapName);
+            var veth = links.SingleOrDefault(l => l.Name == vm.VethName);
+            checks.Add(tap is null ? Fail(scope, "tap", $"{vm.TapName} is missing from {name}: the VMM has no device to open", Reconcile)
+                : !tap.IsUp ? Fail(scope, "tap", $"{vm.TapName} is down", Reconcile)
+                : Pass(scope, "tap", $"{vm.TapName} is up"));
             if (tap is not null && (vm.Options.TapOwner is not null || vm.Options.TapGroup is not null))
             {
-                checks.Add(CheckTapOwnership(scope, tap, vm.Options));
+                checks.Add(CheckTapOwnership(scope, tap, vm));
             }
 
             if (tap is not null)
@@ -58,7 +58,7 @@ public sealed partial class Checkup
                     : Info(scope, "tap-carrier", "no VMM attached (no carrier): a VMM opening the TAP brings it up"));
             }
 
-            checks.Add(CheckJoin(scope, inside, tap, veth));
+            checks.Add(CheckJoin(scope, inside, tap, veth, vm));
             if (vf is not null)
             {
                 var device = links.SingleOrDefault(l => l.Name == SriovPool.VfDevice);
@@ -85,31 +85,31 @@ public sealed partial class Checkup
     }
 
     /// <summary>A jailed VMM opens the TAP as its own uid/gid: the tun driver lets it only when they are the TAP's owner and group.</summary>
-    private static DoctorCheck CheckTapOwnership(string scope, Link tap, VmOptions options)
+    private static DoctorCheck CheckTapOwnership(string scope, Link tap, VmState vm)
     {
-        var wanted = VmDatapath.Ownership(options);
-        if (VmDatapath.HasRecordedOwnership(tap, options))
+        var wanted = VmDatapath.Ownership(vm.Options);
+        if (VmDatapath.HasRecordedOwnership(tap, vm.Options))
         {
-            return Pass(scope, "tap-owner", $"{VmAddressing.TapDevice} has {wanted}, as recorded: a VMM running as them can open it");
+            return Pass(scope, "tap-owner", $"{vm.TapName} has {wanted}, as recorded: a VMM running as them can open it");
         }
 
         var actual = $"{(tap.TunOwner is { } u ? $"user {u}" : "no owner")} {(tap.TunGroup is { } g ? $"group {g}" : "no group")}";
-        return Fail(scope, "tap-owner", $"{VmAddressing.TapDevice} has {actual}, not {wanted}: a jailed VMM running as them cannot open it",
+        return Fail(scope, "tap-owner", $"{vm.TapName} has {actual}, not {wanted}: a jailed VMM running as them cannot open it",
             $"{Reconcile} (restores them once no VMM holds the TAP)");
     }
 
-    private static DoctorCheck CheckJoin(string scope, Rtnl inside, Link? tap, Link? veth)
+    private static DoctorCheck CheckJoin(string scope, Rtnl inside, Link? tap, Link? veth, VmState vm)
     {
         const string check = "veth-joined";
         if (veth is null || tap is null)
         {
-            return Fail(scope, check, $"{(veth is null ? VmAddressing.VmVeth : VmAddressing.TapDevice)} is missing: nothing carries the guest's frames", Reconcile);
+            return Fail(scope, check, $"{(veth is null ? vm.VethName : vm.TapName)} is missing: nothing carries the guest's frames", Reconcile);
         }
 
         var (toTap, toVeth) = VmDatapath.Redirects(inside, tap, veth);
-        return !veth.IsUp ? Fail(scope, check, $"{VmAddressing.VmVeth} is down", Reconcile)
-            : toTap && toVeth ? Pass(scope, check, $"{VmAddressing.VmVeth} and {VmAddressing.TapDevice} redirect to each other (tc)")
-            : Fail(scope, check, $"the tc redirect {(toTap ? $"{VmAddressing.TapDevice} -> {VmAddressing.VmVeth}" : $"{VmAddressing.VmVeth} -> {VmAddressing.TapDevice}")} is missing: frames stop there", Reconcile);
+        return !veth.IsUp ? Fail(scope, check, $"{vm.VethName} is down", Reconcile)
+            : toTap && toVeth ? Pass(scope, check, $"{vm.VethName} and {vm.TapName} redirect to each other (tc)")
+            : Fail(scope, check, $"the tc redirect {(toTap ? $"{vm.TapName} -> {vm.VethName}" : $"{vm.VethName} -> {vm.TapName}")} is missing: frames stop there", Reconcile);
     }
 
     /// <summary>

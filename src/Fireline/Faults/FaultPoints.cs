@@ -19,6 +19,9 @@ public static class FaultPoints
     public static readonly IReadOnlyList<string> Delete =
         ["delete.intent", "delete.veth", "delete.namespace", "delete.firewall", "delete.commit"];
 
+    /// <summary>After a CNI DEL answered and before its devices are removed (<c>VmNetworks.FinishTeardowns</c>).</summary>
+    public const string DeleteDeferred = "delete.deferred";
+
     private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable);
 
     public static void Hit(string point)

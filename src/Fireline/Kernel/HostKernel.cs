@@ -3,6 +3,7 @@ using Fireline.Linux;
 using Fireline.Linux.Namespaces;
 using Fireline.Linux.Nftables;
 using Fireline.Linux.Rtnetlink;
+using Fireline.State;
 
 namespace Fireline.Kernel;
 
@@ -44,8 +45,17 @@ public sealed class HostKernel : IDisposable
     public VmNamespace? TryOpenVm(VmId id) => TryOpenVm(VmAddressing.NamespaceName(id));
 
     /// <summary>
-    /// Opens the VM namespace named <paramref name="name"/> (<c>vm-ID</c>, as a sweep of the namespaces finds it);
-    /// null when no namespace is mounted under that name.
+    /// Opens <paramref name="vm"/>'s namespace where it is: <c>vm-ID</c>, or a CNI attachment's runtime namespace by its
+    /// path. Throws <see cref="NamespaceNotFoundException"/> when it is gone.
+    /// </summary>
+    public VmNamespace OpenVm(VmState vm) => OpenVm(vm.NamespacePath(NetnsDirectory));
+
+    /// <summary>As <see cref="OpenVm(VmState)"/>; null when the namespace is gone.</summary>
+    public VmNamespace? TryOpenVm(VmState vm) => TryOpenVm(vm.NamespacePath(NetnsDirectory));
+
+    /// <summary>
+    /// Opens the VM namespace named <paramref name="name"/> (<c>vm-ID</c>, as a sweep of the namespaces finds it) or at
+    /// a path; null when no namespace is mounted there.
     /// </summary>
     public VmNamespace? TryOpenVm(string name)
     {

@@ -22,12 +22,12 @@ public sealed class VmStatistics(HostKernel kernel)
     {
         try
         {
-            using var vmNamespace = kernel.OpenVm(vm.VmId);
-            return From(vm, vmNamespace.Rtnl.Links.GetStatistics(VmAddressing.TapDevice));
+            using var vmNamespace = kernel.OpenVm(vm);
+            return From(vm, vmNamespace.Rtnl.Links.GetStatistics(vm.TapName));
         }
         catch (KernelException error)
         {
-            throw DomainErrors.Kernel($"reading the counters of VM '{vm.VmId}' ({VmAddressing.TapDevice} in {VmAddressing.NamespaceName(vm.VmId)}; 'fireline reconcile' rebuilds a missing one)", error);
+            throw DomainErrors.Kernel($"reading the counters of VM '{vm.VmId}' ({vm.TapName} in {vm.NamespacePath(kernel.NetnsDirectory)}; 'fireline reconcile' rebuilds a missing one)", error);
         }
     }
 
@@ -48,7 +48,7 @@ public sealed class VmStatistics(HostKernel kernel)
                 foreach (var vm in batch)
                 {
                     // One deleted after the list was read has no counters any more.
-                    if (kernel.TryOpenVm(vm.VmId) is { } vmNamespace)
+                    if (kernel.TryOpenVm(vm) is { } vmNamespace)
                     {
                         open.Add((vm, vmNamespace));
                     }
@@ -59,7 +59,7 @@ public sealed class VmStatistics(HostKernel kernel)
                 {
                     for (var i = 0; i < connections.Count; i++)
                     {
-                        if (connections[i].Links.TryGet(VmAddressing.TapDevice, withStatistics: true)?.Statistics is { } counters)
+                        if (connections[i].Links.TryGet(open[i].Vm.TapName, withStatistics: true)?.Statistics is { } counters)
                         {
                             stats.Add(From(open[i].Vm, counters));
                         }

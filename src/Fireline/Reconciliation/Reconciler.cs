@@ -140,7 +140,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         foreach (var vm in store.ListVms().Where(v => v.Lifecycle == VmLifecycle.Ready))
         {
             using var held = vms.Lock(vm.VmId);
-            var name = VmAddressing.NamespaceName(vm.VmId);
+            var name = vm.Options.Attachment?.Netns ?? VmAddressing.NamespaceName(vm.VmId);
             if (bridges[vm.Network] == 0)
             {
                 actions.Add(new ReconcileAction("skip", vm.VmId.Value, $"network {vm.Network}'s bridge is not this instance's; the VM was left as it is"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fireline.Addressing;
+using Fireline.Attachments;
 using Fireline.Concurrency;
 using Fireline.Doctor;
 using Fireline.Errors;
@@ -41,6 +42,9 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     private readonly VmStatistics _statistics;
     private readonly CapacityReader _capacity;
     private readonly Checkup _checkup;
+    private readonly VmAttachments _attachments;
+    private readonly Lock _teardownLock = new();
+    private Task _teardowns = Task.CompletedTask;
     private readonly HostTuner _tuner;
     private readonly IOperationObserver? _observer;
     private readonly Lazy<FirelineMetrics> _metrics;
@@ -67,6 +71,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, kernel);
         _checkup = new Checkup(store, kernel, hostDatapath, firewall);
+        _attachments = new VmAttachments(store, _vms, _checkup);
         _tuner = new HostTuner(kernel, options.SysctlDirectory);
     }
 
@@ -130,6 +135,20 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     public PortForward ForwardPort(string vmId, ForwardRequest request)
         => Shared(() => _vms.Forward(vmId, request));
 
+    /// <summary>CNI ADD: a VM whose devices go into the runtime's namespace (<see cref="VmAttachments.Attach"/>).</summary>
+    public AttachmentRecord Attach(AttachRequest request) => Shared(() => _attachments.Attach(request), "cni-add");
+
+    /// <summary>CNI DEL: removes the attachment if there is one; never a VM of the API or CLI.</summary>
+    public AttachmentDeleteResult Detach(string containerId, string ifName, string? cniNetwork)
+        => ScheduleTeardowns(Shared(() => _attachments.Detach(containerId, ifName, cniNetwork), "cni-del"));
+
+    /// <summary>CNI CHECK: the attachment and what is wrong with it.</summary>
+    public AttachmentCheck CheckAttachment(string containerId, string ifName, string? cniNetwork)
+        => Shared(() => _attachments.Check(containerId, ifName, cniNetwork));
+
+    /// <summary>CNI GC: removes the CNI network's attachments the runtime no longer lists.</summary>
+    public AttachmentGcResult CollectAttachments(AttachmentGcRequest request) => ScheduleTeardowns(Shared(() => _attachments.Collect(request), "cni-gc"));
+
     public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => Exclusive(() => _networks.Apply(file, dryRun, prune));
 
     /// <summary>The text is parsed before the operation waits its turn: a big or bad file never holds up other calls.</summary>
@@ -153,6 +172,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public ReconcileReport Reconcile() => Exclusive(() =>
     {
+        _vms.FinishTeardowns();
         var report = Observe("reconcile", _reconciler.Run);
         _observer?.Reconciled(report);
         return report;
@@ -179,6 +199,42 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// whichever thread uses it; in the process's own namespace when none was named.
     /// </summary>
     public T InHostNamespace<T>(Func<T> work) => _hostNamed ? Translated(() => _kernel.Namespace.Run(work)) : work();
+
+    /// <summary>
+    /// Removes, after the answer, the devices of attachments a DEL or GC cut off (see <see cref="VmNetworks.FinishTeardowns"/>):
+    /// one run at a time, each beside other VM operations. Failures stay with their records for reconcile.
+    /// </summary>
+    private T ScheduleTeardowns<T>(T result)
+    {
+        lock (_teardownLock)
+        {
+            _teardowns = _teardowns.ContinueWith(_ => Shared(() => _vms.FinishTeardowns()), CancellationToken.None,
+                TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        return result;
+    }
+
+    /// <summary>Waits for the teardowns under way, then finishes any left: nothing cut off stays half removed.</summary>
+    private void FinishTeardowns()
+    {
+        Task pending;
+        lock (_teardownLock)
+        {
+            pending = _teardowns;
+        }
+
+        try
+        {
+            pending.Wait();
+        }
+        catch (AggregateException)
+        {
+            // The record stays deleting; the call below, or reconcile, finishes it.
+        }
+
+        _vms.FinishTeardowns();
+    }
 
     private IReadOnlyList<VmStats> ReadAllStats() => _statistics.ReadAll(_store.ListVms());
 
@@ -246,6 +302,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public void Dispose()
     {
+        FinishTeardowns();
         _kernel.Dispose();
         _store.Dispose();
         _lock.Dispose();

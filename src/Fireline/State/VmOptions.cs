@@ -1,3 +1,4 @@
+using Fireline.Attachments;
 using Fireline.Policy;
 using Fireline.Vms;
 
@@ -23,6 +24,9 @@ public sealed record VmOptions
     /// <summary>The physical function (or "any") the VM took an SR-IOV VF from; null: none.</summary>
     public string? Sriov { get; init; }
 
+    /// <summary>The CNI attachment the VM is (its namespace is the runtime's, not Fireline's); null: a VM of the API or CLI.</summary>
+    public Attachment? Attachment { get; init; }
+
     /// <summary>
     /// The VM's own policy rules (validated, canonical), evaluated before its network's; null: none. Absent in
     /// state written before per-VM policies, which reads as none. Changeable later (<c>fireline vm policy</c>).
@@ -32,7 +36,7 @@ public sealed record VmOptions
     // The rules are compared by value: creating a VM again with the same rules is the same VM.
     public bool Equals(VmOptions? other)
         => other is not null && RateLimits == other.RateLimits && Ipv6 == other.Ipv6 && TapOwner == other.TapOwner && TapGroup == other.TapGroup &&
-           Sriov == other.Sriov && (Policies ?? []).SequenceEqual(other.Policies ?? []);
+           Sriov == other.Sriov && Attachment == other.Attachment && (Policies ?? []).SequenceEqual(other.Policies ?? []);
 
-    public override int GetHashCode() => HashCode.Combine(RateLimits, Ipv6, TapOwner, TapGroup, Sriov, Policies?.Count ?? 0);
+    public override int GetHashCode() => HashCode.Combine(RateLimits, Ipv6, TapOwner, TapGroup, Sriov, Attachment, Policies?.Count ?? 0);
 }

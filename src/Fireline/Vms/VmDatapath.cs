@@ -1,4 +1,5 @@
 using Fireline.Addressing;
+using Fireline.Attachments;
 using Fireline.Errors;
 using Fireline.Faults;
 using Fireline.Kernel;
@@ -19,7 +20,7 @@ namespace Fireline.Vms;
 /// veth0 and the host veth carry the instance's mark for the VM (<see cref="InstanceMark.ForVm"/>): a namespace
 /// <c>vm-ID</c> is this instance's when its tap0 or veth0 says so, and nothing without the mark is removed.
 /// </summary>
-public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
+public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
 {
     /// <summary>
     /// Builds a new VM's datapath; <paramref name="tcLimits"/> are shaped by tc on a network that enforces limits on
@@ -27,6 +28,12 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public void Build(VmState vm, int bridgeIndex, RateLimits? tcLimits)
     {
+        if (vm.Options.Attachment is not null)
+        {
+            BuildAttached(vm, bridgeIndex, tcLimits);
+            return;
+        }
+
         var id = vm.VmId;
         var vmMark = mark.ForVm(id);
         Rtnl? inside = null;
@@ -58,10 +65,10 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
             FaultPoints.Hit("create.namespace");
             CreateHostVeth(vm.Address, vmMark, ns, bridgeIndex);
             FaultPoints.Hit("create.veth");
-            Join(inside!, vmMark);
+            Join(inside!, vmMark, vm);
             if (tcLimits is not null)
             {
-                Shape(inside!, tcLimits);
+                Shape(inside!, tcLimits, vm);
             }
 
             FaultPoints.Hit("create.datapath");
@@ -85,6 +92,11 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </remarks>
     public IReadOnlyList<string> TearDown(VmState vm)
     {
+        if (vm.Options.Attachment is not null)
+        {
+            return TearDownAttached(vm);
+        }
+
         var removed = new List<string>();
         var name = VmAddressing.NamespaceName(vm.VmId);
         var hostVeth = VmAddressing.HostVeth(vm.Address);
@@ -149,10 +161,10 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// Whose a VM namespace is, by its devices: this instance's when its tap0 (a TAP) or veth0 (a veth) carries
     /// its mark; foreign when one carries another mark (or is of another kind); unmarked otherwise.
     /// </summary>
-    public Owner JudgeInside(IReadOnlyList<Link> links)
+    public Owner JudgeInside(IReadOnlyList<Link> links, string tapName = VmAddressing.TapDevice, string vethName = VmAddressing.VmVeth)
     {
-        var owners = links.Where(l => l.Name is VmAddressing.TapDevice or VmAddressing.VmVeth)
-            .Select(l => mark.Judge(l, l.Name == VmAddressing.TapDevice ? "tun" : "veth")).ToList();
+        var owners = links.Where(l => l.Name == tapName || l.Name == vethName)
+            .Select(l => mark.Judge(l, l.Name == tapName ? "tun" : "veth")).ToList();
         return owners.Contains(Owner.Ours) ? Owner.Ours : owners.Contains(Owner.Foreign) ? Owner.Foreign : Owner.Unmarked;
     }
 
@@ -169,9 +181,14 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         }
     }
 
-    private void CreateHostVeth(uint address, string vmMark, NetworkNamespace ns, int bridgeIndex)
+    /// <summary>
+    /// The VM's veth pair, host end on the bridge; the peer is veth0 in Fireline's namespace, or a CNI attachment's
+    /// <c>CNI_IFNAME</c> in the runtime's.
+    /// </summary>
+    private void CreateHostVeth(uint address, string vmMark, NetworkNamespace ns, int bridgeIndex, Attachment? attachment = null)
     {
-        var spec = new LinkSpec(VmAddressing.HostVeth(address), new Veth(VmAddressing.VmVeth) { PeerNamespace = ns })
+        var peerName = attachment?.IfName ?? VmAddressing.VmVeth;
+        var spec = new LinkSpec(VmAddressing.HostVeth(address), new Veth(peerName) { PeerNamespace = ns })
         {
             MasterIndex = bridgeIndex,
             Up = true,
@@ -189,7 +206,14 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
                 // the previous holder's: a VM just deleted, whose namespace the kernel is still freeing with its
                 // veth (delete leaves that to it), or an orphan of a crash. Replace it; if the kernel frees it
                 // first, the name is free all the same. A link without the mark is someone else's: never touched.
-                if (rtnl.Links.TryGet(spec.Name) is { } held && mark.Judge(held, "veth") != Owner.Ours)
+                var held = rtnl.Links.TryGet(spec.Name);
+                if (held is null && attachment is not null)
+                {
+                    // The host end's name is free, so the name taken is the peer's, in a namespace Fireline does not own.
+                    throw DomainErrors.Conflict($"an interface named {UserText.Quote(peerName)} exists in the namespace already; choose another interface name", "ifName");
+                }
+
+                if (held is not null && mark.Judge(held, "veth") != Owner.Ours)
                 {
                     throw DomainErrors.Conflict(
                         $"link {spec.Name} exists in the host namespace and is not this Fireline instance's, so address {Ipv4Network.Format(address)} cannot be used; remove the link if it is a leftover", "vmId");
@@ -210,32 +234,32 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     }
 
     /// <summary>
-    /// Brings tap0 and veth0 up, redirects every frame arriving on either to the other, and marks both, in one
-    /// send. Safe to repeat: it replaces what is there.
+    /// Brings the VM's TAP and veth end up, redirects every frame arriving on either to the other, and marks both, in
+    /// one send. Safe to repeat: it replaces what is there.
     /// </summary>
-    private static void Join(Rtnl inside, string vmMark)
+    private static void Join(Rtnl inside, string vmMark, VmState vm)
     {
         var links = inside.Links.List();
-        var veth = links.Single(l => l.Name == VmAddressing.VmVeth);
-        var tap = links.Single(l => l.Name == VmAddressing.TapDevice);
+        var veth = links.Single(l => l.Name == vm.VethName);
+        var tap = links.Single(l => l.Name == vm.TapName);
         inside.TrafficControl.Join(veth, tap, vmMark);
     }
 
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>
     public void ApplyLimits(VmState vm, RateLimits? limits)
     {
-        using var vmNamespace = kernel.OpenVm(vm.VmId);
-        Shape(vmNamespace.Rtnl, limits ?? new RateLimits());
+        using var vmNamespace = kernel.OpenVm(vm);
+        Shape(vmNamespace.Rtnl, limits ?? new RateLimits(), vm);
     }
 
     /// <summary>
-    /// Token-bucket filters where the guest's traffic leaves a device: tap0 carries what the guest receives,
-    /// veth0 what it sends (the redirect from tap0 goes through veth0's egress qdisc). A direction without a
-    /// bandwidth limit gets its default qdisc back.
+    /// Token-bucket filters where the guest's traffic leaves a device: the TAP carries what the guest receives,
+    /// the veth end what it sends (the redirect from the TAP goes through the veth's egress qdisc). A direction
+    /// without a bandwidth limit gets its default qdisc back.
     /// </summary>
-    private static void Shape(Rtnl inside, RateLimits limits)
+    private static void Shape(Rtnl inside, RateLimits limits, VmState vm)
     {
-        foreach (var (device, limiter) in new[] { (VmAddressing.TapDevice, limits.Rx), (VmAddressing.VmVeth, limits.Tx) })
+        foreach (var (device, limiter) in new[] { (vm.TapName, limits.Rx), (vm.VethName, limits.Tx) })
         {
             if (limiter?.Bandwidth is { Size: > 0, RefillTimeMs: > 0 } bucket)
             {
@@ -265,27 +289,30 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var vmMark = mark.ForVm(id);
         var repaired = new List<string>();
         var adopted = new List<string>();
-        using var vmNamespace = kernel.OpenVm(id);
+        using var vmNamespace = kernel.OpenVm(vm);
         var ns = vmNamespace.Namespace;
         var inside = vmNamespace.Rtnl;
         var links = inside.Links.List();
-        if (JudgeInside(links) == Owner.Foreign)
+        var owner = JudgeInside(links, vm.TapName, vm.VethName);
+        // A runtime's namespace holding neither marked device is not the attachment's any more (the runtime made a new
+        // one under the path): the attachment is gone, as when the namespace is.
+        if (owner == Owner.Foreign || (vm.Options.Attachment is not null && owner != Owner.Ours))
         {
             return null;
         }
 
-        var tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);
+        var tap = links.SingleOrDefault(l => l.Name == vm.TapName);
         if (tap is null)
         {
-            ns.Run(() => Tuntap.CreatePersistentTap(VmAddressing.TapDevice, TapOptionsOf(vm)));
-            repaired.Add($"recreated {VmAddressing.TapDevice}"); // marked with the redirect below
+            ns.Run(() => Tuntap.CreatePersistentTap(vm.TapName, TapOptionsOf(vm)));
+            repaired.Add($"recreated {vm.TapName}"); // marked with the redirect below
         }
         else if (!HasRecordedOwnership(tap, vm.Options))
         {
-            ns.Run(() => RestoreOwnership(vm.Options, repaired));
+            ns.Run(() => RestoreOwnership(vm, repaired));
         }
 
-        var unmarked = links.Where(l => l.Name is VmAddressing.TapDevice or VmAddressing.VmVeth && l.Alias is null).ToList();
+        var unmarked = links.Where(l => (l.Name == vm.TapName || l.Name == vm.VethName) && l.Alias is null).ToList();
         if (unmarked.Count > 0)
         {
             inside.Links.SetAlias(unmarked, vmMark);
@@ -296,7 +323,7 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
         var hostOwner = hostVeth is null ? (Owner?)null : mark.Judge(hostVeth, "veth");
         if (hostVeth is null)
         {
-            CreateHostVeth(vm.Address, vmMark, ns, bridgeIndex);
+            CreateHostVeth(vm.Address, vmMark, ns, bridgeIndex, vm.Options.Attachment);
             repaired.Add($"recreated veth {name}");
         }
         else if (hostOwner == Owner.Foreign)
@@ -322,15 +349,15 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
             }
         }
 
-        if (!IsJoined(inside))
+        if (!IsJoined(inside, vm))
         {
-            Join(inside, vmMark);
-            repaired.Add($"restored the {VmAddressing.TapDevice}-{VmAddressing.VmVeth} redirect");
+            Join(inside, vmMark, vm);
+            repaired.Add($"restored the {vm.TapName}-{vm.VethName} redirect");
         }
 
         if (tcLimits is not null)
         {
-            Shape(inside, tcLimits); // replaces what is there: a recreated device gets its shaping back
+            Shape(inside, tcLimits, vm); // replaces what is there: a recreated device gets its shaping back
         }
 
         return new VmRepair(repaired, adopted);
@@ -347,12 +374,12 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// (which only a privileged one can, given the wrong owner) keeps it: it already has its device, and the next
     /// reconcile after it lets go restores the owner.
     /// </summary>
-    private static void RestoreOwnership(VmOptions options, List<string> repaired)
+    private static void RestoreOwnership(VmState vm, List<string> repaired)
     {
         try
         {
-            Tuntap.SetOwnership(VmAddressing.TapDevice, options.TapOwner, options.TapGroup);
-            repaired.Add($"restored {VmAddressing.TapDevice}'s owner/group ({Ownership(options)})");
+            Tuntap.SetOwnership(vm.TapName, vm.Options.TapOwner, vm.Options.TapGroup);
+            repaired.Add($"restored {vm.TapName}'s owner/group ({Ownership(vm.Options)})");
         }
         catch (KernelObjectExistsException)
         {
@@ -364,16 +391,16 @@ public sealed class VmDatapath(HostKernel kernel, InstanceMark mark)
     public static string Ownership(VmOptions options)
         => string.Join(' ', new[] { options.TapOwner is { } u ? $"user {u}" : null, options.TapGroup is { } g ? $"group {g}" : null }.OfType<string>());
 
-    private static bool IsJoined(Rtnl inside)
+    private static bool IsJoined(Rtnl inside, VmState vm)
     {
         var links = inside.Links.List();
-        var veth = links.SingleOrDefault(l => l.Name == VmAddressing.VmVeth);
-        var tap = links.SingleOrDefault(l => l.Name == VmAddressing.TapDevice);
+        var veth = links.SingleOrDefault(l => l.Name == vm.VethName);
+        var tap = links.SingleOrDefault(l => l.Name == vm.TapName);
         return veth is { IsUp: true } && tap is { IsUp: true } && Redirects(inside, tap, veth) is (true, true);
     }
 
     /// <summary>
-    /// Which of the two tc redirects that join <paramref name="tap"/> (tap0) and <paramref name="veth"/> (veth0)
+    /// Which of the two tc redirects that join <paramref name="tap"/> (the TAP) and <paramref name="veth"/> (the veth end)
     /// are in place: the guest's frames pass only with both.
     /// </summary>
     public static (bool ToTap, bool ToVeth) Redirects(Rtnl inside, Link tap, Link veth)

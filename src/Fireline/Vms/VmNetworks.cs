@@ -29,11 +29,22 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
 
     private readonly KeyedLocks _locks = new();
 
+    /// <summary>VMs whose delete answered before their devices were removed (<see cref="Delete(VmId, Func{VmState, bool}, bool)"/>), with their namespace's path.</summary>
+    private readonly Dictionary<VmId, string> _pendingTeardowns = [];
+    private readonly Lock _pendingLock = new();
+
     public VmRecord Create(VmCreateRequest request)
     {
         var id = VmId.Parse(request.VmId);
-        var options = Validate(request);
-        var networkName = request.Network ?? "default";
+        return Record(Create(id, request.Network ?? "default", Validate(request)));
+    }
+
+    /// <summary>
+    /// Creates VM <paramref name="id"/> with validated <paramref name="options"/> (a CNI attachment's among them), or
+    /// returns the VM as it is when it exists with the same network and options; a conflict otherwise.
+    /// </summary>
+    public VmState Create(VmId id, string networkName, VmOptions options)
+    {
         using var held = _locks.Acquire(id.Value);
         var network = store.GetNetwork(networkName)
             ?? throw (networkName == "default" && store.GetHost() is null ? DomainErrors.HostNotInitialized() : DomainErrors.NetworkNotFound(networkName));
@@ -54,7 +65,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         {
             if (existing.Network == networkName && existing.Options == options)
             {
-                return Record(existing);
+                return existing;
             }
 
             throw DomainErrors.Conflict(
@@ -98,21 +109,52 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
 
         store.SetLifecycle(vm.VmId, VmLifecycle.Ready);
         FaultPoints.Hit("create.commit");
-        return Record(vm with { Lifecycle = VmLifecycle.Ready });
+        return vm with { Lifecycle = VmLifecycle.Ready };
     }
 
-    public VmDeleteResult Delete(string vmId)
+    public VmDeleteResult Delete(string vmId) => Delete(VmId.Parse(vmId), _ => true);
+
+    /// <summary>
+    /// Deletes VM <paramref name="id"/> when its record satisfies <paramref name="mayDelete"/> (checked under the VM's
+    /// lock: a CNI DEL removes only its own attachment, never a VM of the API); <c>deleted: false</c> otherwise.
+    /// </summary>
+    /// <param name="deferTeardown">
+    /// Cut the VM off now (its host veth leaves the bridge: no frame passes after this returns) and leave removing its
+    /// devices to <see cref="FinishTeardowns"/>. For a CNI attachment, whose namespace is the runtime's and so cannot be
+    /// dropped whole as a VM's own is: each link the kernel unregisters costs ~17 ms here (it waits out RCU), twice
+    /// what a whole DEL may take. The record stays <c>deleting</c>, with its lease, until the devices are gone, so a
+    /// crash in between leaves what reconcile finishes, and the address is not handed out while its devices exist.
+    /// </param>
+    public VmDeleteResult Delete(VmId id, Func<VmState, bool> mayDelete, bool deferTeardown = false)
     {
-        var id = VmId.Parse(vmId);
         using var held = _locks.Acquire(id.Value);
         var vm = store.GetVm(id);
-        if (vm is null)
+        if (vm is null || !mayDelete(vm))
         {
             return new VmDeleteResult(id.Value, Deleted: false);
         }
 
         store.SetLifecycle(vm.VmId, VmLifecycle.Deleting);
         FaultPoints.Hit("delete.intent");
+        if (deferTeardown)
+        {
+            try
+            {
+                datapath.CutOff(vm);
+            }
+            catch (KernelException error)
+            {
+                throw DomainErrors.Kernel($"deleting VM '{vm.VmId}'", error);
+            }
+
+            lock (_pendingLock)
+            {
+                _pendingTeardowns[id] = vm.NamespacePath(netnsDirectory);
+            }
+
+            return new VmDeleteResult(id.Value, Deleted: true);
+        }
+
         Remove(vm);
         FaultPoints.Hit("delete.commit");
         return new VmDeleteResult(id.Value, Deleted: true);
@@ -311,6 +353,48 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         }
     }
 
+    /// <summary>
+    /// Removes the devices of VMs whose delete was answered early: every one, or only those in the namespace at
+    /// <paramref name="netnsPath"/> (an ADD into a namespace first waits for what a DEL left there, so the names are
+    /// free). One that fails stays <c>deleting</c> for reconcile. Returns how many it finished.
+    /// </summary>
+    public int FinishTeardowns(string? netnsPath = null)
+    {
+        VmId[] ids;
+        lock (_pendingLock)
+        {
+            ids = [.. _pendingTeardowns.Where(p => netnsPath is null || p.Value == netnsPath).Select(p => p.Key)];
+        }
+
+        var finished = 0;
+        foreach (var id in ids)
+        {
+            using var held = _locks.Acquire(id.Value);
+            try
+            {
+                if (store.GetVm(id) is { Lifecycle: VmLifecycle.Deleting } vm)
+                {
+                    FaultPoints.Hit(FaultPoints.DeleteDeferred);
+                    Remove(vm);
+                    finished++;
+                }
+            }
+            catch (FirelineException)
+            {
+                // The record stays deleting: the next delete of the id, or reconcile, finishes it.
+            }
+            finally
+            {
+                lock (_pendingLock)
+                {
+                    _pendingTeardowns.Remove(id);
+                }
+            }
+        }
+
+        return finished;
+    }
+
     /// <summary>Takes the VM's lock for reconcile's per-VM work.</summary>
     public IDisposable Lock(VmId vmId) => _locks.Acquire(vmId.Value);
 
@@ -368,7 +452,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         }
     }
 
-    private VmRecord Record(VmState vm) => VmRecords.From(vm, store.GetNetwork(vm.Network)!.Spec, netnsDirectory, sriov.Find(vm.VmId));
+    public VmRecord Record(VmState vm) => VmRecords.From(vm, store.GetNetwork(vm.Network)!.Spec, netnsDirectory, sriov.Find(vm.VmId));
 
     private static VmOptions Validate(VmCreateRequest request)
     {

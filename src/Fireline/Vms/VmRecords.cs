@@ -13,8 +13,9 @@ public static class VmRecords
     public static VmRecord From(VmState vm, NetworkSpec network, string netnsDirectory, VfAllocation? vf = null)
     {
         var subnet = network.Subnet;
-        var ns = VmAddressing.NamespaceName(vm.VmId);
-        var path = Path.Combine(netnsDirectory, ns);
+        var path = vm.NamespacePath(netnsDirectory);
+        // A CNI attachment's namespace is the runtime's: named by its path's last part, as `ip netns` would.
+        var ns = vm.Options.Attachment is null ? VmAddressing.NamespaceName(vm.VmId) : Path.GetFileName(path);
         var mac = VmAddressing.GuestMac(vm.Address).ToString();
         return new VmRecord
         {
@@ -22,7 +23,7 @@ public static class VmRecords
             Network = vm.Network,
             Namespace = ns,
             NetnsPath = path,
-            TapDevice = VmAddressing.TapDevice,
+            TapDevice = vm.TapName,
             HostVeth = VmAddressing.HostVeth(vm.Address),
             GuestMac = mac,
             Ipv4 = new IpConfig(Ipv4Network.Format(vm.Address), subnet.PrefixLength, Ipv4Network.Format(subnet.Gateway)),
@@ -31,7 +32,7 @@ public static class VmRecords
             Firecracker = new NetworkInterface
             {
                 IfaceId = IfaceId,
-                HostDevName = VmAddressing.TapDevice,
+                HostDevName = vm.TapName,
                 GuestMac = mac,
                 // On a tc network the host enforces the limits; the VMM must not apply them a second time.
                 RxRateLimiter = network.RateLimiter == RateLimiterKind.Firecracker ? RateLimiter.From(vm.Options.RateLimits?.Rx) : null,

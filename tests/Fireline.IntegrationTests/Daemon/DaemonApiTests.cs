@@ -275,6 +275,8 @@ public sealed class DaemonApiTests : IDisposable
             ("/v1/networks", "get"), ("/v1/networks:apply", "post"), ("/v1/networks/{name}", "put"), ("/v1/networks/{name}", "get"),
             ("/v1/networks/{name}", "delete"), ("/v1/host", "get"), ("/v1/host", "put"), ("/v1/reconcile", "post"), ("/v1/doctor", "get"),
             ("/healthz", "get"), ("/metrics", "get"), ("/openapi.json", "get"), ("/v1/stats", "get"), ("/v1/host/tune", "post"),
+            ("/v1/attachments/{containerId}/{ifName}", "put"), ("/v1/attachments/{containerId}/{ifName}", "get"),
+            ("/v1/attachments/{containerId}/{ifName}", "delete"), ("/v1/attachments:gc", "post"),
         })
         {
             Assert.True(paths.TryGetProperty(path, out var item) && item.TryGetProperty(method, out _), $"{method} {path} is not described");

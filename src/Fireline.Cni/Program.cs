@@ -1,0 +1,3 @@
+using Fireline.Cni;
+
+return CniPlugin.Run(CniEnvironment.FromProcess(), Console.OpenStandardInput(), Console.OpenStandardOutput());
