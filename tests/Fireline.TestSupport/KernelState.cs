@@ -13,7 +13,9 @@ public static class KernelState
     /// A deleted VM's devices go with its namespace, which the kernel frees asynchronously a few milliseconds
     /// after delete returns (the VM is detached from its bridge before); so the check is retried for a moment.
     /// </remarks>
-    public static void AssertConsistent(EngineHost env, IReadOnlyList<VmRecord> records)
+    /// <param name="slots">How many warm-pool slots the host should hold besides the VMs: each whole (its namespace with
+    /// tap0 and veth0, its host veth up on a bridge), none half-made.</param>
+    public static void AssertConsistent(EngineHost env, IReadOnlyList<VmRecord> records, int slots = 0)
     {
         // After a thousand deletes the kernel frees the namespaces in batches for a few seconds more.
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -21,7 +23,7 @@ public static class KernelState
         {
             try
             {
-                Check(env, records);
+                Check(env, records, slots);
                 return;
             }
             catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
@@ -31,7 +33,7 @@ public static class KernelState
         }
     }
 
-    private static void Check(EngineHost env, IReadOnlyList<VmRecord> records)
+    private static void Check(EngineHost env, IReadOnlyList<VmRecord> records, int slots)
     {
         var prefix = $"vm-{env.Host.Prefix}-";
         var namespaces = Tool.Run("ip", "netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -40,7 +42,18 @@ public static class KernelState
 
         var hostLinks = Ip.Links(env.Host.HostNamespaceName);
         var vmVeths = hostLinks.Where(l => IsVmVeth(l.GetProperty("ifname").GetString()!)).ToList();
-        Assert.Equal(records.Select(r => r.HostVeth).Order().ToList(), vmVeths.Select(l => l.GetProperty("ifname").GetString()!).Order().ToList());
+        var slotVeths = vmVeths.Select(l => l.GetProperty("ifname").GetString()!).Except(records.Select(r => r.HostVeth)).ToList();
+        Assert.Equal(records.Select(r => r.HostVeth).Order().ToList(), vmVeths.Select(l => l.GetProperty("ifname").GetString()!).Except(slotVeths).Order().ToList());
+        Assert.Equal(slots, slotVeths.Count);
+        var slotNamespaces = Tool.Run("ip", "netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])
+            .Where(n => n.StartsWith("fls-", StringComparison.Ordinal)).ToList();
+        foreach (var veth in slotVeths)
+        {
+            var slot = slotNamespaces.SingleOrDefault(n => n.EndsWith("-" + veth["fl".Length..], StringComparison.Ordinal));
+            Assert.True(slot is not null, $"{veth} is no VM's and no slot's");
+            Assert.NotNull(Ip.Link(slot, "tap0"));
+            Assert.NotNull(Ip.Link(slot, "veth0"));
+        }
         foreach (var veth in vmVeths)
         {
             Assert.True(veth.TryGetProperty("master", out var master), $"{veth.GetProperty("ifname")} is on no bridge");

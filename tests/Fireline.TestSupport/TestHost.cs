@@ -81,13 +81,35 @@ public sealed partial class TestHost : IDisposable
         }
 
         _disposed = true;
+        var slotPrefixes = SlotNamespacePrefixes();
         HostNamespace?.Dispose();
         foreach (var ns in NetworkNamespace.List())
         {
-            if (ns.StartsWith(Prefix + "-", StringComparison.Ordinal) || ns.StartsWith($"vm-{Prefix}-", StringComparison.Ordinal))
+            if (ns.StartsWith(Prefix + "-", StringComparison.Ordinal) || ns.StartsWith($"vm-{Prefix}-", StringComparison.Ordinal) ||
+                slotPrefixes.Any(p => ns.StartsWith(p, StringComparison.Ordinal)))
             {
                 _ = Tool.TryRun("ip", "netns", "del", ns);
             }
+        }
+    }
+
+    /// <summary>
+    /// The names warm-pool slots of the Fireline instances that ran in this host have (<c>fls-ID-</c>, ID from the
+    /// instance mark on their links): slots are named by instance, not by the test's VM ids.
+    /// </summary>
+    private List<string> SlotNamespacePrefixes()
+    {
+        try
+        {
+            return [.. Ip.Links(HostNamespaceName)
+                .Select(l => l.TryGetProperty("ifalias", out var alias) ? alias.GetString() : null)
+                .OfType<string>().Where(a => a.StartsWith("fireline:", StringComparison.Ordinal))
+                .Select(a => a["fireline:".Length..].Split(':')[0]).Where(id => id.Length >= 12)
+                .Select(id => $"fls-{id[..12]}-").Distinct()];
+        }
+        catch (InvalidOperationException)
+        {
+            return []; // the host namespace is gone already
         }
     }
 

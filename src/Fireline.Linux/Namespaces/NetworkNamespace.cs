@@ -128,6 +128,31 @@ public sealed class NetworkNamespace : IDisposable
     }
 
     /// <summary>
+    /// Mounts the namespace named <paramref name="from"/> under <paramref name="to"/> as well, then takes the old name
+    /// away: the same namespace, with every device and process in it, under a new name (a bind mount and an unmount,
+    /// no device touched). Throws <see cref="NamespaceExistsException"/> when <paramref name="to"/> is taken and
+    /// <see cref="NamespaceNotFoundException"/> when nothing is mounted as <paramref name="from"/>; either way nothing
+    /// changed. Cut short in between, the namespace is under both names.
+    /// </summary>
+    public static void Rename(string from, string to, string runDirectory = DefaultRunDirectory)
+    {
+        ValidateName(from);
+        ValidateName(to);
+        using var source = NamespaceFiles.Open(System.IO.Path.Combine(runDirectory, from));
+        var target = System.IO.Path.Combine(runDirectory, to);
+        CreateMountPoint(target, to);
+        // Bound from the descriptor just checked to be a network namespace, whatever the old name holds meanwhile.
+        if (Libc.Mount($"/proc/thread-self/fd/{source.Value}", target, "none", Libc.MS_BIND, 0) != 0)
+        {
+            var error = KernelException.FromLastError(KernelObjectKind.Namespace, $"ip netns rename {from} {to} (bind mount)", from);
+            File.Delete(target);
+            throw error;
+        }
+
+        Delete(from, runDirectory);
+    }
+
+    /// <summary>
     /// Removes a name under the run directory that no namespace is mounted on: the empty mount point a create cut
     /// short leaves. A name something is mounted on stays (the kernel refuses to unlink a mount point), so this can
     /// never take a namespace away, whoever's it is. Returns whether it removed a name.

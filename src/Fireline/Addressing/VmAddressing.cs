@@ -22,6 +22,15 @@ public static class VmAddressing
 
     public static string NamespaceName(VmId id) => NamespacePrefix + id.Value;
 
+    /// <summary>
+    /// A warm-pool slot's namespace until a VM takes it: "fls-", the instance's <paramref name="instance"/> (namespace
+    /// names are the machine's, and two instances may use one subnet), and its address in hex, as its host veth.
+    /// </summary>
+    public static string SlotNamespaceName(string instance, uint address)
+        => $"{SlotNamespacePrefix}{instance}-{address.ToString("x8", CultureInfo.InvariantCulture)}";
+
+    public const string SlotNamespacePrefix = "fls-";
+
     public static string HostVeth(uint address) => HostVethPrefix + address.ToString("x8", CultureInfo.InvariantCulture);
 
     /// <summary>True for names <see cref="HostVeth"/> makes: what reconcile may remove when no record claims it.</summary>

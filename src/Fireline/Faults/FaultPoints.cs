@@ -19,6 +19,10 @@ public static class FaultPoints
     public static readonly IReadOnlyList<string> Delete =
         ["delete.intent", "delete.veth", "delete.namespace", "delete.firewall", "delete.commit"];
 
+    /// <summary>Points of the warm pool: filling a slot, a create taking one, a delete giving one back, its scrub.</summary>
+    public static readonly IReadOnlyList<string> Pool =
+        ["pool.fill.namespace", "pool.fill.commit", "pool.acquire.intent", "pool.acquire.rename", "pool.acquire.commit", "pool.release.intent", "pool.scrub.commit"];
+
     /// <summary>After a CNI DEL answered and before its devices are removed (<c>VmNetworks.FinishTeardowns</c>).</summary>
     public const string DeleteDeferred = "delete.deferred";
 

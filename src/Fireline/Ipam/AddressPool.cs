@@ -15,12 +15,13 @@ public sealed class AddressPool
     private readonly Queue<uint> _released;
     private uint _nextUnused;
 
-    public AddressPool(Ipv4Network subnet, uint nextUnused, IEnumerable<uint> released, int leased)
+    public AddressPool(Ipv4Network subnet, uint nextUnused, IEnumerable<uint> released, int leased, int slots = 0)
     {
         Subnet = subnet;
         _nextUnused = Math.Max(nextUnused, subnet.FirstVmAddress);
         _released = new Queue<uint>(released);
         Leased = leased;
+        Slots = slots;
     }
 
     public Ipv4Network Subnet { get; }
@@ -30,7 +31,13 @@ public sealed class AddressPool
     /// <summary>Addresses currently leased to VMs.</summary>
     public int Leased { get; private set; }
 
-    public long Free => Subnet.VmCapacity - Leased;
+    /// <summary>Addresses held by the network's warm-pool slots (each with its own bridge port, as a VM's).</summary>
+    public int Slots { get; private set; }
+
+    /// <summary>Bridge ports in use: one per VM and one per slot.</summary>
+    public int Ports => Leased + Slots;
+
+    public long Free => Subnet.VmCapacity - Leased - Slots;
 
     /// <summary>The cursor a new network starts with.</summary>
     public static uint InitialCursor(Ipv4Network subnet) => subnet.FirstVmAddress;
@@ -46,8 +53,8 @@ public sealed class AddressPool
         return _released.TryPeek(out var address) ? new Allocation(address, _nextUnused, Recycled: true) : null;
     }
 
-    /// <summary>Takes the address <see cref="Peek"/> returned, once it is durably recorded.</summary>
-    public void Commit(Allocation allocation)
+    /// <summary>Takes the address <see cref="Peek"/> returned, once it is durably recorded: a VM's, or with <paramref name="slot"/> a pool slot's.</summary>
+    public void Commit(Allocation allocation, bool slot = false)
     {
         if (allocation.Recycled)
         {
@@ -58,13 +65,35 @@ public sealed class AddressPool
             _nextUnused = allocation.NextUnused;
         }
 
-        Leased++;
+        if (slot)
+        {
+            Slots++;
+        }
+        else
+        {
+            Leased++;
+        }
     }
 
-    /// <summary>Puts a released address at the back of the reuse queue.</summary>
-    public void Release(uint address)
+    /// <summary>Puts a released address at the back of the reuse queue: a VM's, or with <paramref name="slot"/> a slot's.</summary>
+    public void Release(uint address, bool slot = false)
     {
         _released.Enqueue(address);
-        Leased--;
+        if (slot)
+        {
+            Slots--;
+        }
+        else
+        {
+            Leased--;
+        }
+    }
+
+    /// <summary>A slot's address leased to a VM (acquire), or with <paramref name="toSlot"/> a VM's given back to a slot (release).</summary>
+    public void Move(bool toSlot)
+    {
+        var step = toSlot ? 1 : -1;
+        Slots += step;
+        Leased -= step;
     }
 }

@@ -13,10 +13,11 @@ public sealed class NetworkPools
     public NetworkPools(IStateStore store)
     {
         var leased = store.ListVms().GroupBy(v => v.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var slots = store.ListSlots().GroupBy(s => s.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var network in store.ListNetworks())
         {
             _pools[network.Name] = new AddressPool(network.Spec.Subnet, network.NextUnused,
-                store.ListReleased(network.Name), leased.GetValueOrDefault(network.Name));
+                store.ListReleased(network.Name), leased.GetValueOrDefault(network.Name), slots.GetValueOrDefault(network.Name));
         }
     }
 

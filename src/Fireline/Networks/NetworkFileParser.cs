@@ -8,7 +8,7 @@ namespace Fireline.Networks;
 /// <summary>
 /// Reads the design document's <c>network-config.yaml</c> (networks: name, subnet, vlan, policies: name,
 /// direction, protocol, port, source, action) plus Fireline's documented extensions (bridge, nat, dns,
-/// defaultIngress, defaultEgress, rateLimiter, metadata; port ranges "a-b"; destination), and one network alone
+/// defaultIngress, defaultEgress, rateLimiter, metadata, pool; port ranges "a-b"; destination), and one network alone
 /// in the same terms (an API body). The text is read with <see cref="BoundedYaml"/>'s bounds (a JSON body with
 /// <see cref="BoundedJson"/>'s, into the same tree); this parser turns the tree into networks (unknown keys are errors, so a typo never
 /// silently widens a policy) and <see cref="NetworkValidator"/> decides whether they are valid. Every problem is
@@ -17,7 +17,7 @@ namespace Fireline.Networks;
 /// </summary>
 public static class NetworkFileParser
 {
-    private static readonly string[] NetworkKeys = ["name", "subnet", "vlan", "policies", "bridge", "gateway", "nat", "dns", "ipv6", "defaultIngress", "defaultEgress", "rateLimiter", "metadata"];
+    private static readonly string[] NetworkKeys = ["name", "subnet", "vlan", "policies", "bridge", "gateway", "nat", "dns", "ipv6", "defaultIngress", "defaultEgress", "rateLimiter", "metadata", "pool"];
     private static readonly (string Name, RateLimiterKind Value)[] RateLimiterNames = [("firecracker", RateLimiterKind.Firecracker), ("tc", RateLimiterKind.Tc)];
 
     private static readonly (string Name, bool Value)[] GatewayNames = [("bridge", false), ("outside", true)];
@@ -105,6 +105,7 @@ public static class NetworkFileParser
         // A network tagged on the uplink is bridged to the physical network: routed and masqueraded only when asked.
         var nat = reader.Boolean(node, "nat", path, label) ?? vlan is null;
         var metadata = reader.Boolean(node, "metadata", path, label) ?? false;
+        var pool = reader.Integer(node, "pool", path, label) ?? 0;
         var dns = reader.Strings(node, "dns", path, label);
         var defaultIngress = reader.Enum(node, "defaultIngress", path, label, ActionNames) ?? PolicyAction.Allow;
         var defaultEgress = reader.Enum(node, "defaultEgress", path, label, ActionNames) ?? PolicyAction.Allow;
@@ -132,6 +133,7 @@ public static class NetworkFileParser
             DefaultEgress = defaultEgress,
             RateLimiter = rateLimiter,
             Metadata = metadata,
+            Pool = pool,
         };
     }
 }

@@ -6,6 +6,7 @@ using Fireline.Ipam;
 using Fireline.Linux;
 using Fireline.Policy;
 using Fireline.State;
+using Fireline.Vms;
 
 namespace Fireline.Networks;
 
@@ -14,7 +15,7 @@ namespace Fireline.Networks;
 /// validated whole before anything changes (an invalid file changes nothing at all); then bridges are ensured
 /// and the firewall is rebuilt in one transaction. Applying the same file twice changes nothing.
 /// </summary>
-public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDatapath host, HostFirewall firewall, NetworkValidator validator)
+public sealed class NetworkService(IStateStore store, NetworkPools pools, WarmPool warmPool, HostDatapath host, HostFirewall firewall, NetworkValidator validator)
 {
     public NetworkPlan Apply(NetworkFile file, bool dryRun, bool prune)
     {
@@ -57,6 +58,11 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         // Moved: no VM uses them (validated); the old bridge goes, the network starts over with its new subnet.
         var moved = changed.Where(s => current.TryGetValue(s.Name, out var old) && (old.Spec.Subnet != s.Subnet || old.Spec.Bridge != s.Bridge))
             .Select(s => current[s.Name].Spec).ToList();
+        foreach (var old in moved.Concat(removed))
+        {
+            warmPool.Drain(old.Name); // no VM uses them, but their slots hold addresses and bridge ports
+        }
+
         foreach (var old in moved.Where(o => changed.Single(s => s.Name == o.Name).Bridge == o.Bridge))
         {
             host.DeleteBridge(old); // made again with the new subnet's gateway, not beside the old one
@@ -102,6 +108,8 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
         {
             throw DomainErrors.Conflict($"network '{name}' is used by {vms} VM(s); delete them first", "network");
         }
+
+        warmPool.Drain(name);
 
         EnsureKernel(store.GetHost() ?? throw DomainErrors.HostNotInitialized(), [], [network.Spec], store.ListNetworks().ToDictionary(n => n.Name, StringComparer.Ordinal));
         return View(network.Spec, 0);
@@ -233,6 +241,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, HostDa
             Policies = spec.Policies,
             Vms = vms,
             Capacity = subnet.VmCapacity,
+            Pool = new PoolView(spec.Pool, warmPool.Ready(spec.Name)),
         };
     }
 }

@@ -20,6 +20,12 @@ public sealed partial class NetworkValidator(IStateStore store, NetworkPools poo
     /// <summary>Rules per network: far more than a tenant's policy needs, and a bound on the chains a file makes.</summary>
     public const int MaxPolicies = 256;
 
+    /// <summary>
+    /// Ready slots a network's warm pool may keep: a bound on the devices a small file makes, and well below the
+    /// bridge's 1,023 VM ports, which slots share with the VMs.
+    /// </summary>
+    public const int MaxPool = 512;
+
     /// <summary>The guest's <c>ip=</c> kernel argument has room for two DNS servers.</summary>
     public const int MaxDns = 2;
 
@@ -103,6 +109,15 @@ public sealed partial class NetworkValidator(IStateStore store, NetworkPools poo
         if (spec.Vlan is { } vlan and (< 1 or > 4094))
         {
             Problem("vlan", $"vlan {vlan} is out of range (1-4094)");
+        }
+
+        if (spec.Pool is < 0 or > MaxPool)
+        {
+            Problem("pool", $"pool {spec.Pool} is out of range (0-{MaxPool}): each ready slot holds a namespace, a TAP, a veth pair and an address");
+        }
+        else if (spec.Pool > spec.Subnet.VmCapacity)
+        {
+            Problem("pool", $"pool {spec.Pool} is more than subnet {spec.Subnet} has addresses for VMs ({spec.Subnet.VmCapacity})");
         }
 
         if (spec.GatewayOutside && spec.Vlan is null)

@@ -39,4 +39,7 @@ public sealed record NetworkView
 
     /// <summary>Addresses VMs can get in all.</summary>
     public long Capacity { get; init; }
+
+    /// <summary>The warm pool: slots it keeps ready (the network's <c>pool</c>) and how many are ready now.</summary>
+    public PoolView Pool { get; init; } = new(0, 0);
 }

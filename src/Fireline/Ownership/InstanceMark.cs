@@ -28,6 +28,12 @@ public sealed class InstanceMark
         Text = Prefix + instanceId;
     }
 
+    /// <summary>
+    /// The start of the instance id, for names that must differ between instances on one machine (its warm-pool
+    /// slots' namespaces): 48 random bits, never proof of anything, which only the mark is.
+    /// </summary>
+    public string ShortId => Text.Substring(Prefix.Length, Math.Min(12, Text.Length - Prefix.Length));
+
     /// <summary>The mark of objects that belong to the instance as a whole: its bridges.</summary>
     public string Text { get; }
 
@@ -49,6 +55,12 @@ public sealed class InstanceMark
 
     /// <summary>The mark of one VM's links: the instance's, with the VM's id after it for whoever reads <c>ip link</c>.</summary>
     public string ForVm(VmId vm) => $"{Text}:{vm.Value}";
+
+    /// <summary>
+    /// The mark of a warm-pool slot's links: the instance's, for no VM yet. A VM that takes the slot keeps it (re-marking
+    /// would cost a visit inside the namespace on the create's path); either mark proves the links are this instance's.
+    /// </summary>
+    public string ForSlot() => $"{Text}:pool";
 
     /// <summary>Whose <paramref name="alias"/> says a link is: this instance's (with or without a VM id after it), nobody's, or another's.</summary>
     public Owner Judge(string? alias)

@@ -22,20 +22,21 @@ namespace Fireline.Reconciliation;
 /// new or empty state directory is a new instance and removes nothing. Unmarked devices that the records claim
 /// (made by a Fireline older than marks) are adopted: marked, never removed.
 /// </summary>
-public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, HostKernel kernel, InstanceMark mark)
+public sealed class Reconciler(IStateStore store, VmNetworks vms, WarmPool warmPool, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, HostKernel kernel, InstanceMark mark)
 {
     public ReconcileReport Run()
     {
         var actions = new List<ReconcileAction>();
         SettleInterrupted(actions);
         RepairHost(actions);
+        var slotVeths = warmPool.Reconcile(actions);
         var links = host.Links();
         // Taken before any VM is dropped: a dropped VM's devices are its own to clean, not orphans.
         var claimed = store.ListVms();
         var orphanNamespaces = FindOrphanNamespaces(claimed);
         CheckVms(links, actions);
         sriov.Reconcile(actions);
-        RemoveOrphans(links, claimed, orphanNamespaces, actions);
+        RemoveOrphans(links, claimed, slotVeths, orphanNamespaces, actions);
         if (store.GetHost() is not null && firewall.SyncElements())
         {
             actions.Add(new ReconcileAction("repair", "firewall", "set the VM and port-forward elements to what the records say"));
@@ -212,9 +213,9 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, VmDatapath dat
         return orphans;
     }
 
-    private void RemoveOrphans(IReadOnlyList<Link> links, IReadOnlyList<VmState> records, List<string> orphanNamespaces, List<ReconcileAction> actions)
+    private void RemoveOrphans(IReadOnlyList<Link> links, IReadOnlyList<VmState> records, IReadOnlySet<string> slotVeths, List<string> orphanNamespaces, List<ReconcileAction> actions)
     {
-        var claimed = records.Select(v => VmAddressing.HostVeth(v.Address)).ToHashSet(StringComparer.Ordinal);
+        var claimed = records.Select(v => VmAddressing.HostVeth(v.Address)).Concat(slotVeths).ToHashSet(StringComparer.Ordinal);
         foreach (var link in links.Where(l => VmAddressing.IsHostVethName(l.Name) && !claimed.Contains(l.Name) && mark.Judge(l, "veth") == Owner.Ours))
         {
             if (kernel.Rtnl(rtnl => rtnl.Links.DeleteIfExists(link.Name)))

@@ -37,6 +37,14 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     private readonly EngineGate _gate = new();
     private readonly HostSetup _host;
     private readonly VmNetworks _vms;
+    private readonly WarmPool _warmPool;
+
+    /// <summary>Whether Dispose waits for the pool's work to end (a CLI call's own work) rather than stopping it (the daemon).</summary>
+    private readonly bool _finishPoolWork;
+    private readonly Lock _poolLock = new();
+    private Task _poolWork = Task.CompletedTask;
+    private bool _poolScheduled;
+    private volatile bool _stopping;
     private readonly Reconciler _reconciler;
     private readonly NetworkService _networks;
     private readonly VmStatistics _statistics;
@@ -65,9 +73,11 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         var validator = new NetworkValidator(store, pools, hostDatapath, kernel);
         _host = new HostSetup(store, pools, hostDatapath, firewall, validator);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);
-        _vms = new VmNetworks(store, pools, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);
-        _networks = new NetworkService(store, pools, hostDatapath, firewall, validator);
-        _reconciler = new Reconciler(store, _vms, datapath, hostDatapath, firewall, sriov, kernel, mark);
+        _warmPool = new WarmPool(store, pools, datapath, hostDatapath);
+        _vms = new VmNetworks(store, pools, _warmPool, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);
+        _networks = new NetworkService(store, pools, _warmPool, hostDatapath, firewall, validator);
+        _reconciler = new Reconciler(store, _vms, _warmPool, datapath, hostDatapath, firewall, sriov, kernel, mark);
+        _finishPoolWork = options.LockHolder != "daemon";
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, kernel);
         _checkup = new Checkup(store, kernel, hostDatapath, firewall);
@@ -120,9 +130,9 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public HostStatus GetHostStatus() => Shared(_host.Status);
 
-    public VmRecord CreateVm(VmCreateRequest request) => Shared(() => _vms.Create(request), "create");
+    public VmRecord CreateVm(VmCreateRequest request) => SchedulePoolWork(Shared(() => _vms.Create(request), "create"));
 
-    public VmDeleteResult DeleteVm(string vmId) => Shared(() => _vms.Delete(vmId), "delete");
+    public VmDeleteResult DeleteVm(string vmId) => SchedulePoolWork(Shared(() => _vms.Delete(vmId), "delete"));
 
     public VmRecord GetVm(string vmId) => Shared(() => _vms.Get(vmId));
 
@@ -149,7 +159,11 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// <summary>CNI GC: removes the CNI network's attachments the runtime no longer lists.</summary>
     public AttachmentGcResult CollectAttachments(AttachmentGcRequest request) => ScheduleTeardowns(Shared(() => _attachments.Collect(request), "cni-gc"));
 
-    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => Exclusive(() => _networks.Apply(file, dryRun, prune));
+    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => SchedulePoolWork(Exclusive(() =>
+    {
+        _warmPool.Unstall();
+        return _networks.Apply(file, dryRun, prune);
+    }));
 
     /// <summary>The text is parsed before the operation waits its turn: a big or bad file never holds up other calls.</summary>
     public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => ApplyNetworks(NetworkFile.Parse(yaml), dryRun, prune);
@@ -158,11 +172,12 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// One network created or updated (an apply of a file naming only it: the others stay as they are), and the
     /// network as it then is, in one turn; <c>created</c> when it is new.
     /// </summary>
-    public (NetworkView Network, bool Created) PutNetwork(NetworkFile file, string name) => Exclusive(() =>
+    public (NetworkView Network, bool Created) PutNetwork(NetworkFile file, string name) => SchedulePoolWork(Exclusive(() =>
     {
+        _warmPool.Unstall();
         var plan = _networks.Apply(file, dryRun: false, prune: false);
         return (_networks.Show(name), plan.Changes.Any(c => c.Network == name && c.Action == "create"));
-    });
+    }));
 
     public IReadOnlyList<NetworkView> ListNetworks() => Shared(_networks.List);
 
@@ -170,13 +185,13 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public NetworkView DeleteNetwork(string name) => Exclusive(() => _networks.Delete(name));
 
-    public ReconcileReport Reconcile() => Exclusive(() =>
+    public ReconcileReport Reconcile() => SchedulePoolWork(Exclusive(() =>
     {
         _vms.FinishTeardowns();
         var report = Observe("reconcile", _reconciler.Run);
         _observer?.Reconciled(report);
         return report;
-    });
+    }));
 
     public VmStats GetStats(string vmId) => Shared(() =>
     {
@@ -215,6 +230,45 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         return result;
     }
 
+    /// <summary>
+    /// Starts the warm pool's background work (scrub, fill, trim) after <paramref name="result"/>'s operation, unless it is
+    /// running already: one slot per turn beside other VM operations, so a request waits at most for one slot's work and
+    /// never for a lock the pool holds across kernel calls; on a thread of its own at a lower priority than requests.
+    /// </summary>
+    private T SchedulePoolWork<T>(T result)
+    {
+        lock (_poolLock)
+        {
+            if (!_poolScheduled && !_stopping)
+            {
+                _poolScheduled = true;
+                _poolWork = _poolWork.ContinueWith(_ => RunPoolWork(), CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
+            }
+        }
+
+        return result;
+    }
+
+    private void RunPoolWork()
+    {
+        Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
+        lock (_poolLock)
+        {
+            _poolScheduled = false;
+        }
+
+        try
+        {
+            while (!_stopping && Shared(_warmPool.Step, "pool-step"))
+            {
+            }
+        }
+        catch (FirelineException)
+        {
+            // A slot that failed is removed by the pool itself; anything else waits for the next operation or reconcile.
+        }
+    }
+
     /// <summary>Waits for the teardowns under way, then finishes any left: nothing cut off stays half removed.</summary>
     private void FinishTeardowns()
     {
@@ -234,6 +288,28 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         }
 
         _vms.FinishTeardowns();
+    }
+
+    /// <summary>A CLI call finishes its pool work (a scrub, a refill) before the process ends; the daemon stops it.</summary>
+    private void FinishPoolWork()
+    {
+        Task pending;
+        lock (_poolLock)
+        {
+            _stopping = !_finishPoolWork;
+            pending = _poolWork;
+        }
+
+        try
+        {
+            pending.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Whatever was cut short is in the store, for reconcile.
+        }
+
+        _stopping = true;
     }
 
     private IReadOnlyList<VmStats> ReadAllStats() => _statistics.ReadAll(_store.ListVms());
@@ -303,6 +379,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     public void Dispose()
     {
         FinishTeardowns();
+        FinishPoolWork();
         _kernel.Dispose();
         _store.Dispose();
         _lock.Dispose();

@@ -56,6 +56,29 @@ public interface IStateStore : IDisposable
     /// <summary>Removes the VM with its port forwards and puts its address at the back of its network's released queue, at once.</summary>
     void RemoveVm(VmId vmId);
 
+    /// <summary>Every network's warm-pool slots, by network and address.</summary>
+    IReadOnlyList<PoolSlot> ListSlots();
+
+    /// <summary>
+    /// The fill intent: stores the slot with its lease and the allocator's move, at once. Throws
+    /// <see cref="InvalidOperationException"/> if the address is already a slot's.
+    /// </summary>
+    void AddSlot(PoolSlot slot, Allocation allocation);
+
+    void SetSlotState(string network, uint address, SlotState state);
+
+    /// <summary>Removes a slot and puts its address at the back of its network's released queue, at once.</summary>
+    void RemoveSlot(string network, uint address);
+
+    /// <summary>
+    /// An acquire: the slot's lease becomes the VM's (stored as <paramref name="vm"/>, which names the slot's address),
+    /// at once. Throws <see cref="InvalidOperationException"/> if the VM id is taken or the slot is gone.
+    /// </summary>
+    void TakeSlot(VmState vm);
+
+    /// <summary>A release into the pool: the VM (with its forwards) becomes a slot of its address in <paramref name="state"/>, at once.</summary>
+    void ReturnSlot(VmId vmId, SlotState state);
+
     IReadOnlyList<PortForward> ListForwards();
 
     /// <summary>Records a port forward; throws <see cref="InvalidOperationException"/> when the host port and protocol are taken.</summary>

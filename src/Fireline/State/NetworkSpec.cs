@@ -49,11 +49,18 @@ public sealed record NetworkSpec
     /// <summary>Whether guests get Firecracker's metadata service (MMDS) on attach.</summary>
     public bool Metadata { get; init; }
 
+    /// <summary>
+    /// Ready slots the network's warm pool keeps (<see cref="PoolSlot"/>); 0, the default, keeps none. Left out of the
+    /// state file when 0, so a network without a pool is stored as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Pool { get; init; }
+
     public bool Equals(NetworkSpec? other)
         => other is not null && Name == other.Name && Subnet == other.Subnet && Bridge == other.Bridge && Nat == other.Nat &&
            Dns.SequenceEqual(other.Dns) && Ipv6 == other.Ipv6 && Vlan == other.Vlan && GatewayOutside == other.GatewayOutside && Policies.SequenceEqual(other.Policies) &&
            DefaultIngress == other.DefaultIngress && DefaultEgress == other.DefaultEgress && RateLimiter == other.RateLimiter &&
-           Metadata == other.Metadata;
+           Metadata == other.Metadata && Pool == other.Pool;
 
     public override int GetHashCode() => HashCode.Combine(Name, Subnet, Bridge, Nat);
 }

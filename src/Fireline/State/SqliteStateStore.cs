@@ -50,6 +50,11 @@ public sealed class SqliteStateStore : IStateStore
                 vm_id TEXT NOT NULL REFERENCES vms(vm_id),
                 vm_port INTEGER NOT NULL,
                 PRIMARY KEY(protocol, host_port));
+            CREATE TABLE IF NOT EXISTS slots(
+                network TEXT NOT NULL REFERENCES networks(name),
+                address INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                PRIMARY KEY(network, address));
             CREATE TABLE IF NOT EXISTS vfs(
                 pf TEXT NOT NULL,
                 vf_index INTEGER NOT NULL,
@@ -155,6 +160,7 @@ public sealed class SqliteStateStore : IStateStore
         {
             using var transaction = _connection.BeginTransaction();
             Execute("DELETE FROM released WHERE network = $n", ("$n", name));
+            Execute("DELETE FROM slots WHERE network = $n", ("$n", name));
             Execute("DELETE FROM networks WHERE name = $n", ("$n", name));
             transaction.Commit();
         }
@@ -189,25 +195,34 @@ public sealed class SqliteStateStore : IStateStore
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            try
-            {
-                Execute("INSERT INTO vms(vm_id, network, address, options, lifecycle) VALUES($id, $n, $a, $o, $l)",
-                    ("$id", vm.VmId.Value), ("$n", vm.Network), ("$a", (long)vm.Address),
-                    ("$o", JsonSerializer.Serialize(vm.Options, StateJson.Default.VmOptions)), ("$l", vm.Lifecycle.ToString()));
-            }
-            catch (SqliteException error) when (error.SqliteErrorCode == 19)
-            {
-                throw new InvalidOperationException($"VM {vm.VmId} or address {vm.Address} is already recorded", error);
-            }
-
-            Execute("UPDATE networks SET next_unused = $c WHERE name = $n", ("$c", (long)allocation.NextUnused), ("$n", vm.Network));
-            if (allocation.Recycled)
-            {
-                Execute("DELETE FROM released WHERE seq = (SELECT MIN(seq) FROM released WHERE network = $n AND address = $a)",
-                    ("$n", vm.Network), ("$a", (long)allocation.Address));
-            }
-
+            InsertVm(vm);
+            MoveAllocator(vm.Network, allocation);
             transaction.Commit();
+        }
+    }
+
+    private void InsertVm(VmState vm)
+    {
+        try
+        {
+            Execute("INSERT INTO vms(vm_id, network, address, options, lifecycle) VALUES($id, $n, $a, $o, $l)",
+                ("$id", vm.VmId.Value), ("$n", vm.Network), ("$a", (long)vm.Address),
+                ("$o", JsonSerializer.Serialize(vm.Options, StateJson.Default.VmOptions)), ("$l", vm.Lifecycle.ToString()));
+        }
+        catch (SqliteException error) when (error.SqliteErrorCode == 19)
+        {
+            throw new InvalidOperationException($"VM {vm.VmId} or address {vm.Address} is already recorded", error);
+        }
+    }
+
+    /// <summary>The allocator's move for a new lease: its cursor, or the released address it took.</summary>
+    private void MoveAllocator(string network, Allocation allocation)
+    {
+        Execute("UPDATE networks SET next_unused = $c WHERE name = $n", ("$c", (long)allocation.NextUnused), ("$n", network));
+        if (allocation.Recycled)
+        {
+            Execute("DELETE FROM released WHERE seq = (SELECT MIN(seq) FROM released WHERE network = $n AND address = $a)",
+                ("$n", network), ("$a", (long)allocation.Address));
         }
     }
 
@@ -233,6 +248,81 @@ public sealed class SqliteStateStore : IStateStore
         {
             using var transaction = _connection.BeginTransaction();
             Execute("INSERT INTO released(network, address) SELECT network, address FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
+            Execute("DELETE FROM forwards WHERE vm_id = $id", ("$id", vmId.Value));
+            Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
+            transaction.Commit();
+        }
+    }
+
+    public IReadOnlyList<PoolSlot> ListSlots()
+    {
+        lock (_lock)
+        {
+            return Query("SELECT network, address, state FROM slots ORDER BY network, address",
+                r => new PoolSlot(r.GetString(0), (uint)r.GetInt64(1), Enum.Parse<SlotState>(r.GetString(2))));
+        }
+    }
+
+    public void AddSlot(PoolSlot slot, Allocation allocation)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            try
+            {
+                Execute("INSERT INTO slots(network, address, state) VALUES($n, $a, $s)",
+                    ("$n", slot.Network), ("$a", (long)slot.Address), ("$s", slot.State.ToString()));
+            }
+            catch (SqliteException error) when (error.SqliteErrorCode == 19)
+            {
+                throw new InvalidOperationException($"address {slot.Address} of network {slot.Network} is already a slot's", error);
+            }
+
+            MoveAllocator(slot.Network, allocation);
+            transaction.Commit();
+        }
+    }
+
+    public void SetSlotState(string network, uint address, SlotState state)
+    {
+        lock (_lock)
+        {
+            Execute("UPDATE slots SET state = $s WHERE network = $n AND address = $a", ("$s", state.ToString()), ("$n", network), ("$a", (long)address));
+        }
+    }
+
+    public void RemoveSlot(string network, uint address)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Execute("INSERT INTO released(network, address) SELECT network, address FROM slots WHERE network = $n AND address = $a", ("$n", network), ("$a", (long)address));
+            Execute("DELETE FROM slots WHERE network = $n AND address = $a", ("$n", network), ("$a", (long)address));
+            transaction.Commit();
+        }
+    }
+
+    public void TakeSlot(VmState vm)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            if (Execute("DELETE FROM slots WHERE network = $n AND address = $a", ("$n", vm.Network), ("$a", (long)vm.Address)) != 1)
+            {
+                throw new InvalidOperationException($"no slot of address {vm.Address} in network {vm.Network}");
+            }
+
+            InsertVm(vm);
+            transaction.Commit();
+        }
+    }
+
+    public void ReturnSlot(VmId vmId, SlotState state)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Execute("INSERT INTO slots(network, address, state) SELECT network, address, $s FROM vms WHERE vm_id = $id", ("$s", state.ToString()), ("$id", vmId.Value));
             Execute("DELETE FROM forwards WHERE vm_id = $id", ("$id", vmId.Value));
             Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
             transaction.Commit();
@@ -325,10 +415,11 @@ public sealed class SqliteStateStore : IStateStore
             JsonSerializer.Deserialize(reader.GetString(3), StateJson.Default.VmOptions)!,
             Enum.Parse<VmLifecycle>(reader.GetString(4)));
 
-    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Runs a statement; returns how many rows it changed.</summary>
+    private int Execute(string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(sql, parameters);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     private string? Scalar(string sql) => Command(sql, []).ExecuteScalar() as string;

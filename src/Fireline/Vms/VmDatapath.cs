@@ -237,12 +237,14 @@ public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// Brings the VM's TAP and veth end up, redirects every frame arriving on either to the other, and marks both, in
     /// one send. Safe to repeat: it replaces what is there.
     /// </summary>
-    private static void Join(Rtnl inside, string vmMark, VmState vm)
+    private static void Join(Rtnl inside, string linkMark, VmState vm) => Join(inside, linkMark, vm.VethName, vm.TapName);
+
+    private static void Join(Rtnl inside, string linkMark, string vethName = VmAddressing.VmVeth, string tapName = VmAddressing.TapDevice)
     {
         var links = inside.Links.List();
-        var veth = links.Single(l => l.Name == vm.VethName);
-        var tap = links.Single(l => l.Name == vm.TapName);
-        inside.TrafficControl.Join(veth, tap, vmMark);
+        var veth = links.Single(l => l.Name == vethName);
+        var tap = links.Single(l => l.Name == tapName);
+        inside.TrafficControl.Join(veth, tap, linkMark);
     }
 
     /// <summary>Sets (or, with null, removes) the tc shaping of a running VM's devices.</summary>

@@ -20,7 +20,7 @@ namespace Fireline.Vms;
 /// commits after the last, so a crash at any instant leaves a record reconcile can finish or undo. Operations
 /// on one VM are serialised; operations on different VMs share no lock across kernel calls.
 /// </summary>
-public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, string netnsDirectory)
+public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool warmPool, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, string netnsDirectory)
 {
     /// <summary>
     /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM.
@@ -72,6 +72,11 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
                 $"VM '{id}' exists on network '{existing.Network}' with other options; delete it first or repeat its original options", "vmId");
         }
 
+        if (options.Attachment is null && options.Sriov is null && network.Spec.Pool > 0 && Acquire(id, networkName, options, network.Spec) is { } pooled)
+        {
+            return pooled;
+        }
+
         var (vm, recycled) = Lease(id, networkName, options, network.Spec);
         FaultPoints.Hit("create.intent");
         try
@@ -98,8 +103,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
             // Nothing was made: the name belongs to someone else (another instance's VM, or a leftover that
             // reconcile can prove is ours). Never tear down what this call did not create.
             Release(vm);
-            throw DomainErrors.Conflict(
-                $"namespace {VmAddressing.NamespaceName(id)} already exists and no record of this Fireline claims it: another instance uses this id, or 'fireline reconcile' has a leftover to remove", "vmId");
+            throw NamespaceTaken(id);
         }
         catch (Exception failure) when (failure is KernelException or FirelineException)
         {
@@ -110,6 +114,96 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         store.SetLifecycle(vm.VmId, VmLifecycle.Ready);
         FaultPoints.Hit("create.commit");
         return vm with { Lifecycle = VmLifecycle.Ready };
+    }
+
+    /// <summary>
+    /// A create from the warm pool: the slot's lease becomes the VM's in one write, its namespace is renamed
+    /// <c>vm-ID</c>, the VM's firewall elements are added. Null when the network has no ready slot, or the slot it
+    /// took had vanished (then removed): the caller makes the VM the cold way.
+    /// </summary>
+    private VmState? Acquire(VmId id, string networkName, VmOptions options, NetworkSpec spec)
+    {
+        if (warmPool.Take(networkName) is not { } address)
+        {
+            return null;
+        }
+
+        var vm = new VmState(id, networkName, address, options, VmLifecycle.Creating);
+        var pool = pools.Get(networkName);
+        lock (pool.SyncRoot)
+        {
+            store.TakeSlot(vm);
+            pool.Move(toSlot: false);
+        }
+
+        FaultPoints.Hit("pool.acquire.intent");
+        try
+        {
+            datapath.TakeSlot(vm, TcLimits(spec, options));
+            firewall.AddVm(VmFirewallEntry.For(vm, spec));
+        }
+        catch (NamespaceExistsException)
+        {
+            // vm-ID is someone else's: the slot is still whole under its own name, and goes back.
+            lock (pool.SyncRoot)
+            {
+                store.ReturnSlot(id, SlotState.Ready);
+                pool.Move(toSlot: true);
+            }
+
+            warmPool.PutBack(networkName, address);
+            throw NamespaceTaken(id);
+        }
+        catch (NamespaceNotFoundException)
+        {
+            Undo(vm, new InvalidOperationException("the slot's namespace vanished"));
+            return null;
+        }
+        catch (Exception failure) when (failure is KernelException or FirelineException)
+        {
+            Undo(vm, failure);
+            throw failure as FirelineException ?? DomainErrors.Kernel($"creating VM '{id}'", (KernelException)failure);
+        }
+
+        store.SetLifecycle(vm.VmId, VmLifecycle.Ready);
+        FaultPoints.Hit("pool.acquire.commit");
+        return vm with { Lifecycle = VmLifecycle.Ready };
+    }
+
+    private static FirelineException NamespaceTaken(VmId id) => DomainErrors.Conflict(
+        $"namespace {VmAddressing.NamespaceName(id)} already exists and no record of this Fireline claims it: another instance uses this id, or 'fireline reconcile' has a leftover to remove", "vmId");
+
+    /// <summary>
+    /// A delete into the warm pool: the VM's lease becomes a slot's in one write (with its forwards gone), its firewall
+    /// elements and forwards leave the kernel, and its namespace is renamed back to the slot's, to be scrubbed in the
+    /// background before anyone gets it. A VM whose namespace cannot be renamed is removed as any other.
+    /// </summary>
+    private void Recycle(VmState vm, NetworkSpec spec)
+    {
+        var forwards = store.ListForwards().Where(f => f.VmId == vm.VmId).ToList();
+        var pool = pools.Get(vm.Network);
+        lock (pool.SyncRoot)
+        {
+            store.ReturnSlot(vm.VmId, SlotState.Scrubbing);
+            pool.Move(toSlot: true);
+        }
+
+        FaultPoints.Hit("pool.release.intent");
+        foreach (var forward in forwards)
+        {
+            firewall.RemoveForward(forward);
+        }
+
+        firewall.RemoveVm(VmFirewallEntry.For(vm, spec));
+        var slot = new PoolSlot(vm.Network, vm.Address, SlotState.Scrubbing);
+        if (datapath.ReturnSlot(vm))
+        {
+            warmPool.Returned(slot);
+            return;
+        }
+
+        datapath.TearDown(vm with { Lifecycle = VmLifecycle.Deleting });
+        warmPool.Destroy(slot);
     }
 
     public VmDeleteResult Delete(string vmId) => Delete(VmId.Parse(vmId), _ => true);
@@ -403,9 +497,9 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
         var pool = pools.Get(networkName);
         lock (pool.SyncRoot)
         {
-            if (pool.Leased >= MaxVmsPerBridge)
+            if (pool.Ports >= MaxVmsPerBridge)
             {
-                throw DomainErrors.BridgeFull(networkName, spec.Bridge, pool.Leased);
+                throw DomainErrors.BridgeFull(networkName, spec.Bridge, pool.Ports);
             }
 
             var allocation = pool.Peek() ?? throw DomainErrors.SubnetExhausted(networkName, spec.Subnet.ToString(), pool.Subnet.VmCapacity);
@@ -420,6 +514,12 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, VmDatapath
     {
         try
         {
+            if (store.GetNetwork(vm.Network)?.Spec is { } spec && warmPool.Wants(vm, spec))
+            {
+                Recycle(vm, spec);
+                return;
+            }
+
             Settle(vm);
         }
         catch (KernelException error)

@@ -14,6 +14,7 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
     private readonly List<PortForward> _forwards = [];
     private readonly List<VfAllocation> _vfs = [];
+    private readonly SortedDictionary<(string Network, uint Address), SlotState> _slots = [];
     private HostState? _host;
     private long _sequence;
 
@@ -95,6 +96,10 @@ public sealed class InMemoryStateStore : IStateStore
         {
             _networks.Remove(name);
             _released.RemoveAll(r => r.Network == name);
+            foreach (var key in _slots.Keys.Where(k => k.Network == name).ToList())
+            {
+                _slots.Remove(key);
+            }
         }
     }
 
@@ -126,7 +131,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
-            if (!_networks.TryGetValue(vm.Network, out var network))
+            if (!_networks.ContainsKey(vm.Network))
             {
                 throw new InvalidOperationException($"network {vm.Network} is not recorded");
             }
@@ -137,14 +142,88 @@ public sealed class InMemoryStateStore : IStateStore
             }
 
             _vms[vm.VmId] = vm;
-            _networks[vm.Network] = network with { NextUnused = allocation.NextUnused };
-            if (allocation.Recycled)
+            MoveAllocator(vm.Network, allocation);
+        }
+    }
+
+    private void MoveAllocator(string name, Allocation allocation)
+    {
+        _networks[name] = _networks[name] with { NextUnused = allocation.NextUnused };
+        if (allocation.Recycled)
+        {
+            var index = _released.FindIndex(r => r.Network == name && r.Address == allocation.Address);
+            if (index >= 0)
             {
-                var index = _released.FindIndex(r => r.Network == vm.Network && r.Address == allocation.Address);
-                if (index >= 0)
-                {
-                    _released.RemoveAt(index);
-                }
+                _released.RemoveAt(index);
+            }
+        }
+    }
+
+    public IReadOnlyList<PoolSlot> ListSlots()
+    {
+        lock (_lock)
+        {
+            return [.. _slots.Select(s => new PoolSlot(s.Key.Network, s.Key.Address, s.Value))];
+        }
+    }
+
+    public void AddSlot(PoolSlot slot, Allocation allocation)
+    {
+        lock (_lock)
+        {
+            if (!_networks.ContainsKey(slot.Network) || !_slots.TryAdd((slot.Network, slot.Address), slot.State))
+            {
+                throw new InvalidOperationException($"address {slot.Address} of network {slot.Network} is already a slot's");
+            }
+
+            MoveAllocator(slot.Network, allocation);
+        }
+    }
+
+    public void SetSlotState(string network, uint address, SlotState state)
+    {
+        lock (_lock)
+        {
+            if (_slots.ContainsKey((network, address)))
+            {
+                _slots[(network, address)] = state;
+            }
+        }
+    }
+
+    public void RemoveSlot(string network, uint address)
+    {
+        lock (_lock)
+        {
+            if (_slots.Remove((network, address)))
+            {
+                _released.Add((++_sequence, network, address));
+            }
+        }
+    }
+
+    public void TakeSlot(VmState vm)
+    {
+        lock (_lock)
+        {
+            if (!_slots.ContainsKey((vm.Network, vm.Address)) || _vms.ContainsKey(vm.VmId))
+            {
+                throw new InvalidOperationException($"no slot of address {vm.Address} in network {vm.Network}, or VM {vm.VmId} exists");
+            }
+
+            _slots.Remove((vm.Network, vm.Address));
+            _vms[vm.VmId] = vm;
+        }
+    }
+
+    public void ReturnSlot(VmId vmId, SlotState state)
+    {
+        lock (_lock)
+        {
+            if (_vms.Remove(vmId, out var vm))
+            {
+                _slots[(vm.Network, vm.Address)] = state;
+                _forwards.RemoveAll(f => f.VmId == vmId);
             }
         }
     }

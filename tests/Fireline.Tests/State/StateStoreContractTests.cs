@@ -57,6 +57,31 @@ public abstract class StateStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void Moves_a_lease_between_a_pool_slot_and_a_vm_at_once()
+    {
+        Store.SaveNetwork(Default, 2);
+        Store.AddSlot(new PoolSlot("default", 2, SlotState.Filling), new Allocation(2, 3, false));
+        Assert.Throws<InvalidOperationException>(() => Store.AddSlot(new PoolSlot("default", 2, SlotState.Filling), new Allocation(2, 3, false)));
+        Store.SetSlotState("default", 2, SlotState.Ready);
+        Assert.Equal([new PoolSlot("default", 2, SlotState.Ready)], Store.ListSlots());
+        Assert.Equal(3u, Store.GetNetwork("default")!.NextUnused);
+
+        Store.TakeSlot(new VmState(Id("a"), "default", 2, new VmOptions(), VmLifecycle.Creating));
+        Assert.Empty(Store.ListSlots());
+        Assert.Equal(2u, Store.GetVm(Id("a"))!.Address);
+        Assert.Throws<InvalidOperationException>(() => Store.TakeSlot(new VmState(Id("b"), "default", 2, new VmOptions(), VmLifecycle.Creating)));
+
+        Store.ReturnSlot(Id("a"), SlotState.Scrubbing);
+        Assert.Null(Store.GetVm(Id("a")));
+        Assert.Equal([new PoolSlot("default", 2, SlotState.Scrubbing)], Store.ListSlots());
+        Assert.Empty(Store.ListReleased("default")); // the slot keeps the lease
+
+        Store.RemoveSlot("default", 2);
+        Assert.Empty(Store.ListSlots());
+        Assert.Equal([2u], Store.ListReleased("default"));
+    }
+
+    [Fact]
     public void Refuses_a_second_lease_of_one_address_or_one_id()
     {
         Store.SaveNetwork(Default, 2);

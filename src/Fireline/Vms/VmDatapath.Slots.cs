@@ -1,0 +1,180 @@
+using System.Net.Sockets;
+using Fireline.Addressing;
+using Fireline.Faults;
+using Fireline.Linux;
+using Fireline.Linux.Namespaces;
+using Fireline.Linux.Rtnetlink;
+using Fireline.Linux.TrafficControl;
+using Fireline.Ownership;
+using Fireline.State;
+
+namespace Fireline.Vms;
+
+/// <summary>
+/// Warm-pool slots: a VM's devices made before any VM asks for them. A slot is the namespace <c>fls-ADDR</c> with its
+/// TAP and veth end joined, and the host end on the network's bridge, all marked <see cref="InstanceMark.ForSlot"/>.
+/// A VM takes one by a rename of the namespace (a bind mount and an unmount, no device touched) and gives it back the
+/// same way; scrubbing makes the TAP again, so nothing of the previous VM (its counters, owner, a VMM's descriptor,
+/// shaping) survives.
+/// </summary>
+public sealed partial class VmDatapath
+{
+    /// <summary>Makes a slot for <paramref name="address"/>; throws <see cref="NamespaceExistsException"/> when its name is taken.</summary>
+    public void BuildSlot(uint address, int bridgeIndex)
+    {
+        var slotMark = mark.ForSlot();
+        Rtnl? inside = null;
+        NetworkNamespace ns;
+        try
+        {
+            ns = NetworkNamespace.Create(SlotNamespace(address), () =>
+            {
+                Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
+                Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
+                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions());
+                inside = Rtnl.Open();
+                inside.Links.SetAlias(VmAddressing.TapDevice, slotMark); // marked before it is mounted, as a VM's
+            }, kernel.NetnsDirectory);
+        }
+        catch
+        {
+            inside?.Dispose();
+            throw;
+        }
+
+        using (ns)
+        using (inside)
+        {
+            FaultPoints.Hit("pool.fill.namespace");
+            CreateHostVeth(address, slotMark, ns, bridgeIndex);
+            Join(inside!, slotMark);
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="vm"/> the slot of its address: the namespace becomes <c>vm-ID</c>, the TAP gets the VM's
+    /// owner and group and the VM's tc limits, when it has any (a visit inside; none otherwise).
+    /// </summary>
+    public void TakeSlot(VmState vm, RateLimits? tcLimits)
+    {
+        NetworkNamespace.Rename(SlotNamespace(vm.Address), VmAddressing.NamespaceName(vm.VmId), kernel.NetnsDirectory);
+        FaultPoints.Hit("pool.acquire.rename");
+        if (vm.Options.TapOwner is not null || vm.Options.TapGroup is not null || tcLimits is not null)
+        {
+            using var vmNamespace = kernel.OpenVm(vm);
+            if (vm.Options.TapOwner is not null || vm.Options.TapGroup is not null)
+            {
+                vmNamespace.Namespace.Run(() => Tuntap.SetOwnership(vm.TapName, vm.Options.TapOwner, vm.Options.TapGroup));
+            }
+
+            if (tcLimits is not null)
+            {
+                Shape(vmNamespace.Rtnl, tcLimits, vm);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a deleted VM's namespace back as its address's slot. False, with nothing changed, when it cannot be a slot:
+    /// no namespace of this instance is mounted as <c>vm-ID</c>, or the slot's name is taken.
+    /// </summary>
+    public bool ReturnSlot(VmState vm)
+    {
+        var name = VmAddressing.NamespaceName(vm.VmId);
+        var hostVeth = kernel.Rtnl(rtnl => rtnl.Links.TryGet(VmAddressing.HostVeth(vm.Address)));
+        if (hostVeth is null || mark.Judge(hostVeth, "veth") != Owner.Ours ||
+            NamespaceOwner(name, hostVeth.LinkNamespaceId) != Owner.Ours)
+        {
+            return false;
+        }
+
+        try
+        {
+            NetworkNamespace.Rename(name, SlotNamespace(vm.Address), kernel.NetnsDirectory);
+            return true;
+        }
+        catch (KernelException)
+        {
+            return false; // the VM's devices stay under its name; the caller removes them as a delete does
+        }
+    }
+
+    /// <summary>
+    /// Scrubs a returned slot: a new TAP (new counters, no owner, no descriptor of the previous VMM on it), no shaping on
+    /// the veth end, and in the host namespace no connection-tracking or neighbour entry of the address left. False when
+    /// the slot's namespace is not whole (or not this instance's): the caller removes it instead.
+    /// </summary>
+    public bool ScrubSlot(uint address, int bridgeIndex)
+    {
+        using var slot = kernel.TryOpenVm(SlotNamespace(address));
+        if (slot is null)
+        {
+            return false;
+        }
+
+        var inside = slot.Rtnl;
+        var links = inside.Links.List();
+        if (JudgeInside(links) != Owner.Ours || !links.Any(l => l.Name == VmAddressing.VmVeth))
+        {
+            return false;
+        }
+
+        var slotMark = mark.ForSlot();
+        inside.Links.DeleteIfExists(VmAddressing.TapDevice);
+        slot.Namespace.Run(() => Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions()));
+        inside.Links.SetAlias(VmAddressing.TapDevice, slotMark);
+        if (inside.TrafficControl.ListQdiscs(VmAddressing.VmVeth).Any(q => q.Kind == "tbf"))
+        {
+            inside.TrafficControl.DeleteQdisc(VmAddressing.VmVeth, TcHandle.Root);
+        }
+
+        Join(inside, slotMark);
+        ForgetFlows(address);
+        kernel.Rtnl(rtnl =>
+        {
+            foreach (var stale in rtnl.Neighbours.List(bridgeIndex, AddressFamily.InterNetwork).Where(n => n.Address.Equals(Ipv4Network.ToAddress(address))))
+            {
+                rtnl.Neighbours.Delete(new Neighbour(stale.LinkIndex, stale.Address));
+            }
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// Removes whatever exists of a slot that is this instance's: its host veth leaves the bridge, its namespace is
+    /// unmounted (the kernel frees both with the TAP). Returns what it removed.
+    /// </summary>
+    public IReadOnlyList<string> DestroySlot(uint address)
+    {
+        var removed = new List<string>();
+        var name = SlotNamespace(address);
+        var hostVeth = VmAddressing.HostVeth(address);
+        var link = kernel.Rtnl(rtnl => rtnl.Links.TryGet(hostVeth));
+        var ours = link is not null && mark.Judge(link, "veth") == Owner.Ours;
+        if (ours && kernel.Rtnl(rtnl => Detach(rtnl, hostVeth)))
+        {
+            removed.Add($"link {hostVeth} (detached; freed with the namespace)");
+        }
+
+        if (NamespaceOwner(name, ours ? link!.LinkNamespaceId : null) is { } owner
+            ? owner == Owner.Ours && DeleteNamespace(name)
+            : NetworkNamespace.DeleteUnmounted(name, kernel.NetnsDirectory))
+        {
+            removed.Add($"namespace {name}");
+        }
+
+        return removed;
+    }
+
+    /// <summary>The name of this instance's slot namespace for <paramref name="address"/>.</summary>
+    public string SlotNamespace(uint address) => VmAddressing.SlotNamespaceName(mark.ShortId, address);
+
+    /// <summary>The names of this instance's slot namespaces mounted now (by name: the marks inside say whose they are).</summary>
+    public IEnumerable<string> SlotNamespaces()
+        => NetworkNamespace.List(kernel.NetnsDirectory).Where(n => n.StartsWith(VmAddressing.SlotNamespaceName(mark.ShortId, 0)[..^8], StringComparison.Ordinal));
+
+    /// <summary>Whether a ready slot is whole: its namespace is this instance's and its host veth is on the bridge, up.</summary>
+    public bool SlotIsWhole(uint address, int bridgeIndex, Link? hostVeth)
+        => hostVeth is { IsUp: true } && hostVeth.MasterIndex == bridgeIndex && mark.Judge(hostVeth, "veth") == Owner.Ours &&
+           NamespaceOwner(SlotNamespace(address), hostVeth.LinkNamespaceId) == Owner.Ours;
+}

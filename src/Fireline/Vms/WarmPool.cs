@@ -1,0 +1,290 @@
+using Fireline.Addressing;
+using Fireline.Faults;
+using Fireline.Host;
+using Fireline.Ipam;
+using Fireline.Linux;
+using Fireline.Reconciliation;
+using Fireline.State;
+
+namespace Fireline.Vms;
+
+/// <summary>
+/// Each network's warm pool (<see cref="NetworkSpec.Pool"/>): ready slots a create takes instead of making a VM's
+/// devices, and slots deleted VMs give back, scrubbed before they are handed out again. Every slot is in the store
+/// before its first device exists (<see cref="SlotState.Filling"/>) and changes hands with a VM in one transaction, so a
+/// crash leaves records reconcile turns into whole slots or nothing. Filling, scrubbing and trimming are
+/// <see cref="Step"/>s the caller runs in the background, one slot at a time.
+/// </summary>
+public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host)
+{
+    private readonly Lock _lock = new();
+
+    /// <summary>Ready slots by network, loaded from the store on first use: what an acquire takes, oldest first.</summary>
+    private Dictionary<string, Queue<uint>>? _ready;
+
+    /// <summary>Slots given back by deleted VMs, waiting for their scrub.</summary>
+    private readonly Queue<PoolSlot> _returned = new();
+
+    /// <summary>Networks whose fill failed in this round of steps: not retried until something else changes.</summary>
+    private readonly HashSet<string> _stalled = new(StringComparer.Ordinal);
+
+    /// <summary>How many ready slots a network has now.</summary>
+    public int Ready(string network)
+    {
+        lock (_lock)
+        {
+            return ReadySlots().TryGetValue(network, out var ready) ? ready.Count : 0;
+        }
+    }
+
+    /// <summary>Takes a ready slot's address for a new VM of <paramref name="network"/>; null when it has none.</summary>
+    public uint? Take(string network)
+    {
+        lock (_lock)
+        {
+            _stalled.Remove(network); // a take makes room for another fill
+            return ReadySlots().TryGetValue(network, out var ready) && ready.TryDequeue(out var address) ? address : null;
+        }
+    }
+
+    /// <summary>Puts back a slot an acquire took but could not use (the VM's name was taken): it is still whole.</summary>
+    public void PutBack(string network, uint address)
+    {
+        lock (_lock)
+        {
+            Queue(network).Enqueue(address);
+        }
+    }
+
+    /// <summary>
+    /// Whether a deleted VM's devices should become a slot: its network keeps a pool with room for one more, and the VM
+    /// is an ordinary one (no CNI attachment in a runtime's namespace, no SR-IOV function).
+    /// </summary>
+    public bool Wants(VmState vm, NetworkSpec network)
+        => vm.Options.Attachment is null && vm.Options.Sriov is null && vm.Lifecycle == VmLifecycle.Ready &&
+           SlotCount(vm.Network) < network.Pool;
+
+    /// <summary>Queues a slot a deleted VM gave back for its scrub.</summary>
+    public void Returned(PoolSlot slot)
+    {
+        lock (_lock)
+        {
+            _returned.Enqueue(slot);
+        }
+    }
+
+    /// <summary>
+    /// One unit of background work: scrub one returned slot, else fill one network short of its pool, else remove one
+    /// slot a network keeps beyond its pool. False when there was nothing to do.
+    /// </summary>
+    public bool Step()
+    {
+        PoolSlot? returned;
+        lock (_lock)
+        {
+            _returned.TryDequeue(out returned);
+        }
+
+        if (returned is not null)
+        {
+            Scrub(returned);
+            return true;
+        }
+
+        foreach (var network in store.ListNetworks().Select(n => n.Spec))
+        {
+            var slots = SlotCount(network.Name);
+            if (slots < network.Pool && !IsStalled(network.Name))
+            {
+                Fill(network);
+                return true;
+            }
+
+            if (slots > network.Pool && Take(network.Name) is { } surplus)
+            {
+                Destroy(new PoolSlot(network.Name, surplus, SlotState.Ready));
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Removes every slot of a network (before it is deleted, or its subnet or bridge changes).</summary>
+    public void Drain(string network)
+    {
+        lock (_lock)
+        {
+            ReadySlots().Remove(network);
+        }
+
+        foreach (var slot in store.ListSlots().Where(s => s.Network == network))
+        {
+            Destroy(slot);
+        }
+    }
+
+    /// <summary>
+    /// Reconcile's part: a slot that is not ready (cut short while filling, or returned and not scrubbed) is removed, a
+    /// ready one that is not whole too, and a slot namespace of this instance no record claims. Returns the host veths
+    /// the slots kept hold, which are not orphans.
+    /// </summary>
+    public IReadOnlySet<string> Reconcile(List<ReconcileAction> actions)
+    {
+        lock (_lock)
+        {
+            _ready = null; // read again from the store below
+            _returned.Clear();
+            _stalled.Clear();
+        }
+
+        var links = host.Links().ToDictionary(l => l.Name, StringComparer.Ordinal);
+        var bridges = store.ListNetworks().ToDictionary(n => n.Name, n => host.FindBridge(n.Spec)?.Index, StringComparer.Ordinal);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var slot in store.ListSlots())
+        {
+            var hostVeth = VmAddressing.HostVeth(slot.Address);
+            if (slot.State == SlotState.Ready && bridges.GetValueOrDefault(slot.Network) is { } bridge &&
+                datapath.SlotIsWhole(slot.Address, bridge, links.GetValueOrDefault(hostVeth)))
+            {
+                kept.Add(hostVeth);
+                continue;
+            }
+
+            var removed = Destroy(slot);
+            actions.Add(new ReconcileAction("remove-slot", $"{slot.Network} {Ipv4Network.Format(slot.Address)}",
+                $"a {slot.State.ToString().ToLowerInvariant()} pool slot that was not whole: " +
+                (removed.Count == 0 ? "nothing was left in the kernel" : "removed " + string.Join(", ", removed))));
+        }
+
+        var claimed = store.ListSlots().Select(s => datapath.SlotNamespace(s.Address)).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in datapath.SlotNamespaces().Where(n => !claimed.Contains(n)))
+        {
+            if (datapath.NamespaceOwner(name) == Ownership.Owner.Ours && datapath.DeleteNamespace(name))
+            {
+                actions.Add(new ReconcileAction("remove-orphan", $"namespace {name}", "a pool slot of this instance no record claims"));
+            }
+        }
+
+        return kept;
+    }
+
+    private void Fill(NetworkSpec network)
+    {
+        var pool = pools.Get(network.Name);
+        PoolSlot slot;
+        lock (pool.SyncRoot)
+        {
+            if (pool.Ports >= VmNetworks.MaxVmsPerBridge || pool.Peek() is not { } allocation)
+            {
+                Stall(network.Name);
+                return;
+            }
+
+            slot = new PoolSlot(network.Name, allocation.Address, SlotState.Filling);
+            store.AddSlot(slot, allocation);
+            pool.Commit(allocation, slot: true);
+        }
+
+        try
+        {
+            datapath.ForgetFlows(slot.Address); // an address used before carries no flow of its last VM into the slot
+            var bridge = host.FindBridge(network) ?? throw new InvalidOperationException($"bridge {network.Bridge} is missing");
+            datapath.BuildSlot(slot.Address, bridge.Index);
+            FaultPoints.Hit("pool.fill.commit");
+            store.SetSlotState(slot.Network, slot.Address, SlotState.Ready);
+            PutBack(slot.Network, slot.Address);
+        }
+        catch (Exception failure) when (failure is KernelException or InvalidOperationException)
+        {
+            // A name taken by someone else, a missing bridge: nothing to retry until reconcile or a change.
+            Stall(network.Name);
+            Destroy(slot);
+        }
+    }
+
+    private void Scrub(PoolSlot slot)
+    {
+        try
+        {
+            if (store.GetNetwork(slot.Network)?.Spec is { } network && host.FindBridge(network) is { } bridge &&
+                datapath.ScrubSlot(slot.Address, bridge.Index))
+            {
+                FaultPoints.Hit("pool.scrub.commit");
+                store.SetSlotState(slot.Network, slot.Address, SlotState.Ready);
+                PutBack(slot.Network, slot.Address);
+                return;
+            }
+        }
+        catch (KernelException)
+        {
+            // Not whole: removed below, and a fill makes a new one.
+        }
+
+        Destroy(slot);
+    }
+
+    /// <summary>Removes a slot's devices, then its record (its address goes to the released queue).</summary>
+    public IReadOnlyList<string> Destroy(PoolSlot slot)
+    {
+        var removed = datapath.DestroySlot(slot.Address);
+        var pool = pools.Get(slot.Network);
+        lock (pool.SyncRoot)
+        {
+            store.RemoveSlot(slot.Network, slot.Address);
+            pool.Release(slot.Address, slot: true);
+        }
+
+        return removed;
+    }
+
+    private int SlotCount(string network)
+    {
+        var pool = pools.Get(network);
+        lock (pool.SyncRoot)
+        {
+            return pool.Slots;
+        }
+    }
+
+    private bool IsStalled(string network)
+    {
+        lock (_lock)
+        {
+            return _stalled.Contains(network);
+        }
+    }
+
+    private void Stall(string network)
+    {
+        lock (_lock)
+        {
+            _stalled.Add(network);
+        }
+    }
+
+    /// <summary>Lets stalled networks fill again: after an apply or a reconcile, what stopped them may be gone.</summary>
+    public void Unstall()
+    {
+        lock (_lock)
+        {
+            _stalled.Clear();
+        }
+    }
+
+    private Queue<uint> Queue(string network)
+    {
+        var ready = ReadySlots();
+        if (!ready.TryGetValue(network, out var queue))
+        {
+            ready[network] = queue = new Queue<uint>();
+        }
+
+        return queue;
+    }
+
+    /// <summary>The caller holds <see cref="_lock"/>.</summary>
+    private Dictionary<string, Queue<uint>> ReadySlots()
+        => _ready ??= store.ListSlots().Where(s => s.State == SlotState.Ready).GroupBy(s => s.Network)
+            .ToDictionary(g => g.Key, g => new Queue<uint>(g.Select(s => s.Address)), StringComparer.Ordinal);
+}

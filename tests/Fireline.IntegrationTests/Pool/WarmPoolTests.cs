@@ -1,0 +1,161 @@
+using Fireline.Faults;
+using Fireline.Host;
+using Fireline.TestSupport;
+using Fireline.Vms;
+
+namespace Fireline.IntegrationTests.Pool;
+
+/// <summary>
+/// The warm pool seen from outside: a create from a slot keeps every contract of a cold one, a slot given back carries
+/// nothing of the VM before (counters, TAP owner, flows, a lingering VMM's descriptor), and a process killed at any
+/// step of fill, acquire, release or scrub leaves, after reconcile, whole slots or nothing.
+/// </summary>
+[Trait("Category", Categories.Integration)]
+public sealed class WarmPoolTests : IDisposable
+{
+    private readonly EngineHost _env = new();
+
+    public WarmPoolTests() => _env.Engine.InitHost(new HostInitRequest());
+
+    private string Ns => _env.Host.HostNamespaceName;
+
+    private void Apply(string subnet, int pool)
+        => _env.Engine.ApplyNetworks($"networks:\n  - name: warm\n    subnet: {subnet}\n    pool: {pool}\n", dryRun: false, prune: false);
+
+    private void WaitReady(int ready)
+        => Eventually.True(() => _env.Engine.GetNetwork("warm").Pool.Ready == ready, $"the pool holds {ready} ready slot(s)");
+
+    private static List<string> SlotNamespaces(string addressHex)
+        => [.. Tool.Run("ip", "netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])
+            .Where(n => n.StartsWith("fls-", StringComparison.Ordinal) && n.EndsWith("-" + addressHex, StringComparison.Ordinal))];
+
+    [Fact]
+    public void A_create_from_the_pool_keeps_the_contract_of_a_cold_one_and_the_pool_refills()
+    {
+        Apply("10.77.0.0/24", pool: 2);
+        WaitReady(2);
+        Assert.Single(SlotNamespaces("0a4d0002"));
+
+        var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("a"), Network = "warm" });
+
+        Assert.Equal($"/var/run/netns/vm-{vm.VmId}", vm.NetnsPath);
+        Assert.Equal("10.77.0.2", vm.Ipv4.Address);
+        Assert.Equal("06:00:0a:4d:00:02", vm.GuestMac);
+        Assert.Equal("ready", vm.State);
+        Assert.Empty(SlotNamespaces("0a4d0002")); // the slot's namespace is the VM's now
+        Assert.NotNull(Ip.Link(vm.Namespace, "tap0"));
+        Assert.Equal("br-warm", Ip.Link(Ns, vm.HostVeth)!.Value.GetProperty("master").GetString());
+        using (var guest = new GuestStandIn(_env.Host, vm))
+        {
+            Assert.True(guest.Ping("10.77.0.1"), "the guest reaches its gateway");
+        }
+
+        WaitReady(2);
+        Assert.Equal(1, _env.Engine.GetNetwork("warm").Vms);
+        KernelState.AssertConsistent(_env, _env.Engine.ListVms(), slots: 2);
+    }
+
+    [Fact]
+    public void A_slot_given_back_is_scrubbed_of_everything_the_vm_before_left()
+    {
+        // One address: the only slot is the one the deleted VM gives back.
+        Apply("10.78.0.0/30", pool: 1);
+        WaitReady(1);
+        var first = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("first"), Network = "warm", TapOwner = 4242 });
+        var lingering = new GuestStandIn(_env.Host, first); // a VMM that never exits keeps the TAP open
+        try
+        {
+            Assert.True(lingering.Ping("10.78.0.1"));
+            Assert.Contains($"src={first.Ipv4.Address} ", _env.Host.InHost("conntrack", "-L"), StringComparison.Ordinal);
+            Assert.True(_env.Engine.GetStats(first.VmId).TxPackets > 0);
+
+            Assert.True(_env.Engine.DeleteVm(first.VmId).Deleted);
+            WaitReady(1);
+            Assert.False(Ip.NamespaceExists(first.Namespace));
+            Assert.DoesNotContain($"={first.Ipv4.Address} ", _env.Host.InHost("conntrack", "-L"), StringComparison.Ordinal);
+
+            var second = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("second"), Network = "warm" });
+
+            Assert.Equal(first.Ipv4.Address, second.Ipv4.Address);
+            Assert.Equal(first.HostVeth, second.HostVeth);
+            var stats = _env.Engine.GetStats(second.VmId);
+            Assert.Equal(0ul, stats.RxPackets + stats.TxPackets + stats.RxDropped + stats.TxDropped);
+            var tap = Ip.Link(second.Namespace, "tap0")!.Value.GetProperty("linkinfo").GetProperty("info_data");
+            Assert.False(tap.TryGetProperty("user", out _), $"the TAP kept the old owner: {tap}");
+            // The old VMM's descriptor is on a TAP that no longer exists: nothing it sends arrives.
+            Assert.False(lingering.Ping("10.78.0.1"), "a frame from the previous VM's descriptor arrived");
+        }
+        finally
+        {
+            lingering.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Network_show_and_a_smaller_pool_and_network_delete_account_for_slots()
+    {
+        Apply("10.79.0.0/24", pool: 3);
+        WaitReady(3);
+        var view = _env.Engine.GetNetwork("warm");
+        Assert.Equal(3, view.Pool.Size);
+        Assert.Equal(0, view.Vms);
+
+        Apply("10.79.0.0/24", pool: 1);
+        WaitReady(1);
+        KernelState.AssertConsistent(_env, [], slots: 1);
+
+        _env.Engine.DeleteNetwork("warm");
+        KernelState.AssertConsistent(_env, [], slots: 0);
+        Assert.Empty(SlotNamespaces("0a4f0002").Concat(SlotNamespaces("0a4f0003")).Concat(SlotNamespaces("0a4f0004")));
+    }
+
+    public static TheoryData<string> PoolPoints => [.. FaultPoints.Pool];
+
+    [Theory]
+    [MemberData(nameof(PoolPoints))]
+    public void A_process_killed_at_any_step_of_the_pool_leaves_whole_slots_or_nothing(string point)
+    {
+        _env.Engine.Dispose(); // the CLI processes below take the state directory's lock
+        var file = Path.Combine(_env.StateDirectory, "warm.yaml");
+        // One address: the delete gives its slot back, as nothing could refill it.
+        File.WriteAllText(file, "networks:\n  - name: warm\n    subnet: 10.80.0.0/30\n    pool: 1\n");
+        var fault = new Dictionary<string, string> { [FaultPoints.Variable] = point };
+        var id = _env.Host.VmId("k");
+        // Fill (apply's pool work), acquire (create), release and scrub (delete): the point is on one of them.
+        string[][] steps = [["network", "apply", "-f", file], ["vm", "create", id, "--network", "warm"], ["vm", "delete", id]];
+        var killed = false;
+        foreach (var step in steps)
+        {
+            var run = Cli.Run([.. _env.CliScope, .. step], fault);
+            if (run.ExitCode == 137)
+            {
+                killed = true;
+                break;
+            }
+
+            Assert.True(run.ExitCode == 0, $"{string.Join(' ', step)}: {run.StandardError}");
+        }
+
+        Assert.True(killed, $"no step reached {point}");
+        var reconcile = Cli.Run([.. _env.CliScope, "-o", "json", "reconcile"]);
+        Assert.True(reconcile.ExitCode == 0, reconcile.StandardError);
+
+        var engine = _env.Reopen();
+        var vms = engine.ListVms();
+        var ready = engine.GetNetwork("warm").Pool.Ready;
+        KernelState.AssertConsistent(_env, vms, slots: ready);
+        Assert.Empty(engine.Reconcile().Actions); // a second reconcile finds nothing more
+        // The pool works on: it fills again (the reconcile above started its work), and a create takes the slot.
+        foreach (var vm in vms)
+        {
+            engine.DeleteVm(vm.VmId); // a create killed after its commit made its VM: it gives its slot back
+        }
+
+        WaitReady(1);
+        var after = engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("after"), Network = "warm" });
+        Assert.Equal("ready", after.State);
+        engine.DeleteVm(after.VmId);
+    }
+
+    public void Dispose() => _env.Dispose();
+}
