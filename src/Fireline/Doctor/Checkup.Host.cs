@@ -51,6 +51,11 @@ public sealed partial class Checkup
         foreach (var network in store.ListNetworks())
         {
             CheckBridge(network.Spec, links, checks);
+            if (network.Spec.Pool > 0)
+            {
+                checks.Add(CheckPool(network.Spec, links));
+            }
+
             if (network.Spec.Vlan is { } vlan)
             {
                 checks.Add(CheckVlan(network.Spec, vlan, state.Uplink, links));
@@ -83,6 +88,18 @@ public sealed partial class Checkup
         return Pass(HostScope, check, byDefault is not null
             ? $"{uplink} is up and carries the default route{(byDefault.Gateway is { } gateway ? $" via {gateway}" : "")}"
             : $"{uplink} is up with {routes.Count} route(s) ({string.Join(", ", routes.Select(r => r.DestinationText))}), none the default");
+    }
+
+    /// <summary>The warm pool: its ready slots whole; fewer than it keeps is worth knowing (it fills in the background), not a failure.</summary>
+    private DoctorCheck CheckPool(NetworkSpec network, Dictionary<string, Link> links)
+    {
+        var scope = $"network {network.Name}";
+        var (ready, broken) = warmPool.Inspect(network, links.GetValueOrDefault(network.Bridge)?.Index, links);
+        return broken.Count > 0
+            ? Fail(scope, "pool", $"{broken.Count} ready pool slot(s) are not whole ({string.Join(", ", broken.Select(Ipv4Network.Format))}): a create could get a broken datapath", Reconcile)
+            : ready >= network.Pool
+                ? Pass(scope, "pool", $"{ready} slot(s) ready, each whole (the network keeps {network.Pool})")
+                : Info(scope, "pool", $"{ready} of {network.Pool} slot(s) ready: the pool fills in the background (the daemon's), or at the next apply or reconcile");
     }
 
     private void CheckBridge(NetworkSpec network, Dictionary<string, Link> links, List<DoctorCheck> checks)

@@ -6,6 +6,7 @@ using Fireline.Kernel;
 using Fireline.Linux.Rtnetlink;
 using Fireline.Policy;
 using Fireline.State;
+using Fireline.Vms;
 
 namespace Fireline.Doctor;
 
@@ -15,7 +16,7 @@ namespace Fireline.Doctor;
 /// in the host namespace and inside each VM's namespace) and, when it fails, names the command that fixes it.
 /// It changes nothing but the neighbour entry a ping to a running guest refreshes.
 /// </summary>
-public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDatapath host, HostFirewall firewall)
+public sealed partial class Checkup(IStateStore store, HostKernel kernel, HostDatapath host, HostFirewall firewall, WarmPool warmPool)
 {
     private const string Reconcile = "fireline reconcile";
     private const string HostScope = "host";

@@ -1,6 +1,7 @@
 using Fireline.Ipam;
 using Fireline.Kernel;
 using Fireline.State;
+using Fireline.Vms;
 
 namespace Fireline.Metrics;
 
@@ -9,7 +10,7 @@ namespace Fireline.Metrics;
 /// bridge takes 1,024), and the host neighbour table (one entry per VM that talks to its gateway; the kernel
 /// starts refusing entries past gc_thresh3). Two netlink dumps in the host namespace, whatever the VM count.
 /// </summary>
-public sealed class CapacityReader(IStateStore store, NetworkPools pools, HostKernel kernel)
+public sealed class CapacityReader(IStateStore store, NetworkPools pools, WarmPool warmPool, HostKernel kernel)
 {
     /// <summary>The most ports a Linux bridge takes (BR_MAX_PORTS).</summary>
     public const int BridgePortLimit = 1024;
@@ -22,7 +23,7 @@ public sealed class CapacityReader(IStateStore store, NetworkPools pools, HostKe
         {
             var pool = pools.Get(n.Name);
             var bridge = links.FirstOrDefault(l => l.Name == n.Spec.Bridge);
-            return new NetworkCapacity(n.Name, n.Spec.Bridge, pool.Leased, pool.Free, bridge is null ? 0 : ports.GetValueOrDefault(bridge.Index));
+            return new NetworkCapacity(n.Name, n.Spec.Bridge, pool.Leased, pool.Free, bridge is null ? 0 : ports.GetValueOrDefault(bridge.Index), warmPool.Ready(n.Name));
         });
         return new HostCapacity([.. networks], neighbours);
     }

@@ -23,6 +23,7 @@ public sealed class FirelineMetrics : IOperationObserver
     private readonly Gauge _leasesUsed;
     private readonly Gauge _leasesFree;
     private readonly Gauge _bridgePorts;
+    private readonly Gauge _poolReady;
     private readonly Gauge _neighbours;
     private readonly Gauge _scrapeSeconds;
     private HashSet<(string, string)> _vmSeries = [];
@@ -50,6 +51,7 @@ public sealed class FirelineMetrics : IOperationObserver
         ];
         _leasesUsed = factory.CreateGauge("fireline_network_leases_used", "Addresses leased to VMs.", "network");
         _leasesFree = factory.CreateGauge("fireline_network_leases_free", "Addresses left for VMs in the network's subnet.", "network");
+        _poolReady = factory.CreateGauge("fireline_pool_ready", "Ready slots in the network's warm pool (its pool key says how many it keeps).", "network");
         _bridgePorts = factory.CreateGauge("fireline_bridge_ports", $"Ports on the network's bridge, counted in the kernel (a Linux bridge takes {CapacityReader.BridgePortLimit}).", "bridge", "network");
         factory.CreateGauge("fireline_bridge_port_limit", "The most ports a Linux bridge takes.").Set(CapacityReader.BridgePortLimit);
         _neighbours = factory.CreateGauge("fireline_neighbour_entries", "Entries in the host namespace's neighbour (ARP/NDP) tables.");
@@ -132,6 +134,7 @@ public sealed class FirelineMetrics : IOperationObserver
             bridges.Add((network.Bridge, network.Network));
             _leasesUsed.WithLabels(network.Network).Set(network.LeasesUsed);
             _leasesFree.WithLabels(network.Network).Set(network.LeasesFree);
+            _poolReady.WithLabels(network.Network).Set(network.PoolReady);
             _bridgePorts.WithLabels(network.Bridge, network.Network).Set(network.BridgePorts);
         }
 
@@ -139,6 +142,7 @@ public sealed class FirelineMetrics : IOperationObserver
         {
             _leasesUsed.RemoveLabelled(gone);
             _leasesFree.RemoveLabelled(gone);
+            _poolReady.RemoveLabelled(gone);
         }
 
         foreach (var (bridge, network) in _bridgeSeries.Where(b => !bridges.Contains(b)))

@@ -74,13 +74,13 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _host = new HostSetup(store, pools, hostDatapath, firewall, validator);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);
         _warmPool = new WarmPool(store, pools, datapath, hostDatapath);
-        _vms = new VmNetworks(store, pools, _warmPool, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory);
+        _vms = new VmNetworks(store, pools, _warmPool, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory, options.Metrics);
         _networks = new NetworkService(store, pools, _warmPool, hostDatapath, firewall, validator);
         _reconciler = new Reconciler(store, _vms, _warmPool, datapath, hostDatapath, firewall, sriov, kernel, mark);
         _finishPoolWork = options.LockHolder != "daemon";
         _statistics = new VmStatistics(kernel);
-        _capacity = new CapacityReader(store, pools, kernel);
-        _checkup = new Checkup(store, kernel, hostDatapath, firewall);
+        _capacity = new CapacityReader(store, pools, _warmPool, kernel);
+        _checkup = new Checkup(store, kernel, hostDatapath, firewall, _warmPool);
         _attachments = new VmAttachments(store, _vms, _checkup);
         _tuner = new HostTuner(kernel, options.SysctlDirectory);
     }

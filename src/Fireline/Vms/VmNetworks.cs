@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Fireline.Addressing;
 using Fireline.Concurrency;
@@ -8,6 +9,7 @@ using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Linux;
 using Fireline.Linux.SockDiag;
+using Fireline.Metrics;
 using Fireline.Networks;
 using Fireline.Policy;
 using Fireline.Sriov;
@@ -20,7 +22,7 @@ namespace Fireline.Vms;
 /// commits after the last, so a crash at any instant leaves a record reconcile can finish or undo. Operations
 /// on one VM are serialised; operations on different VMs share no lock across kernel calls.
 /// </summary>
-public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool warmPool, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, string netnsDirectory)
+public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool warmPool, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, string netnsDirectory, IOperationObserver? observer = null)
 {
     /// <summary>
     /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM.
@@ -72,8 +74,10 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
                 $"VM '{id}' exists on network '{existing.Network}' with other options; delete it first or repeat its original options", "vmId");
         }
 
+        var started = Stopwatch.GetTimestamp();
         if (options.Attachment is null && options.Sriov is null && network.Spec.Pool > 0 && Acquire(id, networkName, options, network.Spec) is { } pooled)
         {
+            observer?.Completed("pool-acquire", Stopwatch.GetElapsedTime(started), null);
             return pooled;
         }
 
@@ -516,7 +520,9 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         {
             if (store.GetNetwork(vm.Network)?.Spec is { } spec && warmPool.Wants(vm, spec))
             {
+                var started = Stopwatch.GetTimestamp();
                 Recycle(vm, spec);
+                observer?.Completed("pool-release", Stopwatch.GetElapsedTime(started), null);
                 return;
             }
 

@@ -1,8 +1,10 @@
 using Fireline.Addressing;
+using Fireline.Errors;
 using Fireline.Faults;
 using Fireline.Host;
 using Fireline.Ipam;
 using Fireline.Linux;
+using Fireline.Linux.Rtnetlink;
 using Fireline.Reconciliation;
 using Fireline.State;
 
@@ -139,12 +141,12 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         }
 
         var links = host.Links().ToDictionary(l => l.Name, StringComparer.Ordinal);
-        var bridges = store.ListNetworks().ToDictionary(n => n.Name, n => host.FindBridge(n.Spec)?.Index, StringComparer.Ordinal);
+        var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
         var kept = new HashSet<string>(StringComparer.Ordinal);
         foreach (var slot in store.ListSlots())
         {
             var hostVeth = VmAddressing.HostVeth(slot.Address);
-            if (slot.State == SlotState.Ready && bridges.GetValueOrDefault(slot.Network) is { } bridge &&
+            if (slot.State == SlotState.Ready && BridgeIndex(networks[slot.Network]) is { } bridge &&
                 datapath.SlotIsWhole(slot.Address, bridge, links.GetValueOrDefault(hostVeth)))
             {
                 kept.Add(hostVeth);
@@ -169,6 +171,14 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         return kept;
     }
 
+    /// <summary>For doctor: a network's ready slots, and the addresses of those that are not whole.</summary>
+    public (int Ready, IReadOnlyList<uint> Broken) Inspect(NetworkSpec network, int? bridgeIndex, IReadOnlyDictionary<string, Link> links)
+    {
+        var ready = store.ListSlots().Where(s => s.Network == network.Name && s.State == SlotState.Ready).ToList();
+        return (ready.Count, [.. ready.Where(s => bridgeIndex is not { } bridge ||
+            !datapath.SlotIsWhole(s.Address, bridge, links.GetValueOrDefault(VmAddressing.HostVeth(s.Address)))).Select(s => s.Address)]);
+    }
+
     private void Fill(NetworkSpec network)
     {
         var pool = pools.Get(network.Name);
@@ -189,8 +199,8 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         try
         {
             datapath.ForgetFlows(slot.Address); // an address used before carries no flow of its last VM into the slot
-            var bridge = host.FindBridge(network) ?? throw new InvalidOperationException($"bridge {network.Bridge} is missing");
-            datapath.BuildSlot(slot.Address, bridge.Index);
+            var bridge = BridgeIndex(network) ?? throw new InvalidOperationException($"bridge {network.Bridge} is missing or not this instance's");
+            datapath.BuildSlot(slot.Address, bridge);
             FaultPoints.Hit("pool.fill.commit");
             store.SetSlotState(slot.Network, slot.Address, SlotState.Ready);
             PutBack(slot.Network, slot.Address);
@@ -207,8 +217,8 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         try
         {
-            if (store.GetNetwork(slot.Network)?.Spec is { } network && host.FindBridge(network) is { } bridge &&
-                datapath.ScrubSlot(slot.Address, bridge.Index))
+            if (store.GetNetwork(slot.Network)?.Spec is { } network && BridgeIndex(network) is { } bridge &&
+                datapath.ScrubSlot(slot.Address, bridge))
             {
                 FaultPoints.Hit("pool.scrub.commit");
                 store.SetSlotState(slot.Network, slot.Address, SlotState.Ready);
@@ -236,6 +246,19 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         }
 
         return removed;
+    }
+
+    /// <summary>The network's bridge, when it exists and is this instance's: slots go on no other.</summary>
+    private int? BridgeIndex(NetworkSpec network)
+    {
+        try
+        {
+            return host.FindBridge(network)?.Index;
+        }
+        catch (FirelineException)
+        {
+            return null; // another's bridge under the name: doctor and reconcile say so
+        }
     }
 
     private int SlotCount(string network)
