@@ -39,12 +39,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     private readonly VmNetworks _vms;
     private readonly WarmPool _warmPool;
 
-    /// <summary>Whether Dispose waits for the pool's work to end (a CLI call's own work) rather than stopping it (the daemon).</summary>
-    private readonly bool _finishPoolWork;
-    private readonly Lock _poolLock = new();
-    private Task _poolWork = Task.CompletedTask;
-    private bool _poolScheduled;
-    private volatile bool _stopping;
+    private readonly PoolWorker _poolWorker;
     private readonly Reconciler _reconciler;
     private readonly NetworkService _networks;
     private readonly VmStatistics _statistics;
@@ -77,7 +72,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _vms = new VmNetworks(store, pools, _warmPool, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory, options.Metrics);
         _networks = new NetworkService(store, pools, _warmPool, hostDatapath, firewall, validator);
         _reconciler = new Reconciler(store, _vms, _warmPool, datapath, hostDatapath, firewall, sriov, kernel, mark);
-        _finishPoolWork = options.LockHolder != "daemon";
+        // A CLI call finishes its pool work (a scrub, a refill) before the process ends; the daemon stops it.
+        _poolWorker = new PoolWorker(() => Shared(_warmPool.Step, "pool-step"), finishOnDispose: options.LockHolder != "daemon");
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, _warmPool, kernel);
         _checkup = new Checkup(store, kernel, hostDatapath, firewall, _warmPool);
@@ -230,43 +226,11 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         return result;
     }
 
-    /// <summary>
-    /// Starts the warm pool's background work (scrub, fill, trim) after <paramref name="result"/>'s operation, unless it is
-    /// running already: one slot per turn beside other VM operations, so a request waits at most for one slot's work and
-    /// never for a lock the pool holds across kernel calls; on a thread of its own at a lower priority than requests.
-    /// </summary>
+    /// <summary>Wakes the warm pool's background work (<see cref="PoolWorker"/>) after <paramref name="result"/>'s operation.</summary>
     private T SchedulePoolWork<T>(T result)
     {
-        lock (_poolLock)
-        {
-            if (!_poolScheduled && !_stopping)
-            {
-                _poolScheduled = true;
-                _poolWork = _poolWork.ContinueWith(_ => RunPoolWork(), CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
-            }
-        }
-
+        _poolWorker.Wake();
         return result;
-    }
-
-    private void RunPoolWork()
-    {
-        Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
-        lock (_poolLock)
-        {
-            _poolScheduled = false;
-        }
-
-        try
-        {
-            while (!_stopping && Shared(_warmPool.Step, "pool-step"))
-            {
-            }
-        }
-        catch (FirelineException)
-        {
-            // A slot that failed is removed by the pool itself; anything else waits for the next operation or reconcile.
-        }
     }
 
     /// <summary>Waits for the teardowns under way, then finishes any left: nothing cut off stays half removed.</summary>
@@ -288,28 +252,6 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         }
 
         _vms.FinishTeardowns();
-    }
-
-    /// <summary>A CLI call finishes its pool work (a scrub, a refill) before the process ends; the daemon stops it.</summary>
-    private void FinishPoolWork()
-    {
-        Task pending;
-        lock (_poolLock)
-        {
-            _stopping = !_finishPoolWork;
-            pending = _poolWork;
-        }
-
-        try
-        {
-            pending.Wait();
-        }
-        catch (AggregateException)
-        {
-            // Whatever was cut short is in the store, for reconcile.
-        }
-
-        _stopping = true;
     }
 
     private IReadOnlyList<VmStats> ReadAllStats() => _statistics.ReadAll(_store.ListVms());
@@ -379,7 +321,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     public void Dispose()
     {
         FinishTeardowns();
-        FinishPoolWork();
+        _poolWorker.Dispose();
         _kernel.Dispose();
         _store.Dispose();
         _lock.Dispose();

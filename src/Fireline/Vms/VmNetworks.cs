@@ -136,7 +136,15 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         var pool = pools.Get(networkName);
         lock (pool.SyncRoot)
         {
-            store.TakeSlot(vm);
+            try
+            {
+                store.TakeSlot(vm);
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // the slot is no longer recorded (a network drained meanwhile): the cold path
+            }
+
             pool.Move(toSlot: false);
         }
 

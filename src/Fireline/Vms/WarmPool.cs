@@ -202,8 +202,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
             var bridge = BridgeIndex(network) ?? throw new InvalidOperationException($"bridge {network.Bridge} is missing or not this instance's");
             datapath.BuildSlot(slot.Address, bridge);
             FaultPoints.Hit("pool.fill.commit");
-            store.SetSlotState(slot.Network, slot.Address, SlotState.Ready);
-            PutBack(slot.Network, slot.Address);
+            MarkReady(slot);
         }
         catch (Exception failure) when (failure is KernelException or InvalidOperationException)
         {
@@ -221,8 +220,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
                 datapath.ScrubSlot(slot.Address, bridge))
             {
                 FaultPoints.Hit("pool.scrub.commit");
-                store.SetSlotState(slot.Network, slot.Address, SlotState.Ready);
-                PutBack(slot.Network, slot.Address);
+                MarkReady(slot);
                 return;
             }
         }
@@ -232,6 +230,20 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         }
 
         Destroy(slot);
+    }
+
+    /// <summary>
+    /// Records a slot ready and queues it, under the pool's lock: the queue is loaded from the store before the slot is
+    /// recorded, so a queue read for the first time here cannot hold it twice.
+    /// </summary>
+    private void MarkReady(PoolSlot slot)
+    {
+        lock (_lock)
+        {
+            var queue = Queue(slot.Network);
+            store.SetSlotState(slot.Network, slot.Address, SlotState.Ready);
+            queue.Enqueue(slot.Address);
+        }
     }
 
     /// <summary>Removes a slot's devices, then its record (its address goes to the released queue).</summary>
