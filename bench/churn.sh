@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Issue 11's churn-at-density benchmark (bench/Fireline.Benchmarks/ChurnBenchmark.cs): a daemon whose host holds 2,000
+# resident VMs, then 32 clients each looping create -> delete on their own connection for 60 s, on a network without a
+# pool and then on one with a pool of 64. Self-stopping; private test hosts removed on exit, also on Ctrl-C or SIGTERM.
+# Root required. Usage: bench/churn.sh [--resident 2000] [--clients 32] [--seconds 60] [--pool 64]
+set -euo pipefail
+
+source "$(dirname "$0")/lib.sh"
+require_root "the benchmark creates network namespaces"
+
+cd "$(dirname "$0")/.."
+scripts/publish.sh >/dev/null
+dotnet build bench/Fireline.Benchmarks -c Release -nologo -v quiet >/dev/null
+# The built program itself, not `dotnet run`: Ctrl-C and SIGTERM then reach the benchmark, which cleans up.
+FIRELINE_CLI="$PWD/artifacts/fireline/fireline" exec dotnet bench/Fireline.Benchmarks/bin/Release/net10.0/Fireline.Benchmarks.dll churn "$@"
