@@ -15,7 +15,7 @@ namespace Fireline.Vms;
 /// TAP and veth end joined, and the host end on the network's bridge, all marked <see cref="InstanceMark.ForSlot"/>.
 /// A VM takes one by a rename of the namespace (a bind mount and an unmount, no device touched) and gives it back the
 /// same way; scrubbing makes the TAP again, so nothing of the previous VM (its counters, owner, a VMM's descriptor,
-/// shaping) survives.
+/// shaping) survives, and a slot a process is still inside is removed instead.
 /// </summary>
 public sealed partial class VmDatapath
 {
@@ -107,14 +107,18 @@ public sealed partial class VmDatapath
     public bool ScrubSlot(uint address, int bridgeIndex)
     {
         using var slot = kernel.TryOpenVm(SlotNamespace(address));
-        if (slot is null)
+        // A process still inside (a VMM the orchestrator did not stop first) could reach whatever the next VM gets here:
+        // such a slot is never handed out again, it is removed, and lingers with that process as a deleted VM's would.
+        if (slot is null || NamespaceUsers.AnyInside(slot.Namespace.Inode))
         {
             return false;
         }
 
         var inside = slot.Rtnl;
         var links = inside.Links.List();
-        if (JudgeInside(links) != Owner.Ours || !links.Any(l => l.Name == VmAddressing.VmVeth))
+        // Exactly what a slot holds: a link anyone added in there would go to the next VM with the namespace.
+        if (JudgeInside(links) != Owner.Ours || !links.Any(l => l.Name == VmAddressing.VmVeth) ||
+            links.Any(l => l.Name is not (VmAddressing.VmVeth or VmAddressing.TapDevice or "lo")))
         {
             return false;
         }

@@ -55,6 +55,8 @@ public sealed class WarmPoolTests : IDisposable
         KernelState.AssertConsistent(_env, _env.Engine.ListVms(), slots: 2);
     }
 
+    private static string Inode(string ns) => Tool.Run("stat", "-L", "-c", "%i", $"/var/run/netns/{ns}").Trim();
+
     [Fact]
     public void A_slot_given_back_is_scrubbed_of_everything_the_vm_before_left()
     {
@@ -62,33 +64,51 @@ public sealed class WarmPoolTests : IDisposable
         Apply("10.78.0.0/30", pool: 1);
         WaitReady(1);
         var first = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("first"), Network = "warm", TapOwner = 4242 });
-        var lingering = new GuestStandIn(_env.Host, first); // a VMM that never exits keeps the TAP open
-        try
+        var inode = Inode(first.Namespace);
+        using (var guest = new GuestStandIn(_env.Host, first))
         {
-            Assert.True(lingering.Ping("10.78.0.1"));
-            Assert.Contains($"src={first.Ipv4.Address} ", _env.Host.InHost("conntrack", "-L"), StringComparison.Ordinal);
-            Assert.True(_env.Engine.GetStats(first.VmId).TxPackets > 0);
-
-            Assert.True(_env.Engine.DeleteVm(first.VmId).Deleted);
-            WaitReady(1);
-            Assert.False(Ip.NamespaceExists(first.Namespace));
-            Assert.DoesNotContain($"={first.Ipv4.Address} ", _env.Host.InHost("conntrack", "-L"), StringComparison.Ordinal);
-
-            var second = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("second"), Network = "warm" });
-
-            Assert.Equal(first.Ipv4.Address, second.Ipv4.Address);
-            Assert.Equal(first.HostVeth, second.HostVeth);
-            var stats = _env.Engine.GetStats(second.VmId);
-            Assert.Equal(0ul, stats.RxPackets + stats.TxPackets + stats.RxDropped + stats.TxDropped);
-            var tap = Ip.Link(second.Namespace, "tap0")!.Value.GetProperty("linkinfo").GetProperty("info_data");
-            Assert.False(tap.TryGetProperty("user", out _), $"the TAP kept the old owner: {tap}");
-            // The old VMM's descriptor is on a TAP that no longer exists: nothing it sends arrives.
-            Assert.False(lingering.Ping("10.78.0.1"), "a frame from the previous VM's descriptor arrived");
+            Assert.True(guest.Ping("10.78.0.1"));
         }
-        finally
-        {
-            lingering.Dispose();
-        }
+
+        Assert.Contains($"src={first.Ipv4.Address} ", _env.Host.InHost("conntrack", "-L"), StringComparison.Ordinal);
+        Assert.True(_env.Engine.GetStats(first.VmId).TxPackets > 0);
+
+        Assert.True(_env.Engine.DeleteVm(first.VmId).Deleted);
+        WaitReady(1);
+        Assert.False(Ip.NamespaceExists(first.Namespace));
+        Assert.DoesNotContain($"={first.Ipv4.Address} ", _env.Host.InHost("conntrack", "-L"), StringComparison.Ordinal);
+
+        var second = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("second"), Network = "warm" });
+
+        Assert.Equal(inode, Inode(second.Namespace)); // the same namespace: the slot was reused
+        Assert.Equal(first.Ipv4.Address, second.Ipv4.Address);
+        var stats = _env.Engine.GetStats(second.VmId);
+        Assert.Equal(0ul, stats.RxPackets + stats.TxPackets + stats.RxDropped + stats.TxDropped);
+        var tap = Ip.Link(second.Namespace, "tap0")!.Value.GetProperty("linkinfo").GetProperty("info_data");
+        Assert.False(tap.TryGetProperty("user", out _), $"the TAP kept the old owner: {tap}");
+        using var next = new GuestStandIn(_env.Host, second);
+        Assert.True(next.Ping("10.78.0.1"));
+    }
+
+    [Fact]
+    public void A_slot_a_process_is_still_inside_is_never_handed_out_again()
+    {
+        Apply("10.84.0.0/30", pool: 1);
+        WaitReady(1);
+        var first = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("first"), Network = "warm" });
+        var inode = Inode(first.Namespace);
+        using var lingering = new GuestStandIn(_env.Host, first); // a VMM that never exits: its relay is inside, on the TAP
+        Assert.True(lingering.Ping("10.84.0.1"));
+
+        Assert.True(_env.Engine.DeleteVm(first.VmId).Deleted);
+        WaitReady(1);
+        var second = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("second"), Network = "warm" });
+
+        Assert.Equal(first.Ipv4.Address, second.Ipv4.Address);
+        Assert.NotEqual(inode, Inode(second.Namespace)); // a new slot, not the one the process is in
+        Assert.False(lingering.Ping("10.84.0.1"), "the process left inside the old namespace still reaches the network");
+        using var next = new GuestStandIn(_env.Host, second);
+        Assert.True(next.Ping("10.84.0.1"));
     }
 
     [Fact]
