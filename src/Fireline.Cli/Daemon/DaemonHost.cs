@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Fireline.Cli.Configuration;
+using Fireline.Cluster;
 using Fireline.Errors;
 using Fireline.Metrics;
 using Fireline.Service;
@@ -49,9 +50,11 @@ internal static class DaemonHost
             return Output.ExitCodes.Success;
         }
 
+        // Joined after reconcile, before the socket opens: a node is listed alive only once it can serve.
+        using var cluster = settings.Cluster is { } options ? Join(options, logger) : null;
         app.UseRouting();
         app.Use(new RequestPipeline(logger, settings.Token, settings.MetricsListen?.Port).InvokeAsync);
-        Routes.Map(app, engine);
+        Routes.Map(app, engine, cluster);
         ThreadPool.GetMinThreads(out var workers, out var completions);
         ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), completions);
         try
@@ -164,6 +167,13 @@ internal static class DaemonHost
             }
         });
         return builder.Build();
+    }
+
+    private static ClusterMember Join(ClusterOptions options, ILogger logger)
+    {
+        var member = ClusterMember.Join(options, detail => DaemonLog.ClusterEvent(logger, detail));
+        DaemonLog.Joined(logger, options.Node, options.UnderlayAddress.ToString(), string.Join(',', options.Endpoints));
+        return member;
     }
 
     /// <summary>Before the socket opens: reconcile, then the configuration file's host and networks (both idempotent).</summary>

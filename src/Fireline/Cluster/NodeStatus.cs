@@ -1,0 +1,7 @@
+namespace Fireline.Cluster;
+
+/// <summary>One node as the cluster sees it: registered once, alive while its lease is kept.</summary>
+public sealed record NodeStatus(string Name, string UnderlayAddress, bool Alive);
+
+/// <summary><c>GET /v1/cluster</c> and <c>fireline cluster status</c>: this node's name and every node of the cluster.</summary>
+public sealed record ClusterStatus(string Node, IReadOnlyList<string> Etcd, IReadOnlyList<NodeStatus> Nodes);
