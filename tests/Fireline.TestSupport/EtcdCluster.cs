@@ -63,6 +63,19 @@ public sealed class EtcdCluster : IDisposable
 
     private static string PeerUrl(int member) => $"http://127.0.0.1:{2380 + (member * 10_000)}";
 
+    /// <summary>Kills every member (SIGKILL): etcd is unreachable from then on.</summary>
+    public void StopAll()
+    {
+        foreach (var (process, _) in _members)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -71,14 +84,9 @@ public sealed class EtcdCluster : IDisposable
         }
 
         _disposed = true;
+        StopAll();
         foreach (var (process, _) in _members)
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-
             process.Dispose();
         }
 

@@ -14,7 +14,7 @@ internal static class ClusterCommands
 {
     public static Command Create()
     {
-        var status = new Command("status", "The cluster's nodes: underlay address and whether each is alive (its etcd lease is kept)");
+        var status = new Command("status", "The cluster's nodes: underlay address, whether each is alive (its etcd lease is kept), the address blocks it holds");
         status.SetAction(parse => CommandRunner.Guard(parse, printer =>
         {
             printer.Print(Read(parse), CliJson.Output.ClusterStatus, Write);
@@ -38,10 +38,10 @@ internal static class ClusterCommands
 
     private static void Write(ClusterStatus status, TextWriter output)
     {
-        var table = new Table("NODE", "UNDERLAY", "ALIVE");
+        var table = new Table("NODE", "UNDERLAY", "ALIVE", "BLOCKS");
         foreach (var node in status.Nodes)
         {
-            table.Add(node.Name + (node.Name == status.Node ? " (this)" : ""), node.UnderlayAddress, node.Alive ? "yes" : "no");
+            table.Add(node.Name + (node.Name == status.Node ? " (this)" : ""), node.UnderlayAddress, node.Alive ? "yes" : "no", node.Blocks.Count == 0 ? "-" : string.Join(' ', node.Blocks));
         }
 
         table.WriteTo(output);

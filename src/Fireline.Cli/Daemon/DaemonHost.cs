@@ -32,16 +32,25 @@ internal static class DaemonHost
     public static int Run(DaemonSettings settings)
     {
         StopSignals.Handle();
+        // A cluster node joins before its engine opens: the engine hands out addresses from the node's blocks only.
+        // Its log exists only once the web host is built; what the membership reports before that is not kept.
+        ILogger? log = null;
+        using var cluster = settings.Cluster is { } options ? ClusterMember.Join(options, detail => { if (log is not null) { DaemonLog.ClusterEvent(log, detail); } }) : null;
         using var engine = FirelineEngine.Open(new EngineOptions
         {
             StateDirectory = settings.StateDirectory,
             HostNamespaceName = settings.HostNamespace,
             LockHolder = "daemon",
             Metrics = new FirelineMetrics(),
+            AddressBlocks = cluster?.Blocks,
         });
         using var app = Build(settings, engine);
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
+        var logger = log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
         DaemonLog.Opened(logger, settings.StateDirectory, settings.HostNamespace ?? "the daemon's own");
+        if (cluster is not null)
+        {
+            DaemonLog.Joined(logger, cluster.Options.Node, cluster.Options.UnderlayAddress.ToString(), string.Join(',', cluster.Options.Endpoints));
+        }
         StartUp(engine, settings, logger);
         if (StopSignals.Requested.IsCancellationRequested)
         {
@@ -50,8 +59,6 @@ internal static class DaemonHost
             return Output.ExitCodes.Success;
         }
 
-        // Joined after reconcile, before the socket opens: a node is listed alive only once it can serve.
-        using var cluster = settings.Cluster is { } options ? Join(options, logger) : null;
         app.UseRouting();
         app.Use(new RequestPipeline(logger, settings.Token, settings.MetricsListen?.Port).InvokeAsync);
         Routes.Map(app, engine, cluster);
@@ -167,13 +174,6 @@ internal static class DaemonHost
             }
         });
         return builder.Build();
-    }
-
-    private static ClusterMember Join(ClusterOptions options, ILogger logger)
-    {
-        var member = ClusterMember.Join(options, detail => DaemonLog.ClusterEvent(logger, detail));
-        DaemonLog.Joined(logger, options.Node, options.UnderlayAddress.ToString(), string.Join(',', options.Endpoints));
-        return member;
     }
 
     /// <summary>Before the socket opens: reconcile, then the configuration file's host and networks (both idempotent).</summary>

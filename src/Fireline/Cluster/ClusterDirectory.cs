@@ -4,7 +4,7 @@ using Google.Protobuf;
 
 namespace Fireline.Cluster;
 
-/// <summary>Reads the cluster's nodes from etcd: records and liveness keys in one transaction, so both come from one revision.</summary>
+/// <summary>Reads the cluster's nodes from etcd: records, liveness keys and blocks in one transaction, so all come from one revision.</summary>
 public static class ClusterDirectory
 {
     /// <summary>Every registered node, alive or not, ordered by name; throws <c>cluster-unavailable</c> when etcd does not answer.</summary>
@@ -19,11 +19,13 @@ public static class ClusterDirectory
         var request = new TxnRequest();
         request.Success.Add(Range(ClusterKeys.Nodes));
         request.Success.Add(Range(ClusterKeys.Alive));
+        request.Success.Add(Range(ClusterKeys.Blocks));
         var answer = await Etcd.Call("reading the nodes", deadline => client.TransactionAsync(request, deadline: deadline)).ConfigureAwait(false);
+        var blocks = answer.Responses[2].ResponseRange.Kvs.ToLookup(kv => kv.Value.ToStringUtf8(), kv => ClusterBlocks.Describe(kv.Key), StringComparer.Ordinal);
         var alive = answer.Responses[1].ResponseRange.Kvs.Select(kv => kv.Key.ToStringUtf8()[ClusterKeys.Alive.Length..]).ToHashSet(StringComparer.Ordinal);
         var nodes = answer.Responses[0].ResponseRange.Kvs
             .Select(kv => (Name: kv.Key.ToStringUtf8()[ClusterKeys.Nodes.Length..], Record: NodeRecord.FromJson(kv.Value.Span)))
-            .Select(n => new NodeStatus(n.Name, n.Record?.UnderlayAddress ?? "unknown", alive.Contains(n.Name)))
+            .Select(n => new NodeStatus(n.Name, n.Record?.UnderlayAddress ?? "unknown", alive.Contains(n.Name), [.. blocks[n.Name].Order(StringComparer.Ordinal)]))
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
         return new ClusterStatus(options.Node, [.. options.Endpoints.Select(e => e.GetLeftPart(UriPartial.Authority))], nodes);

@@ -12,6 +12,9 @@ internal static class ClusterKeys
 
     public const string Alive = "/fireline/alive/";
 
+    /// <summary>Address blocks: <c>/fireline/blocks/NETWORK/A.B.C.D/LEN</c>, the value the holding node's name.</summary>
+    public const string Blocks = "/fireline/blocks/";
+
     public static ByteString Node(string node) => ByteString.CopyFromUtf8(Nodes + node);
 
     public static ByteString Liveness(string node) => ByteString.CopyFromUtf8(Alive + node);

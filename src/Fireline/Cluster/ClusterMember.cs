@@ -1,6 +1,7 @@
 using dotnet_etcd;
 using Etcdserverpb;
 using Fireline.Errors;
+using Fireline.Ipam;
 using Google.Protobuf;
 
 namespace Fireline.Cluster;
@@ -28,9 +29,13 @@ public sealed class ClusterMember : IDisposable
         _client = client;
         _log = log;
         _record = new NodeRecord(options.Node, options.UnderlayAddress.ToString(), Guid.NewGuid().ToString("N"));
+        Blocks = new ClusterBlocks(client, options.Node);
     }
 
     public ClusterOptions Options { get; }
+
+    /// <summary>The address blocks this node hands out from (the engine's <c>AddressBlocks</c>).</summary>
+    public IAddressBlocks Blocks { get; }
 
     /// <summary>
     /// Registers this node and starts keeping its lease. A live node of the same name (another daemon, or this one's

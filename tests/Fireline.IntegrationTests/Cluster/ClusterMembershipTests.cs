@@ -62,7 +62,7 @@ public sealed class ClusterMembershipTests : IDisposable
         var node = Assert.Single(KernelState.Json(status.StandardOutput).GetProperty("nodes").EnumerateArray());
         Assert.Equal(Node(0), node.GetProperty("name").GetString());
         Assert.True(node.GetProperty("alive").GetBoolean());
-        Assert.Matches($@"{Node(0)} \(this\)\s+192\.0\.2\.21\s+yes", table.StandardOutput);
+        Assert.Matches($@"{Node(0)} \(this\)\s+192\.0\.2\.21\s+yes\s+-", table.StandardOutput);
         Assert.Equal(1, none.ExitCode);
         Assert.Equal("cluster-not-configured", KernelState.Json(none.StandardError).GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(404, api.Status);
