@@ -63,16 +63,23 @@ public sealed class EtcdCluster : IDisposable
 
     private static string PeerUrl(int member) => $"http://127.0.0.1:{2380 + (member * 10_000)}";
 
+    /// <summary>Kills one member (SIGKILL): the other two keep the quorum.</summary>
+    public void Stop(int member)
+    {
+        var process = _members[member].Process;
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
     /// <summary>Kills every member (SIGKILL): etcd is unreachable from then on.</summary>
     public void StopAll()
     {
-        foreach (var (process, _) in _members)
+        for (var i = 0; i < _members.Count; i++)
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
+            Stop(i);
         }
     }
 

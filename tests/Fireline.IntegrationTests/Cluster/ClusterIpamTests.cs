@@ -70,6 +70,26 @@ public sealed class ClusterIpamTests : IDisposable
         Assert.Equal(2, daemon.Send("GET", "/v1/vms").Json.GetArrayLength());
     }
 
+    [Fact]
+    public void Losing_one_etcd_member_of_three_changes_nothing_nodes_stay_alive_and_claim_new_blocks()
+    {
+        var daemons = new[] { Join("node-0"), Join("node-1") };
+
+        _etcd.Stop(0);
+        // Two lease periods: a node whose keep-alive stream did not move to another member would have expired.
+        Thread.Sleep(2 * 5_000);
+
+        foreach (var (daemon, i) in daemons.Select((d, i) => (d, i)))
+        {
+            var nodes = daemon.Send("GET", "/v1/cluster").Json.GetProperty("nodes").EnumerateArray().ToList();
+            Assert.Equal(2, nodes.Count(n => n.GetProperty("alive").GetBoolean()));
+            var created = daemon.Send("PUT", $"/v1/vms/{_hosts[i].Host.VmId("after")}", $$"""{"network":"{{Network}}"}""");
+            Assert.True(created.Status == 200, created.Body);
+        }
+
+        Assert.All(Blocks(daemons[0]).Values, held => Assert.Single(held));
+    }
+
     public void Dispose()
     {
         foreach (var daemon in _daemons)
