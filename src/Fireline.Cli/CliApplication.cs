@@ -18,6 +18,7 @@ internal static class CliApplication
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(Demo.DemoCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ClusterCommands.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

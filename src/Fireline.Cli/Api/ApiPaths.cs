@@ -15,6 +15,7 @@ internal static class ApiPaths
     public const string Tune = "/v1/host/tune";
     public const string Metrics = "/metrics";
     public const string AttachmentsGc = "/v1/attachments:gc";
+    public const string Cluster = "/v1/cluster";
 
     /// <summary>A VM's path; the id is checked first, so only a valid id (URL-safe by its rules) reaches a URL.</summary>
     public static string Vm(string vmId) => $"{Vms}/{VmId.Parse(vmId).Value}";

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
+using Fireline.Cluster;
 using Fireline.Doctor;
 using Fireline.Metrics;
 using Fireline.Tuning;
@@ -97,6 +98,9 @@ internal sealed class DaemonClient : IFirelineService, IDisposable
         var report = Send(HttpMethod.Post, ApiPaths.Tune, Body(new TuneBody { Apply = apply }, ApiRequestJson.Default.TuneBody), CliJson.Output.TuneReport);
         return write ? report with { File = TuningFile.Write(TuningFile.SystemDirectory, report.Settings) } : report;
     }
+
+    /// <summary><c>GET /v1/cluster</c> (not part of <see cref="IFirelineService"/>: only a daemon is a cluster node).</summary>
+    public ClusterStatus GetCluster() => Send(HttpMethod.Get, ApiPaths.Cluster, null, CliJson.Output.ClusterStatus);
 
     public void Dispose() => _http.Dispose();
 

@@ -40,10 +40,28 @@ internal static class ServeCommand
         HelpName = "text|json",
     };
 
+    public static readonly Option<string?> ClusterEtcd = new("--cluster-etcd")
+    {
+        Description = "Join a cluster: its etcd members' client URLs, comma-separated (needs --node and --underlay-address)",
+        HelpName = "URL[,URL...]",
+    };
+
+    public static readonly Option<string?> Node = new("--node")
+    {
+        Description = "This node's name in the cluster (a-z, 0-9, '-'; unique among live nodes)",
+        HelpName = "NAME",
+    };
+
+    public static readonly Option<string?> UnderlayAddress = new("--underlay-address")
+    {
+        Description = "This node's IPv4 address on the network between the nodes (its VXLAN tunnel endpoint)",
+        HelpName = "IP",
+    };
+
     public static Command Create()
     {
         var command = new Command("serve", "Run the daemon: the API on a Unix socket (reconciles first; stopping it leaves every VM's network in place)")
-            { SocketGroup, Listen, TokenFile, MetricsListen, LogFormat };
+            { SocketGroup, Listen, TokenFile, MetricsListen, LogFormat, ClusterEtcd, Node, UnderlayAddress };
         // DaemonHost is reached only from here: the other commands never load ASP.NET Core.
         command.SetAction(parse => CommandRunner.Guard(parse, _ => DaemonHost.Run(DaemonSettings.Resolve(parse))));
         return command;

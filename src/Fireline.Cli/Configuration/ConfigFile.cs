@@ -1,3 +1,4 @@
+using Fireline.Cluster;
 using Fireline.Documents;
 using Fireline.Errors;
 using Fireline.Host;
@@ -15,13 +16,15 @@ namespace Fireline.Cli.Configuration;
 /// socketGroup: fireline
 /// logFormat: json
 /// host: { uplink: eth0 }
+/// cluster: { etcd: "http://10.0.0.1:2379,http://10.0.0.2:2379", node: node-a, underlayAddress: 10.0.0.11 }
 /// networks:
 ///   - name: tenant-a
 ///     subnet: 10.200.0.0/24
 /// </example>
 internal sealed record ConfigFile
 {
-    private static readonly string[] Keys = ["stateDir", "hostNetns", "socket", "socketGroup", "listen", "tokenFile", "metricsListen", "logFormat", "host", "networks"];
+    private static readonly string[] Keys = ["stateDir", "hostNetns", "socket", "socketGroup", "listen", "tokenFile", "metricsListen", "logFormat", "host", "cluster", "networks"];
+    private static readonly string[] ClusterKeys = ["etcd", "node", "underlayAddress"];
     private static readonly string[] HostKeys = ["uplink", "bridge", "subnet", "nat"];
 
     public required string Path { get; init; }
@@ -44,6 +47,9 @@ internal sealed record ConfigFile
 
     /// <summary>The <c>host:</c> section: <c>host init</c> options the daemon applies at start-up (idempotent).</summary>
     public HostInitRequest? Host { get; init; }
+
+    /// <summary>The <c>cluster:</c> section (checked: bad values name their key); null: single-host mode.</summary>
+    public ClusterOptions? Cluster { get; init; }
 
     /// <summary>
     /// The <c>networks:</c> section's value as read, for <see cref="Fireline.Networks.NetworkFile.FromList"/>: its
@@ -101,6 +107,7 @@ internal sealed record ConfigFile
             MetricsListen = Scalar(path, root, "metricsListen", ""),
             LogFormat = Scalar(path, root, "logFormat", ""),
             Host = HostSection(path, root),
+            Cluster = ClusterSection(path, root),
             Networks = root["networks"],
         };
     }
@@ -131,6 +138,34 @@ internal sealed record ConfigFile
             Subnet = Scalar(path, host, "subnet", "host.") ?? HostInitRequest.DefaultSubnet,
             Nat = nat,
         };
+    }
+
+    private static ClusterOptions? ClusterSection(string path, DocumentMap root)
+    {
+        if (root["cluster"] is not { } node)
+        {
+            return null;
+        }
+
+        if (node is not DocumentMap cluster)
+        {
+            throw Invalid(path, $"line {node.Line}: cluster is a mapping ({string.Join(", ", ClusterKeys)})");
+        }
+
+        CheckKeys(path, cluster, ClusterKeys, "cluster.");
+        var fields = new ClusterOptions.Fields("cluster.etcd", "cluster.node", "cluster.underlayAddress");
+        var (etcd, name, underlay) = (Scalar(path, cluster, "etcd", "cluster."), Scalar(path, cluster, "node", "cluster."), Scalar(path, cluster, "underlayAddress", "cluster."));
+        ClusterOptions? options;
+        try
+        {
+            options = ClusterOptions.Parse(etcd, name, underlay, fields);
+        }
+        catch (FirelineException error) when (error.Kind == ErrorKind.InvalidInput)
+        {
+            throw Invalid(path, $"line {node.Line}: {error.Message}");
+        }
+
+        return options ?? throw Invalid(path, $"line {node.Line}: cluster needs etcd, node and underlayAddress");
     }
 
     private static void CheckKeys(string path, DocumentMap node, string[] allowed, string prefix)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Fireline.Cli.Commands;
+using Fireline.Cluster;
 using Fireline.Errors;
 using Fireline.Host;
 using Fireline.Linux;
@@ -40,6 +41,9 @@ internal sealed record DaemonSettings
     /// <summary>The configuration file's <c>host:</c> section, applied at start-up.</summary>
     public HostInitRequest? Host { get; init; }
 
+    /// <summary>The cluster this node joins; null: single-host mode.</summary>
+    public ClusterOptions? Cluster { get; init; }
+
     /// <summary>The configuration file's <c>networks:</c> section, applied at start-up (no prune).</summary>
     public NetworkFile? Networks { get; init; }
 
@@ -57,6 +61,7 @@ internal sealed record DaemonSettings
             throw DomainErrors.InvalidInput("--log-format", $"--log-format is text or json, not '{logFormat}'");
         }
 
+        var cluster = ClusterOf(parse, file);
         NetworkFile? networks = null;
         if (file?.Networks is { } section)
         {
@@ -82,7 +87,22 @@ internal sealed record DaemonSettings
             JsonLogs = logFormat == "json",
             Host = file?.Host,
             Networks = networks,
+            Cluster = cluster,
         };
+    }
+
+    /// <summary>
+    /// Flags (or FIRELINE_CLUSTER_ETCD, FIRELINE_NODE, FIRELINE_UNDERLAY_ADDRESS) as one set: any of them given replaces
+    /// the configuration file's <c>cluster:</c> section whole, so one setting never mixes with another source's.
+    /// </summary>
+    private static ClusterOptions? ClusterOf(ParseResult parse, ConfigFile? file)
+    {
+        var etcd = Settings.Pick(parse, ServeCommand.ClusterEtcd, "FIRELINE_CLUSTER_ETCD", null);
+        var node = Settings.Pick(parse, ServeCommand.Node, "FIRELINE_NODE", null);
+        var underlay = Settings.Pick(parse, ServeCommand.UnderlayAddress, "FIRELINE_UNDERLAY_ADDRESS", null);
+        return etcd is null && node is null && underlay is null
+            ? file?.Cluster
+            : ClusterOptions.Parse(etcd, node, underlay, ClusterOptions.Flags);
     }
 
     private static IPEndPoint Endpoint(string text, string option)

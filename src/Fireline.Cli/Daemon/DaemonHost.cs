@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Fireline.Cli.Configuration;
+using Fireline.Cluster;
 using Fireline.Errors;
 using Fireline.Metrics;
 using Fireline.Service;
@@ -31,16 +32,25 @@ internal static class DaemonHost
     public static int Run(DaemonSettings settings)
     {
         StopSignals.Handle();
+        // A cluster node joins before its engine opens: the engine hands out addresses from the node's blocks only.
+        // Its log exists only once the web host is built; what the membership reports before that is not kept.
+        ILogger? log = null;
+        using var cluster = settings.Cluster is { } options ? ClusterMember.Join(options, detail => { if (log is not null) { DaemonLog.ClusterEvent(log, detail); } }) : null;
         using var engine = FirelineEngine.Open(new EngineOptions
         {
             StateDirectory = settings.StateDirectory,
             HostNamespaceName = settings.HostNamespace,
             LockHolder = "daemon",
             Metrics = new FirelineMetrics(),
+            AddressBlocks = cluster?.Blocks,
         });
         using var app = Build(settings, engine);
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
+        var logger = log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
         DaemonLog.Opened(logger, settings.StateDirectory, settings.HostNamespace ?? "the daemon's own");
+        if (cluster is not null)
+        {
+            DaemonLog.Joined(logger, cluster.Options.Node, cluster.Options.UnderlayAddress.ToString(), string.Join(',', cluster.Options.Endpoints));
+        }
         StartUp(engine, settings, logger);
         if (StopSignals.Requested.IsCancellationRequested)
         {
@@ -51,7 +61,7 @@ internal static class DaemonHost
 
         app.UseRouting();
         app.Use(new RequestPipeline(logger, settings.Token, settings.MetricsListen?.Port).InvokeAsync);
-        Routes.Map(app, engine);
+        Routes.Map(app, engine, cluster);
         ThreadPool.GetMinThreads(out var workers, out var completions);
         ThreadPool.SetMinThreads(Math.Max(workers, MinThreads), completions);
         try

@@ -42,6 +42,12 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "listening on {Endpoint}")]
     public static partial void Listening(ILogger logger, string endpoint);
 
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "joined cluster as node {Node} (underlay {Underlay}, etcd {Etcd})")]
+    public static partial void Joined(ILogger logger, string node, string underlay, string etcd);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "cluster: {Detail}")]
+    public static partial void ClusterEvent(ILogger logger, string detail);
+
     [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "stopped; every VM's network stays in place (the datapath is in the kernel)")]
     public static partial void Stopped(ILogger logger);
 }

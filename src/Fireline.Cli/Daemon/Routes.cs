@@ -1,4 +1,5 @@
 using Fireline.Cli.Api;
+using Fireline.Cluster;
 using Fireline.Service;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,12 +13,13 @@ namespace Fireline.Cli.Daemon;
 /// </summary>
 internal static class Routes
 {
-    public static void Map(IEndpointRouteBuilder app, FirelineEngine engine)
+    public static void Map(IEndpointRouteBuilder app, FirelineEngine engine, ClusterMember? cluster)
     {
         var vms = new VmResource(engine);
         var networks = new NetworkResource(engine);
         var host = new HostResource(engine);
         var attachments = new AttachmentResource(engine);
+        var clusterResource = new ClusterResource(cluster);
 
         app.MapPut("/v1/vms/{id}", (string id, HttpRequest request) => vms.Put(id, request)).WithName("vm.create");
         app.MapGet("/v1/vms", () => vms.List()).WithName("vm.list");
@@ -52,6 +54,8 @@ internal static class Routes
         app.MapGet(ApiPaths.Doctor, (string? vm) => host.Doctor(vm)).WithName("doctor");
         app.MapGet(ApiPaths.Metrics, () => Results.Text(engine.RenderPrometheusText(), "text/plain; version=0.0.4; charset=utf-8"))
             .WithName("metrics");
+
+        app.MapGet(ApiPaths.Cluster, () => clusterResource.Get()).WithName("cluster.status");
 
         app.MapGet("/healthz", () => SystemResource.Health()).WithName("health");
         app.MapGet("/openapi.json", () => SystemResource.OpenApi()).WithName("openapi");

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fireline.Attachments;
+using Fireline.Cluster;
 using Fireline.Doctor;
 using Fireline.Firecracker;
 using Fireline.Host;
@@ -39,6 +40,7 @@ namespace Fireline.Cli.Output;
 [JsonSerializable(typeof(AttachmentCheck))]
 [JsonSerializable(typeof(AttachmentDeleteResult))]
 [JsonSerializable(typeof(AttachmentGcResult))]
+[JsonSerializable(typeof(ClusterStatus))]
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>

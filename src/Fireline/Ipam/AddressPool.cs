@@ -9,19 +9,29 @@ namespace Fireline.Ipam;
 /// released first, so an address rests as long as possible before it is reused. Both steps are O(1), however
 /// full the subnet is. Not thread-safe: the caller holds <see cref="SyncRoot"/> across allocate, the durable
 /// write, and commit.
+/// In cluster mode (<see cref="IAddressBlocks"/>) the cursor hands out only addresses of blocks this host holds,
+/// claiming the next free block when it reaches one, skipping blocks other nodes hold; and a released address rests
+/// for the blocks' cooldown before it is reused.
 /// </summary>
 public sealed class AddressPool
 {
-    private readonly Queue<uint> _released;
+    private readonly Queue<(uint Address, long ReleasedAt)> _released;
+    private readonly string _network;
+    private readonly IAddressBlocks? _blocks;
     private uint _nextUnused;
 
-    public AddressPool(Ipv4Network subnet, uint nextUnused, IEnumerable<uint> released, int leased, int slots = 0)
+    /// <param name="network">The network's name, and <paramref name="blocks"/> the cluster's blocks (null: single-host mode).</param>
+    public AddressPool(Ipv4Network subnet, uint nextUnused, IEnumerable<uint> released, int leased, int slots = 0, string network = "", IAddressBlocks? blocks = null)
     {
         Subnet = subnet;
         _nextUnused = Math.Max(nextUnused, subnet.FirstVmAddress);
-        _released = new Queue<uint>(released);
+        // Addresses released before this start rest a whole cooldown from now: when they were released is not kept.
+        var loaded = Environment.TickCount64;
+        _released = new Queue<(uint, long)>(released.Select(a => (a, loaded)));
         Leased = leased;
         Slots = slots;
+        _network = network;
+        _blocks = blocks;
     }
 
     public Ipv4Network Subnet { get; }
@@ -42,15 +52,26 @@ public sealed class AddressPool
     /// <summary>The cursor a new network starts with.</summary>
     public static uint InitialCursor(Ipv4Network subnet) => subnet.FirstVmAddress;
 
-    /// <summary>Picks the next address without taking it; null when the subnet is exhausted.</summary>
+    /// <summary>
+    /// Picks the next address without taking it; null when the subnet (in cluster mode: this host's share of it) is
+    /// exhausted. In cluster mode this may claim a block (<see cref="IAddressBlocks.Acquire"/>), and throws what that throws.
+    /// </summary>
     public Allocation? Peek()
     {
-        if (_nextUnused <= Subnet.LastVmAddress && Subnet.VmCapacity > 0)
+        var cursor = _nextUnused;
+        while (cursor <= Subnet.LastVmAddress && Subnet.VmCapacity > 0)
         {
-            return new Allocation(_nextUnused, _nextUnused + 1, Recycled: false);
+            if (_blocks is null || _blocks.Acquire(_network, Subnet, cursor))
+            {
+                return new Allocation(cursor, cursor + 1, Recycled: false);
+            }
+
+            // Another node's block: on to the first address of the next one (the cursor only moves when committed).
+            var next = (ulong)cursor - Subnet.Network + (ulong)_blocks.BlockSize;
+            cursor = next >= (ulong)Subnet.Size ? Subnet.LastVmAddress + 1 : Subnet.Network + (uint)(next / (ulong)_blocks.BlockSize * (ulong)_blocks.BlockSize);
         }
 
-        return _released.TryPeek(out var address) ? new Allocation(address, _nextUnused, Recycled: true) : null;
+        return _released.TryPeek(out var head) && Rested(head.ReleasedAt) ? new Allocation(head.Address, cursor, Recycled: true) : null;
     }
 
     /// <summary>Takes the address <see cref="Peek"/> returned, once it is durably recorded: a VM's, or with <paramref name="slot"/> a pool slot's.</summary>
@@ -60,10 +81,9 @@ public sealed class AddressPool
         {
             _released.Dequeue();
         }
-        else
-        {
-            _nextUnused = allocation.NextUnused;
-        }
+
+        // A recycled address carries the cursor as it was, or (cluster mode) past the other nodes' blocks it skipped.
+        _nextUnused = allocation.NextUnused;
 
         if (slot)
         {
@@ -78,7 +98,7 @@ public sealed class AddressPool
     /// <summary>Puts a released address at the back of the reuse queue: a VM's, or with <paramref name="slot"/> a slot's.</summary>
     public void Release(uint address, bool slot = false)
     {
-        _released.Enqueue(address);
+        _released.Enqueue((address, Environment.TickCount64));
         if (slot)
         {
             Slots--;
@@ -88,6 +108,8 @@ public sealed class AddressPool
             Leased--;
         }
     }
+
+    private bool Rested(long releasedAt) => _blocks is null || Environment.TickCount64 - releasedAt >= (long)_blocks.Cooldown.TotalMilliseconds;
 
     /// <summary>A slot's address leased to a VM (acquire), or with <paramref name="toSlot"/> a VM's given back to a slot (release).</summary>
     public void Move(bool toSlot)

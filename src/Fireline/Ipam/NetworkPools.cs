@@ -9,15 +9,18 @@ public sealed class NetworkPools
 {
     private readonly Dictionary<string, AddressPool> _pools = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly IAddressBlocks? _blocks;
 
-    public NetworkPools(IStateStore store)
+    /// <param name="blocks">The cluster's address blocks every pool hands out from; null: single-host mode.</param>
+    public NetworkPools(IStateStore store, IAddressBlocks? blocks = null)
     {
+        _blocks = blocks;
         var leased = store.ListVms().GroupBy(v => v.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var slots = store.ListSlots().GroupBy(s => s.Network).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var network in store.ListNetworks())
         {
             _pools[network.Name] = new AddressPool(network.Spec.Subnet, network.NextUnused,
-                store.ListReleased(network.Name), leased.GetValueOrDefault(network.Name), slots.GetValueOrDefault(network.Name));
+                store.ListReleased(network.Name), leased.GetValueOrDefault(network.Name), slots.GetValueOrDefault(network.Name), network.Name, blocks);
         }
     }
 
@@ -51,7 +54,7 @@ public sealed class NetworkPools
     {
         lock (_lock)
         {
-            _pools.TryAdd(network, new AddressPool(subnet, AddressPool.InitialCursor(subnet), [], 0));
+            _pools.TryAdd(network, new AddressPool(subnet, AddressPool.InitialCursor(subnet), [], 0, network: network, blocks: _blocks));
         }
     }
 

@@ -34,6 +34,9 @@ public sealed record EngineOptions
     /// </summary>
     public FirelineMetrics? Metrics { get; init; }
 
+    /// <summary>Cluster mode: the address blocks this node hands out from (<see cref="Cluster.ClusterBlocks"/>); null: single-host mode.</summary>
+    public Ipam.IAddressBlocks? AddressBlocks { get; init; }
+
     /// <summary>The sysfs root SR-IOV functions are discovered under; a constructed tree in tests.</summary>
     public string SysfsRoot { get; init; } = "/sys";
 

@@ -60,7 +60,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _hostNamed = options.HostNamespace is not null || options.HostNamespaceName is not null;
         _observer = options.Metrics;
         _metrics = new Lazy<FirelineMetrics>(() => options.Metrics ?? new FirelineMetrics());
-        var pools = new NetworkPools(store);
+        var pools = new NetworkPools(store, options.AddressBlocks);
         var mark = InstanceMark.Load(store);
         var hostDatapath = new HostDatapath(kernel, mark, store);
         var firewall = new HostFirewall(kernel, store, mark);

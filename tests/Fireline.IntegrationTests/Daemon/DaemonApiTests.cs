@@ -277,6 +277,7 @@ public sealed class DaemonApiTests : IDisposable
             ("/healthz", "get"), ("/metrics", "get"), ("/openapi.json", "get"), ("/v1/stats", "get"), ("/v1/host/tune", "post"),
             ("/v1/attachments/{containerId}/{ifName}", "put"), ("/v1/attachments/{containerId}/{ifName}", "get"),
             ("/v1/attachments/{containerId}/{ifName}", "delete"), ("/v1/attachments:gc", "post"),
+            ("/v1/cluster", "get"),
         })
         {
             Assert.True(paths.TryGetProperty(path, out var item) && item.TryGetProperty(method, out _), $"{method} {path} is not described");

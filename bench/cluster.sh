@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Issue 13's cluster IPAM benchmark (bench/Fireline.Benchmarks/ClusterBenchmark.cs): create of one VM at a time through
+# the daemon on a single-host daemon and on a cluster node of a three-member etcd cluster the benchmark starts (Debian's
+# etcd-server, scripts/setup.sh), side by side; cluster creates split by whether they claimed a new address block.
+# Private test hosts and etcd namespace (per-run names) the benchmark removes on exit. Root required.
+# Usage: bench/cluster.sh [--samples 256] [--warmup 20]
+set -euo pipefail
+
+source "$(dirname "$0")/lib.sh"
+require_root "the benchmark creates network namespaces"
+
+cd "$(dirname "$0")/.."
+scripts/publish.sh >/dev/null
+dotnet build bench/Fireline.Benchmarks -c Release -nologo -v quiet >/dev/null
+FIRELINE_CLI="$PWD/artifacts/fireline/fireline" exec dotnet bench/Fireline.Benchmarks/bin/Release/net10.0/Fireline.Benchmarks.dll cluster "$@"

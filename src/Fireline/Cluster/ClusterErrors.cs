@@ -1,0 +1,23 @@
+using Fireline.Errors;
+
+namespace Fireline.Cluster;
+
+/// <summary>The cluster's domain errors, each code spelled once.</summary>
+public static class ClusterErrors
+{
+    public const string UnavailableCode = "cluster-unavailable";
+
+    /// <summary>etcd did not answer (no member reachable, no quorum, or the deadline passed): nothing was changed.</summary>
+    public static FirelineException Unavailable(string what, Exception cause)
+        => new(ErrorKind.Unavailable, UnavailableCode, $"the cluster's etcd is unavailable ({what}): {cause.Message}", cause);
+
+    /// <summary>A live node already holds this name: two daemons under one name would hand out each other's addresses.</summary>
+    public static FirelineException NodeNameInUse(string node, string underlay)
+        => new(ErrorKind.Conflict, "node-name-in-use",
+            $"node '{node}' is live in the cluster already (underlay {underlay}); give this daemon another --node, or stop the other one") { Field = "node" };
+
+    /// <summary>Cluster commands on a host that runs without a cluster.</summary>
+    public static FirelineException NotClustered()
+        => new(ErrorKind.NotFound, "cluster-not-configured",
+            "this Fireline runs in single-host mode: no cluster is configured (serve --cluster-etcd/--node/--underlay-address, or cluster: in the configuration file)");
+}

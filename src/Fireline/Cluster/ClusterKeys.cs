@@ -1,0 +1,29 @@
+using Google.Protobuf;
+
+namespace Fireline.Cluster;
+
+/// <summary>
+/// The cluster's key layout in etcd, in one place. A node's record stays after it stops (so status can list it as
+/// gone); its liveness key lives under its lease and vanishes when the lease expires.
+/// </summary>
+internal static class ClusterKeys
+{
+    public const string Nodes = "/fireline/nodes/";
+
+    public const string Alive = "/fireline/alive/";
+
+    /// <summary>Address blocks: <c>/fireline/blocks/NETWORK/A.B.C.D/LEN</c>, the value the holding node's name.</summary>
+    public const string Blocks = "/fireline/blocks/";
+
+    public static ByteString Node(string node) => ByteString.CopyFromUtf8(Nodes + node);
+
+    public static ByteString Liveness(string node) => ByteString.CopyFromUtf8(Alive + node);
+
+    /// <summary>The end of the range of keys under <paramref name="prefix"/> (etcd's range_end: the prefix with its last byte plus one).</summary>
+    public static ByteString RangeEnd(string prefix)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
+        bytes[^1]++;
+        return ByteString.CopyFrom(bytes);
+    }
+}

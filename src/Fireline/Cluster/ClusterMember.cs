@@ -1,0 +1,198 @@
+using dotnet_etcd;
+using Etcdserverpb;
+using Fireline.Errors;
+using Fireline.Ipam;
+using Google.Protobuf;
+
+namespace Fireline.Cluster;
+
+/// <summary>
+/// This node's membership: its record, and its liveness key under an etcd lease that a background loop keeps alive.
+/// When the keep-alive stream breaks (an etcd member stops, the network drops) the loop reconnects; when the lease
+/// expired meanwhile, it registers again under a new one, so a node that comes back is listed alive again without
+/// a restart. Dispose revokes the lease: a node that stops cleanly is gone at once, not after its TTL.
+/// </summary>
+public sealed class ClusterMember : IDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
+    private readonly EtcdClient _client;
+    private readonly NodeRecord _record;
+    private readonly Action<string> _log;
+    private readonly CancellationTokenSource _stop = new();
+    private long _lease;
+    private Task _keeper = Task.CompletedTask;
+
+    private ClusterMember(ClusterOptions options, EtcdClient client, Action<string> log)
+    {
+        Options = options;
+        _client = client;
+        _log = log;
+        _record = new NodeRecord(options.Node, options.UnderlayAddress.ToString(), Guid.NewGuid().ToString("N"));
+        Blocks = new ClusterBlocks(client, options.Node);
+    }
+
+    public ClusterOptions Options { get; }
+
+    /// <summary>The address blocks this node hands out from (the engine's <c>AddressBlocks</c>).</summary>
+    public IAddressBlocks Blocks { get; }
+
+    /// <summary>
+    /// Registers this node and starts keeping its lease. A live node of the same name (another daemon, or this one's
+    /// previous run whose lease has not expired yet) is waited out for one lease period, then refused.
+    /// </summary>
+    /// <param name="log">Told about lost and regained registrations (the daemon logs them).</param>
+    public static ClusterMember Join(ClusterOptions options, Action<string> log)
+    {
+        var member = new ClusterMember(options, Etcd.Connect(options), log);
+        try
+        {
+            member.RegisterWaiting().GetAwaiter().GetResult();
+            member._keeper = Task.Run(member.KeepAsync);
+            return member;
+        }
+        catch
+        {
+            member._client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The cluster's nodes as etcd has them now.</summary>
+    public ClusterStatus Status() => ClusterDirectory.ReadAsync(_client, Options).GetAwaiter().GetResult();
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _keeper.GetAwaiter().GetResult();
+            Etcd.Call("leaving", deadline => _client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = Interlocked.Read(ref _lease) }, deadline: deadline))
+                .GetAwaiter().GetResult();
+        }
+        catch (FirelineException)
+        {
+            // etcd is unreachable: the lease expires by itself within its TTL.
+        }
+
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task RegisterWaiting()
+    {
+        var deadline = DateTime.UtcNow + Options.LeaseTtl + TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var holder = await TryRegister().ConfigureAwait(false);
+            if (holder is null)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw ClusterErrors.NodeNameInUse(Options.Node, holder.UnderlayAddress);
+            }
+
+            await Task.Delay(RetryDelay).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One transaction: if no liveness key of this name exists (create_revision 0) or it is this run's own, write the
+    /// record and the liveness key under a new lease; otherwise read the holder. Returns null on success, the holder
+    /// when another live node has the name.
+    /// </summary>
+    private async Task<NodeRecord?> TryRegister()
+    {
+        var grant = await Etcd.Call("granting a lease",
+            deadline => _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Options.LeaseTtl.TotalSeconds }, deadline: deadline)).ConfigureAwait(false);
+        var json = ByteString.CopyFrom(_record.ToJson());
+        var liveness = ClusterKeys.Liveness(Options.Node);
+        var free = new TxnRequest();
+        free.Compare.Add(new Compare { Key = liveness, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
+        free.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ClusterKeys.Node(Options.Node), Value = json } });
+        free.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = liveness, Value = json, Lease = grant.ID } });
+        free.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = liveness } });
+        var answer = await Etcd.Call("registering the node", deadline => _client.TransactionAsync(free, deadline: deadline)).ConfigureAwait(false);
+        if (answer.Succeeded)
+        {
+            Interlocked.Exchange(ref _lease, grant.ID);
+            return null;
+        }
+
+        await Etcd.Call("returning an unused lease", deadline => _client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = grant.ID }, deadline: deadline)).ConfigureAwait(false);
+        var holder = answer.Responses[0].ResponseRange.Kvs.Select(kv => NodeRecord.FromJson(kv.Value.Span)).FirstOrDefault();
+        return holder?.Instance == _record.Instance ? null : holder ?? _record with { Instance = "" };
+    }
+
+    /// <summary>
+    /// Keeps the lease alive until Dispose. The library's keep-alive returns when the lease has expired and throws when
+    /// the stream breaks; either way this loop registers again (a new lease if the old one is gone) and carries on.
+    /// </summary>
+    private async Task KeepAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _client.LeaseKeepAlive(Interlocked.Read(ref _lease), _stop.Token).ConfigureAwait(false);
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                _log($"the lease of node '{Options.Node}' expired; registering again");
+                await RegisterAgain().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (!_stop.IsCancellationRequested)
+            {
+                // The library surfaces stream failures as RpcException, IOException or its own types: all mean "try again".
+                _log($"keeping the lease of node '{Options.Node}' alive failed ({error.GetType().Name}: {error.Message}); reconnecting");
+                await Pause().ConfigureAwait(false);
+                await RegisterAgain().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>After a broken stream: keeps the old lease when it still lives, else registers under a new one.</summary>
+    private async Task RegisterAgain()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                var ttl = await Etcd.Call("checking the lease",
+                    deadline => _client.LeaseTimeToLiveAsync(new LeaseTimeToLiveRequest { ID = Interlocked.Read(ref _lease) }, deadline: deadline)).ConfigureAwait(false);
+                if (ttl.TTL > 0 || await TryRegister().ConfigureAwait(false) is null)
+                {
+                    _log($"node '{Options.Node}' is registered");
+                    return;
+                }
+            }
+            catch (FirelineException error)
+            {
+                _log(error.Message);
+            }
+
+            await Pause().ConfigureAwait(false);
+        }
+    }
+
+    private async Task Pause()
+    {
+        try
+        {
+            await Task.Delay(RetryDelay, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping: the loops check the token next
+        }
+    }
+}
