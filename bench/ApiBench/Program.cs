@@ -8,7 +8,9 @@ using Fireline.Vms;
 // The daemon's API path (issue 6, "Speed"), measured from a client on the daemon's Unix socket:
 //   1. one client, one kept-alive connection: create and delete latency (p50, p90, p99);
 //   2. 32 concurrent clients: errors, unique addresses, throughput;
-//   3. 1,000 VMs: the daemon's RSS, then a restart: start-up reconcile time and time until it answers.
+//   3. --scale VMs (1,000; at most 1,000 per network, a bridge takes 1,023 ports, so 10,000 are spread over ten
+//      networks of /22): the daemon's RSS and open descriptors, GET /v1/vms, then a restart: start-up reconcile
+//      time and time until it answers.
 // FIRELINE_CLI names the fireline executable (api-bench.sh: the NativeAOT publish). Root required.
 var sequential = Arg(args, "--sequential", 200);
 var clients = Arg(args, "--clients", 32);
@@ -18,9 +20,13 @@ Console.WriteLine($"fireline: {Cli.Path}");
 
 using var env = new EngineHost();
 env.Engine.InitHost(new HostInitRequest());
+var networks = (scale + 999) / 1000;
+env.Engine.ApplyNetworks("networks:\n" + string.Concat(Enumerable.Range(0, networks).Select(n => $"  - {{name: scale{n}, subnet: 10.140.{4 * n}.0/22}}\n")),
+    dryRun: false, prune: false);
 env.Engine.Dispose();
 using var daemon = new DaemonProcess(env);
 var idle = Rss(daemon.ProcessId);
+var idleDescriptors = Descriptors(daemon.ProcessId);
 
 // 1. One client, one connection, one request at a time.
 for (var i = 0; i < 20; i++)
@@ -97,11 +103,14 @@ Parallel.For(0, clients, new ParallelOptions { MaxDegreeOfParallelism = clients 
 });
 var deleteRate = ids.Length / clock.Elapsed.TotalSeconds;
 
-// 3. A thousand VMs: memory, then a restart.
+// 3. Many VMs: memory, descriptors, the list, then a restart.
 var many = Enumerable.Range(0, scale).Select(i => env.Host.VmId($"k{i}")).ToArray();
-Parallel.ForEach(many, new ParallelOptions { MaxDegreeOfParallelism = 8 }, id => Ok(daemon.Send("PUT", $"/v1/vms/{id}")));
+clock.Restart();
+Parallel.For(0, scale, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => Ok(daemon.Send("PUT", $"/v1/vms/{many[i]}", $"{{\"network\":\"scale{i % networks}\"}}")));
+var filled = clock.Elapsed.TotalSeconds;
 var loaded = Rss(daemon.ProcessId);
-Ok(daemon.Send("GET", "/v1/vms"));
+var loadedDescriptors = Descriptors(daemon.ProcessId);
+var lists = Enumerable.Range(0, 21).Select(_ => Time(() => Ok(daemon.Send("GET", "/v1/vms")))).Skip(1).ToList();
 var afterList = Rss(daemon.ProcessId);
 if (daemon.Stop() != 0)
 {
@@ -113,6 +122,7 @@ daemon.Start();
 var restart = clock.Elapsed.TotalMilliseconds;
 var reconcile = Regex.Matches(daemon.Log, @"reconcile: (?:state and kernel agree \((\d+) VMs\)|(\d+) actions) in ([\d.]+) ms").Last();
 var restarted = Rss(daemon.ProcessId);
+var restartedDescriptors = Descriptors(daemon.ProcessId);
 Parallel.ForEach(many, new ParallelOptions { MaxDegreeOfParallelism = 8 }, id => Ok(daemon.Send("DELETE", $"/v1/vms/{id}")));
 
 Console.WriteLine();
@@ -125,10 +135,13 @@ Row($"create in-process, engine alone (n = {sequential}), for reference", Percen
 Row($"delete in-process, engine alone (n = {sequential}), for reference", Percentiles(engineDeletes));
 Row($"{clients} concurrent clients: creates ({ids.Length})", $"{createRate:0} VMs/s, {errors} errors, {unique} unique addresses of {ids.Length}");
 Row($"{clients} concurrent clients: deletes ({ids.Length})", $"{deleteRate:0} VMs/s");
+Row($"{scale} VMs created by 8 clients over {networks} network(s)", $"{filled:0.0} s");
 Row("daemon RSS, idle with 0 VMs", Mb(idle));
 Row($"daemon RSS with {scale} VMs (after creating them)", Mb(loaded));
 Row($"daemon RSS with {scale} VMs (after GET /v1/vms)", Mb(afterList));
 Row($"daemon RSS with {scale} VMs (after a restart)", Mb(restarted));
+Row($"GET /v1/vms with {scale} VMs (n = {lists.Count})", Percentiles(lists));
+Row($"daemon's open descriptors: idle / with {scale} VMs / after the restart", $"{idleDescriptors} / {loadedDescriptors} / {restartedDescriptors}");
 Row($"start-up reconcile of {scale} VMs (the daemon's log)", $"{reconcile.Groups[3].Value} ms ({reconcile.Value})");
 Row($"restart with {scale} VMs: process start to /healthz answering", $"{restart:0} ms");
 return 0;
@@ -159,6 +172,8 @@ static void Ok(DaemonProcess.Answer answer)
 
 static long Rss(int pid)
     => long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+
+static int Descriptors(int pid) => Directory.GetFiles($"/proc/{pid}/fd").Length;
 
 static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MB");
 

@@ -16,7 +16,8 @@ namespace Fireline.Benchmarks;
 /// <item><see cref="FirewallThroughput"/> on the largest and the smallest host (<c>--rounds</c> 5 of <c>--seconds</c>
 /// 5 each; 0 rounds skips it).</item>
 /// <item><c>iptables vm</c>: one VM's policy as the document applies it (6 processes), then taken out untimed;
-/// <c>iptables rule</c>: one more <c>iptables -I FORWARD</c>, then deleted untimed.</item>
+/// <c>iptables rule</c>: one more <c>iptables -I FORWARD</c>, then deleted untimed (<c>--iptables-samples</c>,
+/// <c>--samples</c> by default; 0 skips the phase).</item>
 /// <item><c>fireline rule</c>: <c>network apply</c> of the networks with one more policy rule in fw0, then without
 /// it again (<c>--apply-samples</c>, 20): Fireline's way to change a rule.</item>
 /// <item><c>engine create</c>/<c>delete</c>: a whole VM through the engine, for context; last, since each delete
@@ -41,6 +42,7 @@ public static class FirewallBenchmark
         var settle = TimeSpan.FromSeconds(Measure.Option(args, "--settle", 15.0));
         var rounds = Measure.Option(args, "--rounds", 5);
         var seconds = Measure.Option(args, "--seconds", 5);
+        var iptablesSamples = Measure.Option(args, "--iptables-samples", samples);
 
         return OnHosts(Tag, sizes, settle, (size, stop) => FirewallHost.Open(size, networks, stop), (hosts, stop) =>
         {
@@ -58,7 +60,7 @@ public static class FirewallBenchmark
                 FirewallThroughput.Run(hosts.MaxBy(h => h.Size)!, hosts.Count > 1 ? hosts.MinBy(h => h.Size) : null, rounds, seconds, stop);
             }
 
-            Rounds(hosts, warmup, samples, ["iptables vm", "iptables rule"], timed, stop, (host, _) =>
+            Rounds(hosts, iptablesSamples > 0 ? warmup : 0, iptablesSamples, iptablesSamples > 0 ? ["iptables vm", "iptables rule"] : [], timed, stop, (host, _) =>
             {
                 var vm = host.Peer.Loaded + (host.Peer.Loaded % 2); // a VM not loaded, even: the policy with three rules
                 var applied = host.Peer.ApplyVm(vm);

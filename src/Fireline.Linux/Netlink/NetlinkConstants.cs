@@ -24,6 +24,7 @@ internal static class NetlinkConstants
     public const int SOL_NETLINK = 270;
     public const int NETLINK_CAP_ACK = 10;
     public const int NETLINK_EXT_ACK = 11;
+    public const int NETLINK_GET_STRICT_CHK = 12;
 
     public static int Align(int length) => (length + 3) & ~3;
 }

@@ -46,15 +46,18 @@ internal static class AddressRequests
         => Header(request, RtnlMessageType.DelAddr, NetlinkFlags.Ack, $"ip addr del {address.Cidr} dev {address.LinkIndex}", address, 0)
             .Inet(Ifa.Address, address.Local).End();
 
-    /// <summary><c>ip addr show</c> (every address of one family, or all with <see cref="AddressFamily.Unspecified"/>)</summary>
-    public static NetlinkRequest List(NetlinkRequest request, AddressFamily family)
+    /// <summary>
+    /// <c>ip addr show [dev LINK]</c> (every address of one family, or all with <see cref="AddressFamily.Unspecified"/>);
+    /// the kernel filters by <paramref name="linkIndex"/> only on a socket with strict checking on.
+    /// </summary>
+    public static NetlinkRequest List(NetlinkRequest request, AddressFamily family, int linkIndex = 0)
         => request.Begin(RtnlMessageType.GetAddr, NetlinkFlags.Dump, family switch
             {
                 AddressFamily.InterNetwork => "ip -4 addr show",
                 AddressFamily.InterNetworkV6 => "ip -6 addr show",
                 _ => "ip addr show",
-            }, KernelObjectKind.Address, null)
-            .Struct(new IfAddrMsg { Family = InetAddresses.Family(family) })
+            } + (linkIndex != 0 ? $" dev {linkIndex}" : ""), KernelObjectKind.Address, null)
+            .Struct(new IfAddrMsg { Family = InetAddresses.Family(family), Index = linkIndex })
             .End();
 
     /// <summary>Reads an RTM_NEWADDR reply; null for families other than IPv4 and IPv6.</summary>

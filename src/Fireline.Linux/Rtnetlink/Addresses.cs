@@ -24,11 +24,25 @@ public sealed class Addresses
     public void Delete(Address address) => _socket.Execute(AddressRequests.Delete(new NetlinkRequest(), address));
 
     /// <summary>
-    /// The addresses in the namespace, optionally only one link's and one family's.
+    /// The addresses in the namespace, optionally only one link's and one family's; none when that link is gone.
+    /// One link's are read with strict checking, so the kernel reads that link alone: a dump of everything walks
+    /// every link of the namespace (a host veth per VM), whichever addresses it holds.
     /// <c>ip [-4|-6] addr show [dev LINK]</c>
     /// </summary>
     public IReadOnlyList<Address> List(int? linkIndex = null, AddressFamily family = AddressFamily.Unspecified)
-        => _socket.Dump(() => AddressRequests.List(new NetlinkRequest(), family), message =>
-            // Without strict checking the kernel ignores ifa_index in a dump request, so the link filter is ours.
-            AddressRequests.Parse(message) is { } address && (linkIndex is null || address.LinkIndex == linkIndex) ? address : null);
+    {
+        if (linkIndex is not { } index)
+        {
+            return _socket.Dump(() => AddressRequests.List(new NetlinkRequest(), family), AddressRequests.Parse);
+        }
+
+        try
+        {
+            return _socket.DumpStrict(() => AddressRequests.List(new NetlinkRequest(), family, index), AddressRequests.Parse);
+        }
+        catch (LinkNotFoundException)
+        {
+            return [];
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Fireline.Linux;
 using Fireline.Linux.Netlink;
 using Fireline.Linux.Rtnetlink;
@@ -62,6 +63,15 @@ public sealed class AddressRequestsTests
         Golden.Equal(
             "28 00 00 00 15 00 05 00 00 00 00 00 00 00 00 00 02 10 00 00 02 00 00 00 08 00 02 00 0a 64 00 01 08 00 01 00 0a 64 00 01",
             AddressRequests.Delete(new NetlinkRequest(), new Address(Br0, IPAddress.Parse("10.100.0.1"), 16)));
+    }
+
+    [Fact]
+    public void One_links_dump_carries_its_index_as_iproute2_does_under_strict_checking()
+    {
+        // ip -4 addr show dev br0 (iproute2 turns NETLINK_GET_STRICT_CHK on, so the kernel reads br0 alone)
+        Golden.Equal(
+            "18 00 00 00 16 00 01 03 00 00 00 00 00 00 00 00 02 00 00 00 02 00 00 00",
+            AddressRequests.List(new NetlinkRequest(), AddressFamily.InterNetwork, Br0));
     }
 
     [Fact]
