@@ -155,11 +155,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// <summary>CNI GC: removes the CNI network's attachments the runtime no longer lists.</summary>
     public AttachmentGcResult CollectAttachments(AttachmentGcRequest request) => ScheduleTeardowns(Shared(() => _attachments.Collect(request), "cni-gc"));
 
-    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => SchedulePoolWork(Exclusive(() =>
-    {
-        _warmPool.Unstall();
-        return _networks.Apply(file, dryRun, prune);
-    }));
+    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => SchedulePoolWork(Exclusive(() => _networks.Apply(file, dryRun, prune)));
 
     /// <summary>The text is parsed before the operation waits its turn: a big or bad file never holds up other calls.</summary>
     public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => ApplyNetworks(NetworkFile.Parse(yaml), dryRun, prune);
@@ -170,7 +166,6 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// </summary>
     public (NetworkView Network, bool Created) PutNetwork(NetworkFile file, string name) => SchedulePoolWork(Exclusive(() =>
     {
-        _warmPool.Unstall();
         var plan = _networks.Apply(file, dryRun: false, prune: false);
         return (_networks.Show(name), plan.Changes.Any(c => c.Network == name && c.Action == "create"));
     }));
@@ -229,6 +224,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// <summary>Wakes the warm pool's background work (<see cref="PoolWorker"/>) after <paramref name="result"/>'s operation.</summary>
     private T SchedulePoolWork<T>(T result)
     {
+        _warmPool.Unstall(); // the operation may have freed what a fill lacked (an address, a bridge)
         _poolWorker.Wake();
         return result;
     }

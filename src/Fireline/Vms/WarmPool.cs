@@ -27,7 +27,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     /// <summary>Slots given back by deleted VMs, waiting for their scrub.</summary>
     private readonly Queue<PoolSlot> _returned = new();
 
-    /// <summary>Networks whose fill failed in this round of steps: not retried until something else changes.</summary>
+    /// <summary>Networks whose fill failed in this round of steps: not retried until the next operation (<see cref="Unstall"/>).</summary>
     private readonly HashSet<string> _stalled = new(StringComparer.Ordinal);
 
     /// <summary>How many ready slots a network has now.</summary>
@@ -44,7 +44,6 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         lock (_lock)
         {
-            _stalled.Remove(network); // a take makes room for another fill
             return ReadySlots().TryGetValue(network, out var ready) && ready.TryDequeue(out var address) ? address : null;
         }
     }
@@ -204,7 +203,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
             FaultPoints.Hit("pool.fill.commit");
             MarkReady(slot);
         }
-        catch (Exception failure) when (failure is KernelException or InvalidOperationException)
+        catch (Exception failure) when (failure is KernelException or FirelineException or InvalidOperationException)
         {
             // A name taken by someone else, a missing bridge: nothing to retry until reconcile or a change.
             Stall(network.Name);
@@ -298,7 +297,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         }
     }
 
-    /// <summary>Lets stalled networks fill again: after an apply or a reconcile, what stopped them may be gone.</summary>
+    /// <summary>Lets stalled networks fill again: after any operation, what stopped them (no free address, no bridge) may be gone.</summary>
     public void Unstall()
     {
         lock (_lock)
