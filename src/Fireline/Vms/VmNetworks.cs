@@ -75,7 +75,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         }
 
         var started = Stopwatch.GetTimestamp();
-        if (options.Attachment is null && options.Sriov is null && network.Spec.Pool > 0 && Acquire(id, networkName, options, network.Spec) is { } pooled)
+        if (options.Attachment is null && options.Sriov is null && network.Spec.Pool > 0 && AcquireOrScrub(id, networkName, options, network.Spec) is { } pooled)
         {
             observer?.Completed("pool-acquire", Stopwatch.GetElapsedTime(started), null);
             return pooled;
@@ -119,6 +119,14 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         FaultPoints.Hit("create.commit");
         return vm with { Lifecycle = VmLifecycle.Ready };
     }
+
+    /// <summary>
+    /// <see cref="Acquire"/>; when the network has no ready slot and no address left for the cold path (every one a
+    /// slot's, their scrubs behind a fast churn), one given-back slot is scrubbed here first rather than the create fail.
+    /// </summary>
+    private VmState? AcquireOrScrub(VmId id, string networkName, VmOptions options, NetworkSpec spec)
+        => Acquire(id, networkName, options, spec) ??
+           (pools.Get(networkName).Free <= 0 && warmPool.ScrubOne(networkName) ? Acquire(id, networkName, options, spec) : null);
 
     /// <summary>
     /// A create from the warm pool: the slot's lease becomes the VM's in one write, its namespace is renamed

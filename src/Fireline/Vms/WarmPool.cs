@@ -75,6 +75,31 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     }
 
     /// <summary>
+    /// Scrubs, now and on the caller's thread, one slot of <paramref name="network"/> given back and not scrubbed yet: for a
+    /// create that finds no ready slot in a network whose every address is a slot's (its scrubs behind a fast churn).
+    /// False when the network has no such slot.
+    /// </summary>
+    public bool ScrubOne(string network)
+    {
+        PoolSlot? slot;
+        lock (_lock)
+        {
+            slot = _returned.FirstOrDefault(s => s.Network == network);
+            if (slot is null)
+            {
+                return false;
+            }
+
+            var rest = _returned.Where(s => s != slot).ToList();
+            _returned.Clear();
+            rest.ForEach(_returned.Enqueue);
+        }
+
+        Scrub(slot);
+        return true;
+    }
+
+    /// <summary>
     /// One unit of background work: scrub one returned slot, else fill one network short of its pool, else remove one
     /// slot a network keeps beyond its pool. False when there was nothing to do.
     /// </summary>
