@@ -9,7 +9,4 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_root "the benchmark creates network namespaces"
 
-cd "$(dirname "$0")/.."
-scripts/publish.sh >/dev/null
-dotnet build bench/Fireline.Benchmarks -c Release -nologo -v quiet >/dev/null
-FIRELINE_CLI="$PWD/artifacts/fireline/fireline" exec dotnet bench/Fireline.Benchmarks/bin/Release/net10.0/Fireline.Benchmarks.dll cluster "$@"
+run_benchmark cluster "$@"

@@ -44,3 +44,15 @@ make_host() {
   done
   ip -n "$host" route add default via 198.51.100.1
 }
+
+# Publishes fireline (NativeAOT, for benchmarks that start the daemon), builds bench/Fireline.Benchmarks and runs its
+# command $1 with the rest of the arguments: the built program itself, not `dotnet run`, so that Ctrl-C and SIGTERM
+# reach the benchmark, which cleans up.
+run_benchmark() {
+  local command=$1
+  shift
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  scripts/publish.sh >/dev/null
+  dotnet build bench/Fireline.Benchmarks -c Release -nologo -v quiet >/dev/null
+  FIRELINE_CLI="$PWD/artifacts/fireline/fireline" exec dotnet bench/Fireline.Benchmarks/bin/Release/net10.0/Fireline.Benchmarks.dll "$command" "$@"
+}

@@ -23,31 +23,13 @@ public sealed partial class VmDatapath
     public void BuildSlot(uint address, int bridgeIndex)
     {
         var slotMark = mark.ForSlot();
-        Rtnl? inside = null;
-        NetworkNamespace ns;
-        try
-        {
-            ns = NetworkNamespace.Create(SlotNamespace(address), () =>
-            {
-                Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
-                Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
-                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions());
-                inside = Rtnl.Open();
-                inside.Links.SetAlias(VmAddressing.TapDevice, slotMark); // marked before it is mounted, as a VM's
-            }, kernel.NetnsDirectory);
-        }
-        catch
-        {
-            inside?.Dispose();
-            throw;
-        }
-
+        var (ns, inside) = CreateNamespace(SlotNamespace(address), new TapOptions(), slotMark);
         using (ns)
         using (inside)
         {
             FaultPoints.Hit("pool.fill.namespace");
             CreateHostVeth(address, slotMark, ns, bridgeIndex);
-            Join(inside!, slotMark);
+            Join(inside, slotMark);
         }
     }
 

@@ -36,42 +36,51 @@ public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
 
         var id = vm.VmId;
         var vmMark = mark.ForVm(id);
-        Rtnl? inside = null;
-        NetworkNamespace ns;
-        try
-        {
-            ns = NetworkNamespace.Create(VmAddressing.NamespaceName(id), () =>
-            {
-                // No IPv6 on the namespace's own links: they would send router solicitations and DAD probes of
-                // their own, and nothing in here needs an address.
-                Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
-                Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
-                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, TapOptionsOf(vm));
-                inside = Rtnl.Open();
-                // Marked before the namespace is mounted under its name: a vm-ID namespace of this instance is
-                // never seen without its mark, even after a crash at any instant.
-                inside.Links.SetAlias(VmAddressing.TapDevice, vmMark);
-            }, kernel.NetnsDirectory);
-        }
-        catch
-        {
-            inside?.Dispose();
-            throw;
-        }
-
+        var (ns, inside) = CreateNamespace(VmAddressing.NamespaceName(id), TapOptionsOf(vm), vmMark);
         using (ns)
         using (inside)
         {
             FaultPoints.Hit("create.namespace");
             CreateHostVeth(vm.Address, vmMark, ns, bridgeIndex);
             FaultPoints.Hit("create.veth");
-            Join(inside!, vmMark, vm);
+            Join(inside, vmMark, vm);
             if (tcLimits is not null)
             {
-                Shape(inside!, tcLimits, vm);
+                Shape(inside, tcLimits, vm);
             }
 
             FaultPoints.Hit("create.datapath");
+        }
+    }
+
+    /// <summary>
+    /// A new namespace mounted as <paramref name="name"/> holding a persistent TAP marked <paramref name="linkMark"/>, and
+    /// an rtnetlink connection inside it (the caller disposes both). Throws <see cref="NamespaceExistsException"/> when
+    /// the name is taken.
+    /// </summary>
+    private (NetworkNamespace Namespace, Rtnl Inside) CreateNamespace(string name, TapOptions tap, string linkMark)
+    {
+        Rtnl? inside = null;
+        try
+        {
+            var ns = NetworkNamespace.Create(name, () =>
+            {
+                // No IPv6 on the namespace's own links: they would send router solicitations and DAD probes of
+                // their own, and nothing in here needs an address.
+                Sysctl.Write("net.ipv6.conf.all.disable_ipv6", "1");
+                Sysctl.Write("net.ipv6.conf.default.disable_ipv6", "1");
+                Tuntap.CreatePersistentTap(VmAddressing.TapDevice, tap);
+                inside = Rtnl.Open();
+                // Marked before the namespace is mounted under its name: a namespace of this instance is never seen
+                // without its mark, even after a crash at any instant.
+                inside.Links.SetAlias(VmAddressing.TapDevice, linkMark);
+            }, kernel.NetnsDirectory);
+            return (ns, inside!);
+        }
+        catch
+        {
+            inside?.Dispose();
+            throw;
         }
     }
 
