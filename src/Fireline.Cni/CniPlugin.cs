@@ -13,9 +13,6 @@ internal static class CniPlugin
     /// <summary>The most configuration read from stdin; real ones (with a chained prevResult) are a few KiB.</summary>
     private const int MaxConfig = 1024 * 1024;
 
-    /// <summary>A Linux bridge's ports (1,024, port 0 reserved): no ADD succeeds on a network with this many VMs.</summary>
-    private const int MaxVmsPerBridge = 1023;
-
     public static int Run(CniEnvironment environment, Stream input, Stream output)
     {
         var buffer = new MemoryStream();
@@ -154,7 +151,7 @@ internal static class CniPlugin
             throw new CniException(CniCodes.NotAvailable, "Fireline cannot serve ADD on this network", error.Details ?? error.Message);
         }
 
-        if (use.Vms >= Math.Min(use.Capacity, MaxVmsPerBridge))
+        if (use.Vms >= use.Capacity)
         {
             throw new CniException(CniCodes.NotAvailable, "the network has no free address",
                 $"network {CniEnvironment.Quote(config.Network)}: {use.Vms} VMs, the most it takes");

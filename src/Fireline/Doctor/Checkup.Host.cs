@@ -94,7 +94,7 @@ public sealed partial class Checkup
     private DoctorCheck CheckPool(NetworkSpec network, Dictionary<string, Link> links)
     {
         var scope = $"network {network.Name}";
-        var (ready, broken) = warmPool.Inspect(network, links.GetValueOrDefault(network.Bridge)?.Index, links);
+        var (ready, broken) = warmPool.Inspect(network, links);
         return broken.Count > 0
             ? Fail(scope, "pool", $"{broken.Count} ready pool slot(s) are not whole ({string.Join(", ", broken.Select(Ipv4Network.Format))}): a create could get a broken datapath", Reconcile)
             : ready >= network.Pool

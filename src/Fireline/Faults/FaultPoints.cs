@@ -23,6 +23,9 @@ public static class FaultPoints
     public static readonly IReadOnlyList<string> Pool =
         ["pool.fill.namespace", "pool.fill.commit", "pool.acquire.intent", "pool.acquire.rename", "pool.acquire.commit", "pool.release.intent", "pool.scrub.commit"];
 
+    /// <summary>A network's further segment bridge made and marked, before its addresses, routes and proxy ARP.</summary>
+    public const string SegmentCreate = "segment.create";
+
     /// <summary>After a CNI DEL answered and before its devices are removed (<c>VmNetworks.FinishTeardowns</c>).</summary>
     public const string DeleteDeferred = "delete.deferred";
 

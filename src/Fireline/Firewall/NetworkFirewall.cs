@@ -65,16 +65,17 @@ public sealed class NetworkFirewall
     {
         get
         {
-            var bridge = NftData.InterfaceName(_spec.Bridge);
+            // Every segment's bridge, made or not yet: a new segment then changes nothing in the firewall.
+            var bridges = new[] { _spec.Bridge }.Concat(NetworkSegments.FurtherBridges(_spec.Bridge, Subnet)).Select(NftData.InterfaceName).ToList();
             var subnet = new IPNetwork(Ipv4Network.ToAddress(Subnet.Network), Subnet.PrefixLength);
             var prefix6 = Ipv6 is { } v6 ? new IPNetwork(v6.Address, v6.Length) : (IPNetwork?)null;
             var masqueraded = _host.Nat && _spec.Nat;
             List<(NftSet, IReadOnlyList<NftElement>)> elements =
             [
-                (Bridges, [new NftElement(bridge)]),
-                (FromNetwork, [new NftElement(bridge) { Verdict = NftVerdict.Jump(Chain("from").Name) }]),
-                (ToNetwork, [new NftElement(bridge) { Verdict = NftVerdict.Jump(Chain("to").Name) }]),
-                (HostFromNetwork, [new NftElement(bridge) { Verdict = NftVerdict.Jump(Chain("host").Name) }]),
+                (Bridges, [.. bridges.Select(b => new NftElement(b))]),
+                (FromNetwork, [.. bridges.Select(b => new NftElement(b) { Verdict = NftVerdict.Jump(Chain("from").Name) })]),
+                (ToNetwork, [.. bridges.Select(b => new NftElement(b) { Verdict = NftVerdict.Jump(Chain("to").Name) })]),
+                (HostFromNetwork, [.. bridges.Select(b => new NftElement(b) { Verdict = NftVerdict.Jump(Chain("host").Name) })]),
                 (Subnets4, NftRanges.Prefix(subnet)),
             ];
             if (prefix6 is { } p6)
@@ -119,15 +120,25 @@ public sealed class NetworkFirewall
     [
         Rule("from", "replies", Flowing, Accept),
         Rule("from", "invalid", CtMatch.State(CtMatch.Invalid), Drop),
-        .. NeighbourDiscovery("from", new InterfaceMatch(PacketDirection.Out, _spec.Bridge)),
+        .. OwnBridges().SelectMany(own => NeighbourDiscovery("from", own)),
         // A VM with rules of its own: they come first (its chain returns here when none matches).
         Rule("from", "the VM's own egress rules", new AddressVerdictMap(AddressField.Ipv4Source, VmEgress4.Name, NftFamily.Inet)),
         Rule("from", "the VM's own egress rules", new AddressVerdictMap(AddressField.Ipv6Source, VmEgress6.Name, NftFamily.Inet)),
-        Rule("from", "to its own network", new InterfaceMatch(PacketDirection.Out, _spec.Bridge), Jump("intra")),
+        .. OwnBridges().Select(own => Rule("from", "to its own network", own, Jump("intra"))),
         Rule("from", "isolation", new InterfaceSetMatch(PacketDirection.Out, Bridges.Name), Drop),
         Rule("from", "out of the uplink", new InterfaceSetMatch(PacketDirection.Out, Uplink.Name), Jump("egress")),
         Rule("from", "to the host's other networks", Jump("elsewhere")),
     ];
+
+    /// <summary>
+    /// "Out of one of this network's bridges": its own bridge, and when it has further segments, a second match for
+    /// all of theirs by their names' start (one rule however many segments exist; a network of one segment has the
+    /// rules it had before segments).
+    /// </summary>
+    private IEnumerable<InterfaceMatch> OwnBridges()
+        => NetworkSegments.Count(Subnet) == 1
+            ? [new InterfaceMatch(PacketDirection.Out, _spec.Bridge)]
+            : [new InterfaceMatch(PacketDirection.Out, _spec.Bridge), new InterfaceMatch(PacketDirection.Out, NetworkSegments.Prefix(_spec.Bridge) + "*")];
 
     /// <summary>Neighbour discovery between a network's VMs passes whatever the policies say (anti-spoofing vouches for it).</summary>
     private IEnumerable<NftRule> NeighbourDiscovery(string kind, params NftClause[] where)
@@ -149,7 +160,11 @@ public sealed class NetworkFirewall
     private IEnumerable<NftRule> VmAllowed(string kind, bool namesDestination, bool linkLocal)
     {
         var uplink = new InterfaceSetMatch(PacketDirection.Out, Uplink.Name);
-        yield return Rule(kind, "receiver's ingress policy", new InterfaceMatch(PacketDirection.Out, _spec.Bridge), Jump("in"));
+        foreach (var own in OwnBridges())
+        {
+            yield return Rule(kind, "receiver's ingress policy", own, Jump("in"));
+        }
+
         yield return Rule(kind, "isolation", new InterfaceSetMatch(PacketDirection.Out, Bridges.Name), Drop);
         if (!linkLocal)
         {

@@ -165,6 +165,11 @@ public sealed partial class HostDatapath(HostKernel kernel, InstanceMark mark, I
                 }
             }
 
+            if (NetworkSegments.Count(subnet) > 1)
+            {
+                changed |= EnsureProxyArp(network.Bridge);
+            }
+
             return (changed, adopted, bridge.Index);
         });
     }
@@ -201,31 +206,37 @@ public sealed partial class HostDatapath(HostKernel kernel, InstanceMark mark, I
 
     /// <summary>
     /// <c>ip link del BRIDGE</c> for a recorded network, only when the bridge is this instance's (or a claimed one
-    /// to adopt). Returns false, and leaves it, when it is missing or not this instance's.
+    /// to adopt), after its further segments' bridges that are. Returns false, and leaves it, when it is missing or not
+    /// this instance's.
     /// </summary>
     public bool DeleteBridge(NetworkSpec network)
-        => kernel.Rtnl(rtnl => rtnl.Links.TryGet(network.Bridge) is { } bridge && BridgeOwner(bridge, network) != Owner.Foreign &&
-                               rtnl.Links.DeleteIfExists(network.Bridge));
+    {
+        DeleteSegments(network);
+        return kernel.Rtnl(rtnl => rtnl.Links.TryGet(network.Bridge) is { } bridge && BridgeOwner(bridge, network) != Owner.Foreign &&
+                                   rtnl.Links.DeleteIfExists(network.Bridge));
+    }
 
     /// <summary>
     /// Whose an existing link named like the network's bridge is: <see cref="Owner.Ours"/> when it carries this
     /// instance's mark; <see cref="Owner.Unmarked"/> for an unmarked bridge to adopt, which needs proof besides
     /// the name: the fixed MAC Fireline gives the network's bridges, and either a record that claimed it
-    /// (<paramref name="claimed"/>) or this instance's intent to create it. Anything else is foreign: refused with
+    /// (<paramref name="claimed"/>) or this instance's intent to create it. <paramref name="name"/>: the link's
+    /// name when it is one of the network's further segment bridges. Anything else is foreign: refused with
     /// <c>bridge-in-use</c>, or, when not <paramref name="refuse"/>, reported as <see cref="Owner.Foreign"/>.
     /// </summary>
-    private Owner Judge(Link link, NetworkSpec network, bool claimed, bool refuse = true)
+    private Owner Judge(Link link, NetworkSpec network, bool claimed, bool refuse = true, string? name = null)
     {
+        name ??= network.Bridge;
         var owner = mark.Judge(link, "bridge");
         if (owner == Owner.Unmarked &&
-            (link.Address != VmAddressing.GuestMac(network.Subnet.Gateway) || !(claimed || store.GetSetting(BridgeIntentKey) == network.Bridge)))
+            (link.Address != VmAddressing.GuestMac(network.Subnet.Gateway) || !(claimed || store.GetSetting(BridgeIntentKey) == name)))
         {
             owner = Owner.Foreign;
         }
 
         if (owner == Owner.Foreign && refuse)
         {
-            throw DomainErrors.BridgeInUse(network.Name, network.Bridge, link.Kind != "bridge" ? $"is a {link.Kind ?? "device"}, not a bridge"
+            throw DomainErrors.BridgeInUse(network.Name, name, link.Kind != "bridge" ? $"is a {link.Kind ?? "device"}, not a bridge"
                 : mark.Judge(link.Alias) == Owner.Foreign ? $"carries the mark of something else ('{link.Alias}')"
                 : "carries no mark of this Fireline instance");
         }

@@ -116,7 +116,7 @@ public sealed class HostSetup(IStateStore store, NetworkPools pools, HostDatapat
                 BridgeUp = links.TryGetValue(n.Spec.Bridge, out var bridge) && bridge.IsUp,
                 Nat = n.Spec.Nat,
                 Vms = pools.Get(n.Name).Leased,
-                Capacity = n.Spec.Subnet.VmCapacity,
+                Capacity = NetworkSegments.VmCapacity(n.Spec.Subnet),
             })],
         };
     }

@@ -4,7 +4,8 @@ using Fireline.State;
 namespace Fireline.Ipam;
 
 /// <summary>
-/// One network's IPv4 pool. The whole subnet is usable but for network, gateway and broadcast. Addresses
+/// One network's IPv4 pool. The whole subnet is usable but for network, gateway and broadcast (up to the most
+/// segments a network has: <see cref="NetworkSegments.LastVmAddress"/>). Addresses
 /// never handed out come first, in order (a cursor); after that, released addresses are reused least recently
 /// released first, so an address rests as long as possible before it is reused. Both steps are O(1), however
 /// full the subnet is. Not thread-safe: the caller holds <see cref="SyncRoot"/> across allocate, the durable
@@ -47,7 +48,7 @@ public sealed class AddressPool
     /// <summary>Bridge ports in use: one per VM and one per slot.</summary>
     public int Ports => Leased + Slots;
 
-    public long Free => Subnet.VmCapacity - Leased - Slots;
+    public long Free => NetworkSegments.VmCapacity(Subnet) - Leased - Slots;
 
     /// <summary>The cursor a new network starts with.</summary>
     public static uint InitialCursor(Ipv4Network subnet) => subnet.FirstVmAddress;
@@ -59,7 +60,8 @@ public sealed class AddressPool
     public Allocation? Peek()
     {
         var cursor = _nextUnused;
-        while (cursor <= Subnet.LastVmAddress && Subnet.VmCapacity > 0)
+        var last = NetworkSegments.LastVmAddress(Subnet);
+        while (cursor <= last && Subnet.VmCapacity > 0)
         {
             if (_blocks is null || _blocks.Acquire(_network, Subnet, cursor))
             {
@@ -68,7 +70,7 @@ public sealed class AddressPool
 
             // Another node's block: on to the first address of the next one (the cursor only moves when committed).
             var next = (ulong)cursor - Subnet.Network + (ulong)_blocks.BlockSize;
-            cursor = next >= (ulong)Subnet.Size ? Subnet.LastVmAddress + 1 : Subnet.Network + (uint)(next / (ulong)_blocks.BlockSize * (ulong)_blocks.BlockSize);
+            cursor = next >= (ulong)Subnet.Size ? last + 1 : Subnet.Network + (uint)(next / (ulong)_blocks.BlockSize * (ulong)_blocks.BlockSize);
         }
 
         return _released.TryPeek(out var head) && Rested(head.ReleasedAt) ? new Allocation(head.Address, cursor, Recycled: true) : null;

@@ -199,10 +199,16 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, WarmPo
         var details = new List<string>
         {
             spec.GatewayOutside
-                ? $"subnet {subnet} on bridge {spec.Bridge}, gateway {Ipv4Network.Format(subnet.Gateway)} outside the host (on the VLAN; the bridge holds no address), {subnet.VmCapacity} VM addresses"
-                : $"subnet {subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {subnet.VmCapacity} VM addresses",
+                ? $"subnet {subnet} on bridge {spec.Bridge}, gateway {Ipv4Network.Format(subnet.Gateway)} outside the host (on the VLAN; the bridge holds no address), {NetworkSegments.VmCapacity(subnet)} VM addresses"
+                : $"subnet {subnet}, gateway {Ipv4Network.Format(subnet.Gateway)} on bridge {spec.Bridge}, {NetworkSegments.VmCapacity(subnet)} VM addresses",
             spec.Nat ? "masquerade out of the uplink" : "no NAT",
         };
+        if (NetworkSegments.Count(subnet) is > 1 and var segments)
+        {
+            details.Add($"{segments} segments of {NetworkSegments.Size} addresses: {spec.Bridge} and bridges {NetworkSegments.Prefix(spec.Bridge)}1-{segments - 1} " +
+                        "(each made when a VM first needs it), joined by the host's routes and proxy ARP");
+        }
+
         if (spec.Ipv6 is { } ipv6)
         {
             details.Add($"dual stack: IPv6 {ipv6}, gateway {ipv6.Gateway}");
@@ -240,7 +246,7 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, WarmPo
             Metadata = spec.Metadata,
             Policies = spec.Policies,
             Vms = vms,
-            Capacity = subnet.VmCapacity,
+            Capacity = NetworkSegments.VmCapacity(subnet),
             Pool = new PoolView(spec.Pool, warmPool.Ready(spec.Name)),
         };
     }

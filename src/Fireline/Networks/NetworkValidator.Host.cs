@@ -25,7 +25,7 @@ public sealed partial class NetworkValidator
 
         // Read once, and only when a subnet is new: listing the host's links costs more with every VM's host veth.
         var hostAddresses = new Lazy<List<(string Link, string Text, Ipv4Network Network)>>(
-            () => HostAddresses([.. current.Values.Select(n => n.Bridge), .. wanted.Select(w => w.Bridge)]));
+            () => HostAddresses([.. current.Values.Concat(wanted).SelectMany(n => NetworkSegments.FurtherBridges(n.Bridge, n.Subnet).Prepend(n.Bridge))]));
         foreach (var (index, spec) in wanted.Index())
         {
             var existing = current.GetValueOrDefault(spec.Name);
@@ -88,6 +88,17 @@ public sealed partial class NetworkValidator
             if (bridges.TryGetValue(spec.Bridge, out var holder))
             {
                 throw DomainErrors.Conflict($"network '{spec.Name}': bridge {spec.Bridge} is network '{holder.Name}''s", field(index, "bridge"));
+            }
+        }
+
+        // Two networks of several segments whose segment bridges' names would start alike (a hash collision).
+        var segmented = all.Where(n => NetworkSegments.Count(n.Spec.Subnet) > 1).ToList();
+        foreach (var (index, spec) in wanted.Index().Where(w => NetworkSegments.Count(w.Item.Subnet) > 1))
+        {
+            if (segmented.FirstOrDefault(n => n.Spec.Bridge != spec.Bridge && NetworkSegments.Prefix(n.Spec.Bridge) == NetworkSegments.Prefix(spec.Bridge)) is { Spec: { } holder })
+            {
+                throw DomainErrors.Conflict(
+                    $"network '{spec.Name}': the bridges of its further segments would be named like network '{holder.Name}''s ({NetworkSegments.Prefix(spec.Bridge)}N); choose another bridge name", field(index, "bridge"));
             }
         }
 

@@ -21,8 +21,8 @@ public sealed partial class NetworkValidator(IStateStore store, NetworkPools poo
     public const int MaxPolicies = 256;
 
     /// <summary>
-    /// Ready slots a network's warm pool may keep: a bound on the devices a small file makes, and well below the
-    /// bridge's 1,023 VM ports, which slots share with the VMs.
+    /// Ready slots a network's warm pool may keep: a bound on the devices a small file makes (slots share the network's
+    /// addresses with its VMs).
     /// </summary>
     public const int MaxPool = 512;
 
@@ -115,9 +115,9 @@ public sealed partial class NetworkValidator(IStateStore store, NetworkPools poo
         {
             Problem("pool", $"pool {spec.Pool} is out of range (0-{MaxPool}): each ready slot holds a namespace, a TAP, a veth pair and an address");
         }
-        else if (spec.Pool > spec.Subnet.VmCapacity)
+        else if (spec.Pool > NetworkSegments.VmCapacity(spec.Subnet))
         {
-            Problem("pool", $"pool {spec.Pool} is more than subnet {spec.Subnet} has addresses for VMs ({spec.Subnet.VmCapacity})");
+            Problem("pool", $"pool {spec.Pool} is more than subnet {spec.Subnet} has addresses for VMs ({NetworkSegments.VmCapacity(spec.Subnet)})");
         }
 
         if (spec.GatewayOutside && spec.Vlan is null)

@@ -94,12 +94,59 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, WarmPool warmP
             }
         }
 
+        RepairSegments(networks, actions);
+
         if (firewall.Verify(state, [.. networks.Select(n => n.Spec)]))
         {
             actions.Add(new ReconcileAction("repair", "firewall", $"rebuilt nftables tables {FirewallTables.Inet} and {FirewallTables.Bridge}"));
         }
 
         RepairVlans(state, bridges, actions);
+    }
+
+    /// <summary>
+    /// Each network's further segments that hold a VM or a pool slot, or exist: made again when missing, their
+    /// routes, gateway address and proxy ARP restored. Segment bridges of this instance that no network has are removed
+    /// (their routes go with them); a link of a segment's name that is not this instance's is left alone, and said.
+    /// </summary>
+    private void RepairSegments(IReadOnlyList<NetworkState> networks, List<ReconcileAction> actions)
+    {
+        var links = host.Links();
+        var used = store.ListVms().Select(v => (v.Network, v.Address)).Concat(store.ListSlots().Select(s => (s.Network, s.Address)))
+            .ToLookup(u => u.Network, u => u.Address, StringComparer.Ordinal);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var spec in networks.Select(n => n.Spec).Where(s => NetworkSegments.Count(s.Subnet) > 1))
+        {
+            var existing = host.Segments(spec, links).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+            var segments = used[spec.Name].Select(a => NetworkSegments.Of(spec.Subnet, a))
+                .Concat(Enumerable.Range(1, NetworkSegments.Count(spec.Subnet) - 1).Where(k => existing.Contains(NetworkSegments.Bridge(spec.Bridge, k))))
+                .Where(k => k > 0).Distinct().Order();
+            foreach (var segment in segments)
+            {
+                var name = NetworkSegments.Bridge(spec.Bridge, segment);
+                kept.Add(name);
+                try
+                {
+                    if (host.EnsureSegment(spec, segment).Changed)
+                    {
+                        actions.Add(new ReconcileAction("repair", $"network {spec.Name}", $"restored segment bridge {name} (present, up, route {NetworkSegments.Block(spec.Subnet, segment)}, proxy ARP)"));
+                    }
+                }
+                catch (FirelineException refused) when (refused.Code == DomainErrors.BridgeInUseCode)
+                {
+                    actions.Add(new ReconcileAction("skip", $"network {spec.Name}", refused.Message));
+                }
+            }
+        }
+
+        foreach (var link in links.Where(l => NetworkSegments.IsFurtherBridgeName(l.Name) && !kept.Contains(l.Name) && mark.Judge(l, "bridge") == Owner.Ours &&
+                                              !networks.Any(n => NetworkSegments.FurtherBridges(n.Spec.Bridge, n.Spec.Subnet).Contains(l.Name))))
+        {
+            if (kernel.Rtnl(rtnl => rtnl.Links.DeleteIfExists(link.Name)))
+            {
+                actions.Add(new ReconcileAction("remove-orphan", $"link {link.Name}", "a segment bridge of this instance no network has"));
+            }
+        }
     }
 
     /// <summary>
@@ -136,13 +183,21 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, WarmPool warmP
     {
         var byName = links.ToDictionary(l => l.Name, StringComparer.Ordinal);
         // Only this instance's bridges: a VM is never attached to someone else's bridge that has the recorded name.
-        var bridges = store.ListNetworks().ToDictionary(n => n.Name,
-            n => byName.GetValueOrDefault(n.Spec.Bridge) is { } bridge && mark.Judge(bridge, "bridge") == Owner.Ours ? bridge.Index : 0, StringComparer.Ordinal);
+        var networks = store.ListNetworks().ToDictionary(n => n.Name, n => n.Spec, StringComparer.Ordinal);
+        // The bridge of the VM's segment (segment 0: the network's own).
+        int BridgeOf(VmState vm)
+        {
+            var spec = networks[vm.Network];
+            return byName.GetValueOrDefault(NetworkSegments.Bridge(spec.Bridge, NetworkSegments.Of(spec.Subnet, vm.Address))) is { } bridge &&
+                   mark.Judge(bridge, "bridge") == Owner.Ours ? bridge.Index : 0;
+        }
+
         foreach (var vm in store.ListVms().Where(v => v.Lifecycle == VmLifecycle.Ready))
         {
             using var held = vms.Lock(vm.VmId);
             var name = vm.Options.Attachment?.Netns ?? VmAddressing.NamespaceName(vm.VmId);
-            if (bridges[vm.Network] == 0)
+            var bridgeIndex = BridgeOf(vm);
+            if (bridgeIndex == 0)
             {
                 actions.Add(new ReconcileAction("skip", vm.VmId.Value, $"network {vm.Network}'s bridge is not this instance's; the VM was left as it is"));
                 continue;
@@ -152,7 +207,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, WarmPool warmP
             try
             {
                 var veth = byName.GetValueOrDefault(VmAddressing.HostVeth(vm.Address));
-                repair = datapath.Repair(vm, bridges[vm.Network], veth, VmNetworks.TcLimits(store.GetNetwork(vm.Network)!.Spec, vm.Options));
+                repair = datapath.Repair(vm, bridgeIndex, veth, VmNetworks.TcLimits(networks[vm.Network], vm.Options));
             }
             catch (NamespaceNotFoundException)
             {

@@ -25,7 +25,8 @@ namespace Fireline.Vms;
 public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool warmPool, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, string netnsDirectory, IOperationObserver? observer = null)
 {
     /// <summary>
-    /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM.
+    /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM, so a
+    /// network is cut into segments of fewer (<see cref="NetworkSegments.Size"/>).
     /// </summary>
     public const int MaxVmsPerBridge = 1023;
 
@@ -94,9 +95,9 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
             firewall.AddVm(VmFirewallEntry.For(vm, network.Spec));
             FaultPoints.Hit("create.firewall");
 
-            var bridge = host.FindBridge(network.Spec)
+            var bridge = host.SegmentBridge(network.Spec, vm.Address)
                 ?? throw DomainErrors.Conflict($"network '{networkName}': its bridge {network.Spec.Bridge} is missing; run 'fireline reconcile'", "network");
-            datapath.Build(vm, bridge.Index, TcLimits(network.Spec, vm.Options));
+            datapath.Build(vm, bridge, TcLimits(network.Spec, vm.Options));
             if (options.Sriov is { } pf)
             {
                 sriov.Attach(vm, pf);
@@ -517,12 +518,8 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         var pool = pools.Get(networkName);
         lock (pool.SyncRoot)
         {
-            if (pool.Ports >= MaxVmsPerBridge)
-            {
-                throw DomainErrors.BridgeFull(networkName, spec.Bridge, pool.Ports);
-            }
-
-            var allocation = pool.Peek() ?? throw DomainErrors.SubnetExhausted(networkName, spec.Subnet.ToString(), pool.Subnet.VmCapacity);
+            // No bridge-full here: a segment's bridge holds at most NetworkSegments.Size ports, far below a bridge's limit.
+            var allocation = pool.Peek() ?? throw DomainErrors.SubnetExhausted(networkName, spec.Subnet.ToString(), NetworkSegments.VmCapacity(pool.Subnet));
             var vm = new VmState(id, networkName, allocation.Address, options, VmLifecycle.Creating);
             store.AddVm(vm, allocation);
             pool.Commit(allocation);

@@ -170,7 +170,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         foreach (var slot in store.ListSlots())
         {
             var hostVeth = VmAddressing.HostVeth(slot.Address);
-            if (slot.State == SlotState.Ready && BridgeIndex(networks[slot.Network]) is { } bridge &&
+            if (slot.State == SlotState.Ready && BridgeIndex(networks[slot.Network], slot.Address) is { } bridge &&
                 datapath.SlotIsWhole(slot.Address, bridge, links.GetValueOrDefault(hostVeth)))
             {
                 kept.Add(hostVeth);
@@ -196,10 +196,10 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     }
 
     /// <summary>For doctor: a network's ready slots, and the addresses of those that are not whole.</summary>
-    public (int Ready, IReadOnlyList<uint> Broken) Inspect(NetworkSpec network, int? bridgeIndex, IReadOnlyDictionary<string, Link> links)
+    public (int Ready, IReadOnlyList<uint> Broken) Inspect(NetworkSpec network, IReadOnlyDictionary<string, Link> links)
     {
         var ready = store.ListSlots().Where(s => s.Network == network.Name && s.State == SlotState.Ready).ToList();
-        return (ready.Count, [.. ready.Where(s => bridgeIndex is not { } bridge ||
+        return (ready.Count, [.. ready.Where(s => links.GetValueOrDefault(NetworkSegments.Bridge(network.Bridge, NetworkSegments.Of(network.Subnet, s.Address)))?.Index is not { } bridge ||
             !datapath.SlotIsWhole(s.Address, bridge, links.GetValueOrDefault(VmAddressing.HostVeth(s.Address)))).Select(s => s.Address)]);
     }
 
@@ -209,7 +209,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         PoolSlot slot;
         lock (pool.SyncRoot)
         {
-            if (pool.Ports >= VmNetworks.MaxVmsPerBridge || pool.Peek() is not { } allocation)
+            if (pool.Peek() is not { } allocation)
             {
                 Stall(network.Name);
                 return;
@@ -223,7 +223,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         try
         {
             datapath.ForgetFlows(slot.Address); // an address used before carries no flow of its last VM into the slot
-            var bridge = BridgeIndex(network) ?? throw new InvalidOperationException($"bridge {network.Bridge} is missing or not this instance's");
+            var bridge = BridgeIndex(network, slot.Address, make: true) ?? throw new InvalidOperationException($"bridge {network.Bridge} is missing or not this instance's");
             datapath.BuildSlot(slot.Address, bridge);
             FaultPoints.Hit("pool.fill.commit");
             MarkReady(slot);
@@ -240,7 +240,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         try
         {
-            if (store.GetNetwork(slot.Network)?.Spec is { } network && BridgeIndex(network) is { } bridge &&
+            if (store.GetNetwork(slot.Network)?.Spec is { } network && BridgeIndex(network, slot.Address) is { } bridge &&
                 datapath.ScrubSlot(slot.Address, bridge))
             {
                 FaultPoints.Hit("pool.scrub.commit");
@@ -284,12 +284,15 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         return removed;
     }
 
-    /// <summary>The network's bridge, when it exists and is this instance's: slots go on no other.</summary>
-    private int? BridgeIndex(NetworkSpec network)
+    /// <summary>
+    /// The bridge of the segment holding <paramref name="address"/>, when it exists and is this instance's: slots go on
+    /// no other. With <paramref name="make"/>, a further segment's bridge is made when missing.
+    /// </summary>
+    private int? BridgeIndex(NetworkSpec network, uint address, bool make = false)
     {
         try
         {
-            return host.FindBridge(network)?.Index;
+            return make ? host.SegmentBridge(network, address) : host.FindSegment(network, NetworkSegments.Of(network.Subnet, address))?.Index;
         }
         catch (FirelineException)
         {
