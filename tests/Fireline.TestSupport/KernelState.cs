@@ -57,7 +57,8 @@ public static class KernelState
         foreach (var veth in vmVeths)
         {
             Assert.True(veth.TryGetProperty("master", out var master), $"{veth.GetProperty("ifname")} is on no bridge");
-            Assert.StartsWith("br-", master.GetString(), StringComparison.Ordinal);
+            Assert.True(master.GetString()!.StartsWith("br-", StringComparison.Ordinal) || Addressing.NetworkSegments.IsFurtherBridgeName(master.GetString()!),
+                $"{veth.GetProperty("ifname")} is on {master.GetString()}, no network's bridge");
             Assert.Contains("UP", veth.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
         }
 

@@ -48,7 +48,7 @@ public sealed class NetworkFirewallTests
     [Fact]
     public void Where_a_packet_goes_is_decided_by_interface_and_every_chain_ends_in_a_verdict()
     {
-        var network = new NetworkFirewall(Network("a", "10.1.0.0/16") with { DefaultIngress = PolicyAction.Deny }, Host);
+        var network = new NetworkFirewall(Network("a", "10.1.0.0/24") with { DefaultIngress = PolicyAction.Deny }, Host);
 
         Assert.Equal(
             [
@@ -92,6 +92,24 @@ public sealed class NetworkFirewallTests
         Assert.Equal("accept comment \"a rule naming its destination\"", Chain(network, "allowedto-a")[^1]);
         Assert.DoesNotContain(Chain(network, "allowedll-a"), r => r.Contains("169.254", StringComparison.Ordinal));
         Assert.Empty(Chain(network, "out-a")); // default allow: an egress-only packet returns and goes on
+    }
+
+    [Fact]
+    public void A_network_of_several_segments_counts_every_segment_bridge_as_its_own_in_constant_rules()
+    {
+        var network = new NetworkFirewall(Network("a", "10.1.0.0/22"), Host);
+        var segments = NetworkSegments.Prefix("br-a") + "*";
+
+        Assert.Equal(["oifname \"br-a\" jump intra-a comment \"to its own network\"", $"oifname \"{segments}\" jump intra-a comment \"to its own network\""],
+            Chain(network, "from-a").Where(r => r.Contains("intra", StringComparison.Ordinal)));
+        Assert.Equal(2, Chain(network, "allowed-a").Count(r => r.Contains("jump in-a", StringComparison.Ordinal)));
+        foreach (var map in new[] { FirewallTables.Bridges, FirewallTables.FromNetwork, FirewallTables.ToNetwork, FirewallTables.HostFromNetwork })
+        {
+            Assert.Equal(4, network.Elements.Single(e => e.Set == map).Elements.Count);
+        }
+
+        // The rules do not depend on how many segments: a /16 has the same, only more elements.
+        Assert.Equal(network.Rules.Select(r => r.ToString()), new NetworkFirewall(Network("a", "10.1.0.0/16"), Host).Rules.Select(r => r.ToString()));
     }
 
     [Fact]
