@@ -51,6 +51,11 @@ public sealed partial class Checkup
         foreach (var network in store.ListNetworks())
         {
             CheckBridge(network.Spec, links, checks);
+            if (NetworkSegments.Count(network.Spec.Subnet) > 1)
+            {
+                checks.Add(CheckSegments(network.Spec, links));
+            }
+
             if (network.Spec.Pool > 0)
             {
                 checks.Add(CheckPool(network.Spec, links));

@@ -54,10 +54,6 @@ public static class DomainErrors
     public static FirelineException SubnetExhausted(string network, string subnet, long size)
         => new(ErrorKind.Exhausted, "subnet-exhausted", $"network '{network}' ({subnet}) has no free address: all {size} VM addresses are leased");
 
-    public static FirelineException BridgeFull(string network, string bridge, int ports)
-        => new(ErrorKind.Exhausted, "bridge-full",
-            $"network '{network}': bridge {bridge} holds {ports} VMs, the most a Linux bridge takes (1,024 ports); put further VMs on another network");
-
     public static FirelineException VfExhausted(string pfs)
         => new(ErrorKind.Exhausted, "vf-exhausted", $"no free SR-IOV VF on {pfs}: every enabled VF with a netdev in the host namespace is taken");
 

@@ -518,7 +518,7 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         var pool = pools.Get(networkName);
         lock (pool.SyncRoot)
         {
-            // No bridge-full here: a segment's bridge holds at most NetworkSegments.Size ports, far below a bridge's limit.
+            // No bridge is ever full: a segment's holds at most NetworkSegments.Size ports, far below a bridge's 1,023.
             var allocation = pool.Peek() ?? throw DomainErrors.SubnetExhausted(networkName, spec.Subnet.ToString(), NetworkSegments.VmCapacity(pool.Subnet));
             var vm = new VmState(id, networkName, allocation.Address, options, VmLifecycle.Creating);
             store.AddVm(vm, allocation);

@@ -8,7 +8,8 @@ namespace Fireline.IntegrationTests.Networks;
 
 /// <summary>
 /// A test host with a network of two segments (<c>seg</c>, 10.140.0.0/23: bridge br-seg for 10.140.0.0/24 and a
-/// segment bridge for 10.140.1.0/24) whose ingress policy denies TCP 22, and a one-segment network <c>other</c>. Its
+/// segment bridge for 10.140.1.0/24; dual stack, fd00:140::/64) whose ingress policy denies TCP 22, and a one-segment
+/// network <c>other</c>. Its
 /// first segment is filled (254 VMs), so the VM made next is the second segment's first: <see cref="Near"/> is on
 /// segment 0, <see cref="Far"/> on segment 1, <see cref="Stranger"/> on the other network; each a stand-in with a raw
 /// socket beside its stack.
@@ -19,6 +20,7 @@ public sealed class SegmentsHost : IDisposable
         networks:
           - name: seg
             subnet: 10.140.0.0/23
+            ipv6: fd00:140::/64
             policies:
               - {name: no-ssh, direction: ingress, protocol: tcp, port: 22, action: deny}
           - name: other
@@ -61,7 +63,7 @@ public sealed class SegmentsHost : IDisposable
 
     private Guest Guest(string name, string network)
     {
-        var vm = Env.Engine.CreateVm(new VmCreateRequest { VmId = Env.Host.VmId(name), Network = network });
+        var vm = Env.Engine.CreateVm(new VmCreateRequest { VmId = Env.Host.VmId(name), Network = network, Ipv6 = network == "seg" });
         var standIn = Own(new GuestStandIn(Env.Host, vm));
         var wire = Own(new RawWire($"/var/run/netns/{standIn.Namespace}", "eth0"));
         return new Guest(vm, standIn, wire);

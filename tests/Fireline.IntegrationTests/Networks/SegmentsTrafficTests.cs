@@ -64,6 +64,13 @@ public sealed class SegmentsTrafficTests(SegmentsHost host) : IClassFixture<Segm
     }
 
     [Fact]
+    public void Vms_on_both_segments_reach_the_ipv6_gateway()
+    {
+        Assert.True(host.Near.StandIn.Ping(host.Near.Vm.Ipv6!.Gateway));
+        Assert.True(host.Far.StandIn.Ping(host.Far.Vm.Ipv6!.Gateway), "segment 1's bridge answers for the gateway and the route leads back");
+    }
+
+    [Fact]
     public void A_vm_of_another_network_reaches_neither_segment()
     {
         host.Near.StandIn.Listen(8080);

@@ -73,7 +73,6 @@ public sealed class ApiContractTests
         { DomainErrors.NetworkNotFound("n"), 404 },
         { DomainErrors.Conflict("taken", "vmId"), 409 },
         { DomainErrors.SubnetExhausted("n", "10.0.0.0/30", 1), 409 },
-        { DomainErrors.BridgeFull("n", "br-n", 1023), 409 },
         { DomainErrors.BridgeInUse("n", "docker0", "carries no mark of this Fireline instance"), 409 },
         { DomainErrors.StateLocked("/var/lib/fireline", "cli (pid 1)"), 503 },
         { DomainErrors.HostNotInitialized(), 503 },
