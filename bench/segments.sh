@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11's networks past one bridge (segments of NetworkSegments.Size addresses, README "Networks beyond 1,024 VMs"):
 # 1. what one port costs a bridge by how many ports it holds (`ip link set P nomaster` + `ip link set P master BR`,
-#    200 times each, in one `ip -batch`: iproute2's own cost is the same at every size), which chose the segment size;
+#    200 times each, in one `ip -batch`, best of five runs: iproute2's own cost is the same at every size), which
+#    chose the segment size;
 # 2. cold create/delete p50/p99 in-process with 10 and 2,000 VMs on one network (the default /16, eight segments),
 #    side by side in one run (bench/Fireline.Benchmarks/VmLifecycleBenchmark.cs).
 # Private namespaces (a per-run name prefix) removed on exit, also on Ctrl-C or SIGTERM. Root required; ~3 minutes.
@@ -41,10 +42,16 @@ for n in ${ports//,/ }; do
     echo "link set v0 nomaster" >> "$work/op"
     echo "link set v0 master br0" >> "$work/op"
   done
-  start=$(date +%s%N)
-  ip -n "$ns" -batch "$work/op"
-  end=$(date +%s%N)
-  echo "$n | $(( (end - start) / 200 / 1000 ))"
+  # The best of five runs: on a shared machine the others' load only ever adds.
+  best=
+  for _ in 1 2 3 4 5; do
+    start=$(date +%s%N)
+    ip -n "$ns" -batch "$work/op"
+    end=$(date +%s%N)
+    took=$(( (end - start) / 200 / 1000 ))
+    if [ -z "$best" ] || [ "$took" -lt "$best" ]; then best=$took; fi
+  done
+  echo "$n | $best"
 done
 ip netns delete "$ns"
 

@@ -68,11 +68,13 @@ public sealed partial class Checkup
         }
 
         var hostVeth = VmAddressing.HostVeth(vm.Address);
-        var bridge = hostLinks.GetValueOrDefault(network.Bridge);
+        // The bridge of the VM's segment: the network's own unless the network has further segments.
+        var bridgeName = NetworkSegments.Bridge(network.Bridge, NetworkSegments.Of(network.Subnet, vm.Address));
+        var bridge = hostLinks.GetValueOrDefault(bridgeName);
         checks.Add(!hostLinks.TryGetValue(hostVeth, out var port) ? Fail(scope, "host-veth", $"host veth {hostVeth} is missing", Reconcile)
             : !port.IsUp ? Fail(scope, "host-veth", $"host veth {hostVeth} is down", Reconcile)
-            : bridge is null || port.MasterIndex != bridge.Index ? Fail(scope, "host-veth", $"host veth {hostVeth} is not on bridge {network.Bridge}: the VM is cut off", Reconcile)
-            : Pass(scope, "host-veth", $"{hostVeth} is up on {network.Bridge}"));
+            : bridge is null || port.MasterIndex != bridge.Index ? Fail(scope, "host-veth", $"host veth {hostVeth} is not on bridge {bridgeName}: the VM is cut off", Reconcile)
+            : Pass(scope, "host-veth", $"{hostVeth} is up on {bridgeName}"));
         checks.Add(CheckGateway(scope, vm, network, tap, bridge));
         CheckElements(scope, vm, hostVeth, elements, checks);
         if (elements is not null && vm.Options.Policies is { Count: > 0 } rules)
@@ -142,7 +144,7 @@ public sealed partial class Checkup
         var entry = kernel.Rtnl(rtnl => rtnl.Neighbours.List(bridge.Index, address.AddressFamily)).FirstOrDefault(n => n.Address.Equals(address));
         if (entry?.LinkLayerAddress is { } seen && seen != mac)
         {
-            return Fail(scope, check, $"{address} resolves to {seen} on {network.Bridge}, not to the VM's MAC {mac}: another guest uses the address, or this guest has the wrong MAC",
+            return Fail(scope, check, $"{address} resolves to {seen} on {bridge.Name}, not to the VM's MAC {mac}: another guest uses the address, or this guest has the wrong MAC",
                 $"give the guest the MAC {mac} (Firecracker guest_mac; see fireline vm show {vm.VmId})");
         }
 

@@ -27,7 +27,7 @@ public sealed class DoctorTests : IDisposable
         Assert.True(report.Healthy, Describe(report));
         Assert.Equal(["ip-forwarding", "bridge-netfilter", "firewall-tables", "firewall-rules", "nat-rule", "uplink"],
             report.Checks.Where(c => c.Scope == "host").Select(c => c.Check));
-        Assert.Equal(["bridge", "bridge-owner", "bridge-ports", "gateway-address"], report.Checks.Where(c => c.Scope == "network default").Select(c => c.Check));
+        Assert.Equal(["bridge", "bridge-owner", "bridge-ports", "gateway-address", "segments"], report.Checks.Where(c => c.Scope == "network default").Select(c => c.Check));
         Assert.Equal(["namespace", "tap", "tap-carrier", "veth-joined", "host-veth", "gateway-reachable", "firewall-elements", "lease"],
             report.Checks.Where(c => c.Scope == $"vm {_vm.VmId}").Select(c => c.Check));
         Assert.Equal(CheckStatus.Info, Check(report, "tap-carrier").Status);

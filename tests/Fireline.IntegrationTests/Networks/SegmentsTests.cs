@@ -94,5 +94,30 @@ public sealed class SegmentsTests : IDisposable
         Assert.Equal((0, 0), (Leftovers(subnet).Segments.Count, Leftovers(subnet).Routes.Count));
     }
 
+    [Fact]
+    public void A_segment_bridge_removed_by_hand_is_found_by_doctor_and_made_again_by_reconcile()
+    {
+        const string subnet = "10.152.0.0/23";
+        _env.Engine.ApplyNetworks(File(subnet), dryRun: false, prune: false);
+        Parallel.For(0, 255, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            i => _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId($"f{i}"), Network = "big" }));
+        var segment = NetworkSegments.Bridge("br-big", 1);
+        Assert.Equal(Fireline.Doctor.CheckStatus.Pass, _env.Engine.Doctor(null).Checks.Single(c => c.Check == "segments" && c.Scope == "network big").Status);
+
+        Ip.Run("-n", Ns, "link", "del", segment);
+        var check = _env.Engine.Doctor(null).Checks.Single(c => c.Check == "segments" && c.Scope == "network big");
+        Assert.Equal(Fireline.Doctor.CheckStatus.Fail, check.Status);
+        Assert.Contains(segment, check.Detail, StringComparison.Ordinal);
+
+        Assert.Contains(_env.Engine.Reconcile().Actions, a => a.Detail.Contains(segment, StringComparison.Ordinal));
+        var vms = _env.Engine.ListVms();
+        KernelState.AssertConsistent(_env, vms);
+        var far = vms.Single(v => v.Ipv4.Address == "10.152.1.0");
+        Assert.Equal(segment, Ip.Link(Ns, far.HostVeth)!.Value.GetProperty("master").GetString());
+        Assert.Single(Leftovers(subnet).Routes, r => r == "10.152.1.0/24");
+        var report = _env.Engine.Doctor(null);
+        Assert.True(report.Healthy, string.Join("; ", report.Checks.Where(c => c.Status == Fireline.Doctor.CheckStatus.Fail).Select(c => $"{c.Scope} {c.Check}: {c.Detail}")));
+    }
+
     public void Dispose() => _env.Dispose();
 }
