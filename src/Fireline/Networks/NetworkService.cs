@@ -212,6 +212,10 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, WarmPo
         if (spec.Ipv6 is { } ipv6)
         {
             details.Add($"dual stack: IPv6 {ipv6}, gateway {ipv6.Gateway}");
+            if (NetworkSegments.Count(subnet) > 1)
+            {
+                details.Add("IPv6 reaches the gateway from every segment, but not a VM of another segment (only IPv4 crosses segments)");
+            }
         }
 
         if (spec.Vlan is { } vlan)
