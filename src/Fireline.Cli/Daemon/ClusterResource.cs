@@ -9,5 +9,5 @@ internal sealed class ClusterResource(ClusterMember? member)
 {
     /// <summary><c>GET /v1/cluster</c>: every node, alive or gone; 404 cluster-not-configured in single-host mode.</summary>
     public IResult Get()
-        => Results.Json((member ?? throw ClusterErrors.NotClustered()).Status(), CliJson.Output.ClusterStatus);
+        => Results.Json((member ?? throw ClusterErrors.NotClustered()).Status(), CliJson.Api.ClusterStatus);
 }

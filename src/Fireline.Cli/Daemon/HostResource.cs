@@ -10,20 +10,20 @@ namespace Fireline.Cli.Daemon;
 internal sealed class HostResource(IFirelineService engine)
 {
     /// <summary><c>GET /v1/host</c></summary>
-    public IResult Get() => Results.Json(engine.GetHostStatus(), CliJson.Output.HostStatus);
+    public IResult Get() => Results.Json(engine.GetHostStatus(), CliJson.Api.HostStatus);
 
     /// <summary><c>PUT /v1/host</c>: forwarding, the default network, NAT; idempotent. An empty body takes every default.</summary>
     public async Task<IResult> Put(HttpRequest request)
     {
         var init = await RequestBody.ReadAsync(request, ApiRequestJson.Default.HostInitRequest).ConfigureAwait(false) ?? new HostInitRequest();
-        return Results.Json(engine.InitHost(init), CliJson.Output.HostStatus);
+        return Results.Json(engine.InitHost(init), CliJson.Api.HostStatus);
     }
 
     /// <summary><c>POST /v1/reconcile</c>: what the daemon also does at start-up; prints what it did.</summary>
-    public IResult Reconcile() => Results.Json(engine.Reconcile(), CliJson.Output.ReconcileReport);
+    public IResult Reconcile() => Results.Json(engine.Reconcile(), CliJson.Api.ReconcileReport);
 
     /// <summary><c>GET /v1/doctor[?vm=ID]</c>: the troubleshooting checklist, run; 200 whether checks pass or fail.</summary>
-    public IResult Doctor(string? vm) => Results.Json(engine.Doctor(vm), CliJson.Output.DoctorReport);
+    public IResult Doctor(string? vm) => Results.Json(engine.Doctor(vm), CliJson.Api.DoctorReport);
 
     /// <summary><c>POST /v1/host/tune</c>: the sysctl profile as a diff; <c>apply</c> sets it. No file is written here.</summary>
     public async Task<IResult> Tune(HttpRequest request)
@@ -35,6 +35,6 @@ internal sealed class HostResource(IFirelineService engine)
                 "'writeFile' is not accepted: the daemon writes no files; run 'fireline host tune --write' on the host to write the sysctl.d file");
         }
 
-        return Results.Json(engine.Tune(body.Apply, write: false), CliJson.Output.TuneReport);
+        return Results.Json(engine.Tune(body.Apply, write: false), CliJson.Api.TuneReport);
     }
 }

@@ -10,10 +10,10 @@ namespace Fireline.Cli.Daemon;
 internal sealed class NetworkResource(FirelineEngine engine)
 {
     /// <summary><c>GET /v1/networks</c></summary>
-    public IResult List() => Results.Json(engine.ListNetworks(), CliJson.Output.IReadOnlyListNetworkView);
+    public IResult List() => Results.Json(engine.ListNetworks(), CliJson.Api.IReadOnlyListNetworkView);
 
     /// <summary><c>GET /v1/networks/{name}</c></summary>
-    public IResult Get(string name) => Results.Json(engine.GetNetwork(name), CliJson.Output.NetworkView);
+    public IResult Get(string name) => Results.Json(engine.GetNetwork(name), CliJson.Api.NetworkView);
 
     /// <summary>
     /// <c>PUT /v1/networks/{name}</c>: one network (JSON, the networks file's fields) created or updated, as an
@@ -26,11 +26,11 @@ internal sealed class NetworkResource(FirelineEngine engine)
         // Parsed before the engine takes its turn: a big or bad document never holds up other calls.
         var file = NetworkDocument.FromJson(body.RootElement, name);
         var (network, created) = engine.PutNetwork(file, name);
-        return Results.Json(network, CliJson.Output.NetworkView, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return Results.Json(network, CliJson.Api.NetworkView, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     /// <summary><c>DELETE /v1/networks/{name}</c>: refused while VMs use the network.</summary>
-    public IResult Delete(string name) => Results.Json(engine.DeleteNetwork(name), CliJson.Output.NetworkView);
+    public IResult Delete(string name) => Results.Json(engine.DeleteNetwork(name), CliJson.Api.NetworkView);
 
     /// <summary>
     /// <c>POST /v1/networks:apply</c>: a whole networks file, optionally as a dry run or pruning the networks it does
@@ -41,6 +41,6 @@ internal sealed class NetworkResource(FirelineEngine engine)
         var body = await RequestBody.ReadAsync(request, ApiRequestJson.Default.NetworkApplyBody, RequestBody.DocumentLimit).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {document, dryRun?, prune?}");
         var file = NetworkFile.Parse(body.Document);
-        return Results.Json(engine.ApplyNetworks(file, body.DryRun, body.Prune), CliJson.Output.NetworkPlan);
+        return Results.Json(engine.ApplyNetworks(file, body.DryRun, body.Prune), CliJson.Api.NetworkPlan);
     }
 }

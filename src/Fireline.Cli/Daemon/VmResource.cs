@@ -16,17 +16,17 @@ internal sealed class VmResource(IFirelineService engine)
     {
         VmId.Parse(id);
         var body = await RequestBody.ReadAsync(request, ApiRequestJson.Default.VmCreateRequest).ConfigureAwait(false) ?? new VmCreateRequest { VmId = id };
-        return Results.Json(engine.CreateVm(body with { VmId = id }), CliJson.Output.VmRecord);
+        return Results.Json(engine.CreateVm(body with { VmId = id }), CliJson.Api.VmRecord);
     }
 
     /// <summary><c>GET /v1/vms</c></summary>
-    public IResult List() => Results.Json(engine.ListVms(), CliJson.Output.IReadOnlyListVmRecord);
+    public IResult List() => Results.Json(engine.ListVms(), CliJson.Api.IReadOnlyListVmRecord);
 
     /// <summary><c>GET /v1/vms/{id}</c></summary>
-    public IResult Get(string id) => Results.Json(engine.GetVm(id), CliJson.Output.VmRecord);
+    public IResult Get(string id) => Results.Json(engine.GetVm(id), CliJson.Api.VmRecord);
 
     /// <summary><c>DELETE /v1/vms/{id}</c>: succeeds when the VM is already gone (<c>deleted: false</c>).</summary>
-    public IResult Delete(string id) => Results.Json(engine.DeleteVm(id), CliJson.Output.VmDeleteResult);
+    public IResult Delete(string id) => Results.Json(engine.DeleteVm(id), CliJson.Api.VmDeleteResult);
 
     /// <summary><c>PATCH /v1/vms/{id}/rate-limits</c>: replaces the VM's limits; <c>{}</c> removes them all.</summary>
     public async Task<IResult> PatchRateLimits(string id, HttpRequest request)
@@ -34,7 +34,7 @@ internal sealed class VmResource(IFirelineService engine)
         VmId.Parse(id);
         var limits = await RequestBody.ReadAsync(request, ApiRequestJson.Default.RateLimits).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send the new limits {rx?, tx?}, or {} to remove them all");
-        return Results.Json(engine.SetRateLimits(id, limits), CliJson.Output.VmRecord);
+        return Results.Json(engine.SetRateLimits(id, limits), CliJson.Api.VmRecord);
     }
 
     /// <summary><c>PUT /v1/vms/{id}/policy</c>: replaces the VM's own rules with the body's <c>{policies: [...]}</c>.</summary>
@@ -43,11 +43,11 @@ internal sealed class VmResource(IFirelineService engine)
         VmId.Parse(id);
         var body = await RequestBody.ReadAsync(request, ApiRequestJson.Default.VmPolicyBody).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {policies: [...]}, rules like a network's (DELETE removes them)");
-        return Results.Json(engine.SetVmPolicies(id, body.Policies), CliJson.Output.VmRecord);
+        return Results.Json(engine.SetVmPolicies(id, body.Policies), CliJson.Api.VmRecord);
     }
 
     /// <summary><c>DELETE /v1/vms/{id}/policy</c>: the VM keeps only its network's rules.</summary>
-    public IResult DeletePolicy(string id) => Results.Json(engine.SetVmPolicies(id, []), CliJson.Output.VmRecord);
+    public IResult DeletePolicy(string id) => Results.Json(engine.SetVmPolicies(id, []), CliJson.Api.VmRecord);
 
     /// <summary><c>POST /v1/vms/{id}/forwards</c>: a host port forwarded to a VM port; the same forward again changes nothing.</summary>
     public async Task<IResult> PostForward(string id, HttpRequest request)
@@ -55,12 +55,12 @@ internal sealed class VmResource(IFirelineService engine)
         VmId.Parse(id);
         var forward = await RequestBody.ReadAsync(request, ApiRequestJson.Default.ForwardRequest).ConfigureAwait(false)
             ?? throw ApiErrors.InvalidBody("body", "send {hostPort, vmPort, protocol?}");
-        return Results.Json(engine.ForwardPort(id, forward), CliJson.Output.PortForward);
+        return Results.Json(engine.ForwardPort(id, forward), CliJson.Api.PortForward);
     }
 
     /// <summary><c>GET /v1/vms/{id}/stats</c>: the VM's TAP counters, from the guest's point of view.</summary>
-    public IResult Stats(string id) => Results.Json(engine.GetStats(id), CliJson.Output.VmStats);
+    public IResult Stats(string id) => Results.Json(engine.GetStats(id), CliJson.Api.VmStats);
 
     /// <summary><c>GET /v1/stats</c>: every VM's counters.</summary>
-    public IResult AllStats() => Results.Json(engine.ListStats(), CliJson.Output.IReadOnlyListVmStats);
+    public IResult AllStats() => Results.Json(engine.ListStats(), CliJson.Api.IReadOnlyListVmStats);
 }

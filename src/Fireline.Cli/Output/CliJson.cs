@@ -49,6 +49,12 @@ internal sealed partial class CliJson : JsonSerializerContext
     /// </summary>
     /// <remarks>Built on first use: the generated <see cref="Default"/> is not there yet while static fields initialize.</remarks>
     public static CliJson Output => field ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>
+    /// What the daemon answers with: <see cref="Output"/> without the indentation, which is for people (a list of
+    /// 10,000 VM records is a quarter smaller, and written in less time).
+    /// </summary>
+    public static CliJson Api => field ??= new(new JsonSerializerOptions(Output.Options) { WriteIndented = false });
 }
 
 /// <summary><c>{"error":{"code","message"}}</c>, what the CLI prints to stderr with <c>-o json</c>.</summary>

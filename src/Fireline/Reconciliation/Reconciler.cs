@@ -254,7 +254,7 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, WarmPool warmP
 
             try
             {
-                if (datapath.NamespaceOwner(name) == Owner.Ours)
+                if (datapath.IsOurOrphan(name))
                 {
                     orphans.Add(name);
                 }

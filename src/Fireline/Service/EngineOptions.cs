@@ -37,6 +37,12 @@ public sealed record EngineOptions
     /// <summary>Cluster mode: the address blocks this node hands out from (<see cref="Cluster.ClusterBlocks"/>); null: single-host mode.</summary>
     public Ipam.IAddressBlocks? AddressBlocks { get; init; }
 
+    /// <summary>
+    /// How long a network above half its warm pool waits after its last create or delete before it is refilled
+    /// (<see cref="Vms.WarmPool"/>); longer in tests that check what a churn does to the pool.
+    /// </summary>
+    public TimeSpan PoolQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The sysfs root SR-IOV functions are discovered under; a constructed tree in tests.</summary>
     public string SysfsRoot { get; init; } = "/sys";
 

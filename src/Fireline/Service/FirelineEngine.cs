@@ -68,12 +68,12 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         var validator = new NetworkValidator(store, pools, hostDatapath, kernel);
         _host = new HostSetup(store, pools, hostDatapath, firewall, validator);
         var sriov = new SriovPool(store, kernel, options.SysfsRoot);
-        _warmPool = new WarmPool(store, pools, datapath, hostDatapath);
+        _warmPool = new WarmPool(store, pools, datapath, hostDatapath, options.PoolQuietPeriod);
         _vms = new VmNetworks(store, pools, _warmPool, datapath, hostDatapath, firewall, sriov, kernel.NetnsDirectory, options.Metrics);
         _networks = new NetworkService(store, pools, _warmPool, hostDatapath, firewall, validator);
         _reconciler = new Reconciler(store, _vms, _warmPool, datapath, hostDatapath, firewall, sriov, kernel, mark);
         // A CLI call finishes its pool work (a scrub, a refill) before the process ends; the daemon stops it.
-        _poolWorker = new PoolWorker(() => Shared(_warmPool.Step, "pool-step"), finishOnDispose: options.LockHolder != "daemon");
+        _poolWorker = new PoolWorker(finishing => Shared(() => _warmPool.Step(finishing), "pool-step"), finishOnDispose: options.LockHolder != "daemon");
         _statistics = new VmStatistics(kernel);
         _capacity = new CapacityReader(store, pools, _warmPool, kernel);
         _checkup = new Checkup(store, kernel, hostDatapath, firewall, _warmPool);

@@ -7,10 +7,13 @@ namespace Fireline.Service;
 /// The warm pool's background work (scrub, fill, trim) on a thread of its own, started on first use and woken by each
 /// operation that may leave work: waking it costs a lock and a pulse, nothing on the request's path waits for it. Each
 /// step is one slot, run as its own turn beside requests (the caller's <c>step</c>), so a request waits for at most one
-/// slot's work, on a thread of nice 10. Disposing stops it after the step under way, or, when asked to finish (a CLI call, whose own work this
-/// is), once nothing is left to do.
+/// slot's work, on a thread of nice 10. A step may also say that work is due later (a fill waiting for its network to be
+/// quiet): the thread then sleeps that long unless woken first. Disposing stops it after the step under way, or, when
+/// asked to finish (a CLI call, whose own work this is), once nothing is left to do, waiting for nothing.
 /// </summary>
-public sealed class PoolWorker(Func<bool> step, bool finishOnDispose) : IDisposable
+/// <param name="step">One unit of work, told whether it is the last before the process ends: <see cref="TimeSpan.Zero"/>
+/// when it did something, how long until work is due, or null when there is none.</param>
+public sealed class PoolWorker(Func<bool, TimeSpan?> step, bool finishOnDispose) : IDisposable
 {
     /// <summary>The pool thread's nice value: requests' threads (nice 0) always come first on a busy CPU.</summary>
     private const int BackgroundNice = 10;
@@ -41,13 +44,13 @@ public sealed class PoolWorker(Func<bool> step, bool finishOnDispose) : IDisposa
         }
     }
 
-    private bool StopNow
+    private (bool Stop, bool Finishing) Stopping
     {
         get
         {
             lock (_gate)
             {
-                return _stopping && !finishOnDispose;
+                return (_stopping && !finishOnDispose, _stopping && finishOnDispose);
             }
         }
     }
@@ -63,34 +66,60 @@ public sealed class PoolWorker(Func<bool> step, bool finishOnDispose) : IDisposa
             // Without CAP_SYS_NICE a thread may still lower its own priority; failing that it runs at the default.
         }
 
-        while (true)
+        TimeSpan? due = null;
+        while (WaitForWork(due))
         {
-            lock (_gate)
+            due = RunSteps();
+        }
+    }
+
+    /// <summary>Waits for a wake, or for work due in <paramref name="due"/>; false when the thread should end.</summary>
+    private bool WaitForWork(TimeSpan? due)
+    {
+        lock (_gate)
+        {
+            while (!_wanted && !_stopping)
             {
-                while (!_wanted && !_stopping)
+                if (due is not { } wait)
                 {
                     Monitor.Wait(_gate);
                 }
-
-                if (!_wanted || (_stopping && !finishOnDispose))
+                else if (!Monitor.Wait(_gate, wait))
                 {
-                    return;
-                }
-
-                _wanted = false;
-            }
-
-            try
-            {
-                while (!StopNow && step())
-                {
+                    return true; // the deferred work is due
                 }
             }
-            catch (FirelineException)
+
+            if (_stopping && (!finishOnDispose || (!_wanted && due is null)))
             {
-                // A slot that failed is removed by the pool itself; anything else waits for the next wake or reconcile.
+                return false;
+            }
+
+            _wanted = false;
+            return true;
+        }
+    }
+
+    /// <summary>Runs steps until one finds nothing to do now; returns when work is due next.</summary>
+    private TimeSpan? RunSteps()
+    {
+        try
+        {
+            while (Stopping is { Stop: false } stopping)
+            {
+                var next = step(stopping.Finishing);
+                if (next != TimeSpan.Zero)
+                {
+                    return next;
+                }
             }
         }
+        catch (FirelineException)
+        {
+            // A slot that failed is removed by the pool itself; anything else waits for the next wake or reconcile.
+        }
+
+        return null;
     }
 
     public void Dispose()

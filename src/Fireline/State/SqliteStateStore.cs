@@ -410,10 +410,26 @@ public sealed class SqliteStateStore : IStateStore
     private static NetworkState ReadNetwork(SqliteDataReader reader)
         => new(JsonSerializer.Deserialize(reader.GetString(0), StateJson.Default.NetworkSpec)!, (uint)reader.GetInt64(1));
 
-    private static VmState ReadVm(SqliteDataReader reader)
-        => new(VmId.Parse(reader.GetString(0)), reader.GetString(1), (uint)reader.GetInt64(2),
-            JsonSerializer.Deserialize(reader.GetString(3), StateJson.Default.VmOptions)!,
+    /// <summary>The caller holds <see cref="_lock"/>.</summary>
+    private VmState ReadVm(SqliteDataReader reader)
+        => new(VmId.Parse(reader.GetString(0)), reader.GetString(1), (uint)reader.GetInt64(2), ReadOptions(reader.GetString(3)),
             Enum.Parse<VmLifecycle>(reader.GetString(4)));
+
+    /// <summary>The options last read, by their text: most VMs have the same, and a list of thousands parses them once.</summary>
+    private (string Text, VmOptions Options)? _lastOptions;
+
+    /// <summary>The caller holds <see cref="_lock"/>. <see cref="VmOptions"/> is immutable, so VMs may share one.</summary>
+    private VmOptions ReadOptions(string text)
+    {
+        if (_lastOptions is { } last && last.Text == text)
+        {
+            return last.Options;
+        }
+
+        var options = JsonSerializer.Deserialize(text, StateJson.Default.VmOptions)!;
+        _lastOptions = (text, options);
+        return options;
+    }
 
     /// <summary>Runs a statement; returns how many rows it changed.</summary>
     private int Execute(string sql, params (string Name, object Value)[] parameters)

@@ -122,12 +122,13 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
     }
 
     /// <summary>
-    /// <see cref="Acquire"/>; when the network has no ready slot and no address left for the cold path (every one a
-    /// slot's, their scrubs behind a fast churn), one given-back slot is scrubbed here first rather than the create fail.
+    /// <see cref="Acquire"/>; when the network has no ready slot but one given back whose scrub is behind (a fast churn),
+    /// that slot is scrubbed here first: a new TAP and forgotten flows cost a fraction of a cold create, and the cold path
+    /// would leave the pool above its size once the scrub is done (or fail, when every address is a slot's).
     /// </summary>
     private VmState? AcquireOrScrub(VmId id, string networkName, VmOptions options, NetworkSpec spec)
         => Acquire(id, networkName, options, spec) ??
-           (pools.Get(networkName).Free <= 0 && warmPool.ScrubOne(networkName) ? Acquire(id, networkName, options, spec) : null);
+           (warmPool.ScrubOne(networkName) ? Acquire(id, networkName, options, spec) : null);
 
     /// <summary>
     /// A create from the warm pool: the slot's lease becomes the VM's in one write, its namespace is renamed

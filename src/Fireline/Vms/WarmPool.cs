@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fireline.Addressing;
 using Fireline.Errors;
 using Fireline.Faults;
@@ -17,7 +18,13 @@ namespace Fireline.Vms;
 /// crash leaves records reconcile turns into whole slots or nothing. Filling, scrubbing and trimming are
 /// <see cref="Step"/>s the caller runs in the background, one slot at a time.
 /// </summary>
-public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host)
+/// <remarks>
+/// A network short of its pool is refilled at once only when fewer than half its slots are left; otherwise once it has
+/// seen no create or delete for a quiet period (<see cref="Service.EngineOptions.PoolQuietPeriod"/>). Under a steady churn the slots deletes give back refill the
+/// pool: a fill racing them would take the room a returning slot needs, and every cycle would build one slot and tear
+/// down one VM's devices, the very work the pool is there to save.
+/// </remarks>
+public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath datapath, HostDatapath host, TimeSpan quietPeriod)
 {
     private readonly Lock _lock = new();
 
@@ -26,6 +33,9 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
 
     /// <summary>Slots given back by deleted VMs, waiting for their scrub.</summary>
     private readonly Queue<PoolSlot> _returned = new();
+
+    /// <summary>When each network last had a slot taken or given back (<see cref="Stopwatch"/> ticks).</summary>
+    private readonly Dictionary<string, long> _lastUse = new(StringComparer.Ordinal);
 
     /// <summary>Networks whose fill failed in this round of steps: not retried until the next operation (<see cref="Unstall"/>).</summary>
     private readonly HashSet<string> _stalled = new(StringComparer.Ordinal);
@@ -44,9 +54,14 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         lock (_lock)
         {
-            return ReadySlots().TryGetValue(network, out var ready) && ready.TryDequeue(out var address) ? address : null;
+            Touch(network);
+            return Dequeue(network);
         }
     }
+
+    /// <summary>The caller holds <see cref="_lock"/>.</summary>
+    private uint? Dequeue(string network)
+        => ReadySlots().TryGetValue(network, out var ready) && ready.TryDequeue(out var address) ? address : null;
 
     /// <summary>Puts back a slot an acquire took but could not use (the VM's name was taken): it is still whole.</summary>
     public void PutBack(string network, uint address)
@@ -70,6 +85,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         lock (_lock)
         {
+            Touch(slot.Network);
             _returned.Enqueue(slot);
         }
     }
@@ -100,10 +116,12 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     }
 
     /// <summary>
-    /// One unit of background work: scrub one returned slot, else fill one network short of its pool, else remove one
-    /// slot a network keeps beyond its pool. False when there was nothing to do.
+    /// One unit of background work: scrub one returned slot, else fill one network short of its pool (see the remarks: a
+    /// busy network above half its pool waits; <paramref name="finishing"/>, the last work before the process ends,
+    /// does not), else remove one slot a network keeps beyond its pool. Returns <see cref="TimeSpan.Zero"/> when it did
+    /// something, how long until a waiting fill is due when that is all there is, null when there is nothing to do.
     /// </summary>
-    public bool Step()
+    public TimeSpan? Step(bool finishing)
     {
         PoolSlot? returned;
         lock (_lock)
@@ -114,26 +132,41 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         if (returned is not null)
         {
             Scrub(returned);
-            return true;
+            return TimeSpan.Zero;
         }
 
+        TimeSpan? due = null;
         foreach (var network in store.ListNetworks().Select(n => n.Spec))
         {
             var slots = SlotCount(network.Name);
             if (slots < network.Pool && !IsStalled(network.Name))
             {
-                Fill(network);
-                return true;
+                var wait = finishing || slots * 2 < network.Pool ? TimeSpan.Zero : UntilQuiet(network.Name);
+                if (wait <= TimeSpan.Zero)
+                {
+                    Fill(network);
+                    return TimeSpan.Zero;
+                }
+
+                due = due is { } earlier && earlier < wait ? earlier : wait;
             }
 
-            if (slots > network.Pool && Take(network.Name) is { } surplus)
+            if (slots > network.Pool && Surplus(network.Name) is { } surplus)
             {
                 Destroy(new PoolSlot(network.Name, surplus, SlotState.Ready));
-                return true;
+                return TimeSpan.Zero;
             }
         }
 
-        return false;
+        return due;
+    }
+
+    private uint? Surplus(string network)
+    {
+        lock (_lock)
+        {
+            return Dequeue(network);
+        }
     }
 
     /// <summary>Removes every slot of a network (before it is deleted, or its subnet or bridge changes).</summary>
@@ -306,6 +339,18 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         lock (pool.SyncRoot)
         {
             return pool.Slots;
+        }
+    }
+
+    /// <summary>The caller holds <see cref="_lock"/>.</summary>
+    private void Touch(string network) => _lastUse[network] = Stopwatch.GetTimestamp();
+
+    /// <summary>How long until <paramref name="network"/> has been quiet for the quiet period.</summary>
+    private TimeSpan UntilQuiet(string network)
+    {
+        lock (_lock)
+        {
+            return _lastUse.TryGetValue(network, out var last) ? quietPeriod - Stopwatch.GetElapsedTime(last) : TimeSpan.Zero;
         }
     }
 
