@@ -84,6 +84,10 @@ public sealed class ClusterFleet : IDisposable
         => string.Join('\n', Tool.Run("ip", "netns", "exec", _hosts[node].Host.HostNamespaceName, "bridge", "fdb", "show").Split('\n')
             .Where(l => l.Contains(" dev vx-", StringComparison.Ordinal)));
 
+    /// <summary>Whether the node sends frames for <paramref name="mac"/> through its VXLAN device to node <paramref name="remote"/>.</summary>
+    public bool Tunnels(int node, string mac, int remote)
+        => Fdb(node).Split('\n').Any(l => l.StartsWith(mac + " dev vx-", StringComparison.Ordinal) && l.Contains($" dst {UnderlayAddress(remote)} self", StringComparison.Ordinal));
+
     /// <summary>The node's permanent neighbour entries (what it programmed for remote VMs).</summary>
     public string PermanentNeighbours(int node)
         => string.Join('\n', Ip.Run("-n", _hosts[node].Host.HostNamespaceName, "neigh", "show", "nud", "permanent").Split('\n'));

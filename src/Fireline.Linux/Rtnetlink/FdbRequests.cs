@@ -51,7 +51,8 @@ internal static class FdbRequests
             }
         }
 
-        var table = ((NeighbourFlags)header.Flags & NeighbourFlags.Master) != 0 ? FdbTable.Bridge : FdbTable.Device;
+        // A device's own entries carry NTF_SELF; a bridge reports its entries without NTF_MASTER (it names itself in NDA_MASTER).
+        var table = ((NeighbourFlags)header.Flags & NeighbourFlags.Self) != 0 ? FdbTable.Device : FdbTable.Bridge;
         return mac is { } address ? new FdbEntry(header.Index, address, table) { Destination = destination, State = (NeighbourState)header.State } : null;
     }
 
@@ -65,9 +66,10 @@ internal static class FdbRequests
             {
                 Family = AfBridge,
                 Index = entry.LinkIndex,
-                // In a bridge's table NUD_PERMANENT means "local" (frames for the MAC go up to the host): a static
-                // forwarding entry is NUD_NOARP. A VXLAN device accepts only PERMANENT or REACHABLE.
-                State = (ushort)(bridge ? NeighbourState.NoArp : NeighbourState.Permanent),
+                // As iproute2 sends them. In a bridge's table NUD_PERMANENT would mean "local" (frames for the MAC go
+                // up to the host): a static forwarding entry is NUD_NOARP (with REACHABLE). A VXLAN device wants
+                // PERMANENT or REACHABLE.
+                State = (ushort)(bridge ? NeighbourState.NoArp | NeighbourState.Reachable : NeighbourState.NoArp | NeighbourState.Permanent),
                 Flags = (byte)(bridge ? NeighbourFlags.Master : NeighbourFlags.Self),
             })
             .Attribute(Nda.LinkLayerAddress, entry.Mac.ToBytes());

@@ -20,7 +20,7 @@ public sealed class ClusterFailureDatapathTests : IDisposable
         _fleet.Create(0, "a", "tenant");
         var remote = _fleet.Create(1, "b", "tenant");
         var tunnel = $"dst {ClusterFleet.UnderlayAddress(1)}";
-        Eventually.True(() => _fleet.Fdb(0).Contains(tunnel, StringComparison.Ordinal) &&
+        Eventually.True(() => _fleet.Tunnels(0, remote.GuestMac, 1) &&
                               _fleet.PermanentNeighbours(0).Contains(remote.Ipv4.Address + " ", StringComparison.Ordinal), "node-0 programs node-1's VM");
 
         Tool.Run("kill", "-KILL", _fleet.Daemons[1].ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -31,7 +31,7 @@ public sealed class ClusterFailureDatapathTests : IDisposable
 
         _fleet.Daemons[1].Start();
 
-        Eventually.True(() => _fleet.Fdb(0).Contains($"{remote.GuestMac} dev vx-", StringComparison.Ordinal), "node-1's VM programmed again after its restart");
+        Eventually.True(() => _fleet.Tunnels(0, remote.GuestMac, 1), "node-1's VM programmed again after its restart");
     }
 
     public void Dispose() => _fleet.Dispose();

@@ -70,8 +70,12 @@ public sealed class CrossNodeDatapathTests(CrossNodeFleet fleet) : IClassFixture
         var sent = fleet.A1.StandIn.Run("python3", "-c",
             $"import socket; c = socket.create_connection(('{fleet.B1.Vm.Ipv4.Address}', {BulkPort}), timeout=10); c.sendall(b'x' * {bytes}); c.close()");
 
+        var received = receiver.StandardOutput.ReadLine();
+        receiver.WaitForExit();
+        receiver.StandardOutput.Dispose();
+
         Assert.True(sent.ExitCode == 0, sent.StandardError);
-        Assert.Equal(bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), receiver.StandardOutput.ReadLine());
+        Assert.Equal(bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), received);
     }
 
     [Fact]
@@ -123,7 +127,7 @@ public sealed class CrossNodeDatapathTests(CrossNodeFleet fleet) : IClassFixture
     public void A_deleted_vm_leaves_no_entry_on_any_node()
     {
         var gone = fleet.Fleet.Create(1, "gone", CrossNodeFleet.Network);
-        Eventually.True(() => fleet.Fleet.Fdb(0).Contains(gone.GuestMac, StringComparison.Ordinal), "node-0 programs the new VM");
+        Eventually.True(() => fleet.Fleet.Tunnels(0, gone.GuestMac, 1), "node-0 programs the new VM");
 
         Assert.Equal(200, fleet.Fleet.Daemons[1].Send("DELETE", $"/v1/vms/{gone.VmId}").Status);
 
@@ -169,8 +173,8 @@ public sealed class CrossNodeFleet : IDisposable
             A2 = Guest(0, "a2", Network);
             B1 = Guest(1, "b1", Network);
             Other = Guest(1, "o1", "other");
-            Eventually.True(() => VxlanDevice(0) is not null && Fleet.Fdb(0).Contains(B1.Vm.GuestMac, StringComparison.Ordinal) &&
-                                  Fleet.Fdb(1).Contains(A1.Vm.GuestMac, StringComparison.Ordinal), "both nodes programmed each other's VMs");
+            Eventually.True(() => VxlanDevice(0) is not null && Fleet.Tunnels(0, B1.Vm.GuestMac, 1) && Fleet.Tunnels(1, A1.Vm.GuestMac, 0) && Fleet.Tunnels(1, A2.Vm.GuestMac, 0),
+                "both nodes programmed each other's VMs");
             Vni = int.Parse(VxlanDevice(0)!["vx-".Length..], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch
