@@ -38,6 +38,11 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostFi
     {
         lock (_lock)
         {
+            if (!firewall.IsPresent())
+            {
+                return; // the host is not set up yet (host init makes the tables): nothing can carry a VM's traffic
+            }
+
             var specs = store.ListNetworks().ToDictionary(n => n.Spec.Name, n => n.Spec, StringComparer.Ordinal);
             // The networks this node materialises: its own VMs' (with the VNI they were published with) that it still defines.
             var vnis = endpoints.Where(e => e.Node == options.Node && specs.ContainsKey(e.Network))

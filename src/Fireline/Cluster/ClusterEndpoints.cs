@@ -10,14 +10,15 @@ namespace Fireline.Cluster;
 /// <summary>
 /// This node's VMs as endpoints in etcd (<see cref="ClusterEndpoint"/>), every key under the node's lease: a node that
 /// stops loses them with its lease, and the other nodes remove its FDB and neighbour entries as their watch sees the
-/// keys go (the grace period is the lease's TTL). A create or delete publishes at once; when etcd does not answer,
-/// the operation still succeeds (running VMs keep their traffic, and a create inside a held block needs no etcd), and
+/// keys go (the grace period is the lease's TTL). A create or delete is published right after it, by a background loop
+/// (so the create's answer never waits for etcd); when etcd does not answer, the operation still succeeds (running VMs keep their traffic, and a create inside a held block needs no etcd), and
 /// a full resync (this node's keys made exactly its VMs, under the current lease) runs once etcd answers again, as it
 /// does at start and after the node registered under a new lease.
 /// </summary>
 public sealed class ClusterEndpoints : IVmEndpoints
 {
     private const int OpsPerTransaction = 100; // etcd refuses more than 128 operations in one transaction by default
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly EtcdClient _client;
     private readonly ClusterOptions _options;
@@ -25,6 +26,8 @@ public sealed class ClusterEndpoints : IVmEndpoints
     private readonly Action<string> _log;
     private readonly NetworkIds _vnis;
     private readonly ConcurrentDictionary<string, ByteString> _published = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string VmId, VmRecord? Vm)> _changes = new();
+    private readonly SemaphoreSlim _signal = new(0, 1);
     private Func<IReadOnlyList<VmRecord>>? _local;
     private volatile bool _dirty = true;
 
@@ -40,75 +43,94 @@ public sealed class ClusterEndpoints : IVmEndpoints
     /// <summary>Told after every change this node made (the data path converges then).</summary>
     internal Action Changed { get; set; } = () => { };
 
-    public void Published(VmRecord vm)
-    {
-        try
-        {
-            var endpoint = ClusterEndpoint.Of(vm, _vnis.Claim(vm.Network), _options);
-            Etcd.Call("publishing an endpoint", deadline => _client.PutAsync(new PutRequest { Key = endpoint.Key, Value = endpoint.ToJson(), Lease = _lease() }, deadline: deadline))
-                .GetAwaiter().GetResult();
-            _published[vm.VmId] = endpoint.Key;
-        }
-        catch (FirelineException error)
-        {
-            Postpone(error);
-        }
+    /// <summary>Queues the VM's publication: the create's answer never waits for etcd.</summary>
+    public void Published(VmRecord vm) => Queue(vm.VmId, vm);
 
-        Changed();
-    }
-
-    public void Withdrawn(string vmId)
-    {
-        if (_published.TryRemove(vmId, out var key))
-        {
-            try
-            {
-                Etcd.Call("withdrawing an endpoint", deadline => _client.DeleteAsync(new DeleteRangeRequest { Key = key }, deadline: deadline)).GetAwaiter().GetResult();
-            }
-            catch (FirelineException error)
-            {
-                Postpone(error);
-            }
-        }
-        else
-        {
-            _dirty = true; // never published, or published by an earlier run: the resync finds its key
-        }
-
-        Changed();
-    }
+    /// <summary>Queues the removal of the VM's endpoint.</summary>
+    public void Withdrawn(string vmId) => Queue(vmId, null);
 
     /// <summary>After a new lease (the old one expired with every key under it): everything is published again.</summary>
-    internal void LeaseChanged() => _dirty = true;
+    internal void LeaseChanged()
+    {
+        _dirty = true;
+        Signal();
+    }
 
-    /// <summary>Resyncs (at start, after failures, after a new lease) until <paramref name="stop"/>, once a second at most.</summary>
+    /// <summary>
+    /// Publishes queued changes as they come, one etcd call each; resyncs instead at start, after a failure (retried
+    /// every second until etcd answers) and after a new lease. Runs until <paramref name="stop"/>.
+    /// </summary>
     internal async Task RunAsync(Func<IReadOnlyList<VmRecord>> local, CancellationToken stop)
     {
         _local = local;
         while (!stop.IsCancellationRequested)
         {
-            if (_dirty)
+            try
             {
-                try
+                if (_dirty)
                 {
                     _dirty = false;
+                    _changes.Clear(); // the resync reads every VM after this: what is queued from now on comes after it
                     await ResyncAsync().ConfigureAwait(false);
-                    Changed();
                 }
-                catch (FirelineException error)
+
+                while (_changes.TryDequeue(out var change))
                 {
-                    Postpone(error);
+                    await ApplyAsync(change.VmId, change.Vm).ConfigureAwait(false);
                 }
+
+                Changed();
+            }
+            catch (FirelineException error)
+            {
+                Postpone(error);
             }
 
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
+                await _signal.WaitAsync(_dirty ? RetryDelay : Timeout.InfiniteTimeSpan, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+        }
+    }
+
+    private async Task ApplyAsync(string vmId, VmRecord? vm)
+    {
+        if (vm is not null)
+        {
+            var endpoint = ClusterEndpoint.Of(vm, _vnis.Claim(vm.Network), _options);
+            await Etcd.Call("publishing an endpoint", deadline => _client.PutAsync(new PutRequest { Key = endpoint.Key, Value = endpoint.ToJson(), Lease = _lease() }, deadline: deadline))
+                .ConfigureAwait(false);
+            _published[vmId] = endpoint.Key;
+        }
+        else if (_published.TryRemove(vmId, out var key))
+        {
+            await Etcd.Call("withdrawing an endpoint", deadline => _client.DeleteAsync(new DeleteRangeRequest { Key = key }, deadline: deadline)).ConfigureAwait(false);
+        }
+        else
+        {
+            _dirty = true; // never published, or published by an earlier run: the resync finds its key
+        }
+    }
+
+    private void Queue(string vmId, VmRecord? vm)
+    {
+        _changes.Enqueue((vmId, vm));
+        Signal();
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // the loop is due to run already
         }
     }
 
