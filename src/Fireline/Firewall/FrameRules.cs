@@ -44,13 +44,13 @@ public static class FrameRules
         new(Input, [new InterfaceVerdictMap(PacketDirection.In, HostFromNetwork.Name)], "from a network to the host"),
         .. AntiSpoofing(),
         .. DestinationBinding(),
-        // Cluster mode: a network's VXLAN device carries 1450-byte frames (1500 less VXLAN's 50 bytes of outer headers),
-        // while guests keep 1500: SYNs leaving by it offer at most 1450 - 40, so TCP across nodes never sends a
-        // segment the tunnel would drop, also on a 1500-byte underlay (each node clamps the SYNs it sends).
+        // Cluster mode: VXLAN adds 50 bytes of outer headers, so on a 1500-byte underlay a full guest frame does not fit:
+        // SYNs leaving by a VXLAN port offer at most 1500 - 50 - 40, so TCP across nodes never sends a segment the
+        // underlay would have to fragment or refuse (each node clamps the SYNs it sends, both directions covered).
         new(BridgeForward, [new InterfaceMatch(PacketDirection.Out, VmAddressing.VxlanPrefix + "*"), new MssClampStatement(VxlanMss)], "mss clamp"),
     ];
 
-    /// <summary>The MSS TCP may use through a VXLAN device: its MTU (1500 - 50) less the IPv4 and TCP headers.</summary>
+    /// <summary>The MSS TCP may use through a VXLAN tunnel over a 1500-byte underlay: 1500 less VXLAN's 50 bytes, less the IPv4 and TCP headers.</summary>
     public const ushort VxlanMss = 1500 - 50 - 40;
 
     /// <summary>
