@@ -37,12 +37,6 @@ public sealed record EngineOptions
     /// <summary>Cluster mode: the address blocks this node hands out from (<see cref="Cluster.ClusterBlocks"/>); null: single-host mode.</summary>
     public Ipam.IAddressBlocks? AddressBlocks { get; init; }
 
-    /// <summary>Cluster mode: this node (its name and underlay address), whose cross-node data path the engine converges (<see cref="FirelineEngine.ConvergeCluster"/>).</summary>
-    public Cluster.ClusterOptions? Cluster { get; init; }
-
-    /// <summary>Cluster mode: where created and deleted VMs are published as endpoints (<see cref="Cluster.ClusterEndpoints"/>).</summary>
-    public Cluster.IVmEndpoints? Endpoints { get; init; }
-
     /// <summary>The sysfs root SR-IOV functions are discovered under; a constructed tree in tests.</summary>
     public string SysfsRoot { get; init; } = "/sys";
 
@@ -51,4 +45,10 @@ public sealed record EngineOptions
     /// the daemon (neither takes a path from a caller); a temporary directory in tests.
     /// </summary>
     public string SysctlDirectory { get; init; } = TuningFile.SystemDirectory;
+
+    /// <summary>Cluster mode: this node (its name and underlay address), whose cross-node data path the engine converges (<see cref="FirelineEngine.ConvergeCluster"/>).</summary>
+    public Cluster.ClusterOptions? Cluster { get; init; }
+
+    /// <summary>Cluster mode: where created and deleted VMs are published as endpoints (<see cref="Cluster.ClusterEndpoints"/>).</summary>
+    public Cluster.IVmEndpoints? Endpoints { get; init; }
 }
