@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Net;
+using Fireline.Linux;
+using Fireline.Linux.Rtnetlink;
 using Fireline.TestSupport;
 
 namespace Fireline.Benchmarks;
@@ -7,8 +10,9 @@ namespace Fireline.Benchmarks;
 /// Cluster IPAM's cost on the create path (issue 13): one VM created and deleted at a time through the daemon, on a
 /// single-host daemon and on a cluster node (a three-member etcd cluster on loopback in its own namespace), side by
 /// side. Cluster creates are split by whether they claimed a new address block (one etcd transaction: the first
-/// address of each /26) or allocated inside a held one (no etcd call); the difference is the claim's cost.
-/// <c>--samples 256 --warmup 20</c>. FIRELINE_CLI names the fireline executable. Root required.
+/// address of each /26) or allocated inside a held one (no etcd call); the difference is the claim's cost. Then the
+/// time for a new VM to become reachable from another node (<see cref="Reachability"/>).
+/// <c>--samples 256 --warmup 20 --reach-samples 30</c>. FIRELINE_CLI names the fireline executable. Root required.
 /// </summary>
 public static class ClusterBenchmark
 {
@@ -51,6 +55,8 @@ public static class ClusterBenchmark
             }
         }
 
+        Reachability(Measure.Option(args, "--reach-samples", 30), Record);
+
         Measure.Header(OperationWidth);
         foreach (var (operation, milliseconds) in timings.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
@@ -58,6 +64,42 @@ public static class ClusterBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Time from a create on node-0 until node-1 can reach the VM, on a two-node fleet (<see cref="ClusterFleet"/>): until
+    /// node-1's kernel holds the VM's tunnel FDB entry (publish, watch, converge; polled over netlink every 1 ms), and
+    /// until the VM answers a ping from a VM on node-1, its stand-in attached once the create returned (an upper bound:
+    /// it includes the stand-in's own set-up).
+    /// </summary>
+    private static void Reachability(int samples, Action<string, double> record)
+    {
+        using var fleet = new ClusterFleet(nodes: 2);
+        fleet.Define("reach", """{"subnet":"10.94.0.0/22"}""");
+        var prober = fleet.Guest(1, fleet.Create(1, "prober", "reach"));
+        using var rtnl = Rtnl.Open(fleet.Hosts[1].Host.HostNamespace);
+        for (var i = 0; i < samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var vm = fleet.Create(0, $"r{i}", "reach");
+            var mac = MacAddress.Parse(vm.GuestMac);
+            while (!rtnl.Fdb.List().Any(e => e.Mac == mac && e.Table == FdbTable.Device))
+            {
+                Thread.Sleep(1);
+            }
+
+            record("create on A -> tunnel entry on B", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            using (new GuestStandIn(fleet.Hosts[0].Host, vm))
+            {
+                while (!prober.Ping(vm.Ipv4.Address))
+                {
+                }
+
+                record("create on A -> answers B's ping", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            Ok(fleet.Daemons[0].Send("DELETE", $"/v1/vms/{vm.VmId}"));
+        }
     }
 
     /// <summary>The VMs are never deleted, so the cursor walks the subnet: a block's first VM address claimed it.</summary>

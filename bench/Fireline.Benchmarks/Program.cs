@@ -8,7 +8,7 @@ using Fireline.Benchmarks;
 // `dotnet run -c Release -- vm-policy [--sizes 10,4000] [--samples 200]` setting one VM's own rules (issue 15);
 // `dotnet run -c Release -- pool [--samples 200]` the warm pool against the cold path, in-process and through the daemon (issue 11);
 // `dotnet run -c Release -- churn [--resident 2000] [--clients 32] [--seconds 60] [--pool 64]` churn at density, pool off and on (issue 11);
-// `dotnet run -c Release -- cluster [--samples 256]` create on a cluster node (etcd address blocks) against single-host mode (issue 13).
+// `dotnet run -c Release -- cluster [--samples 256] [--reach-samples 30]` create on a cluster node (etcd address blocks) against single-host mode, and time to cross-node reachability (issue 13).
 if (args is ["lifecycle", .. var rest])
 {
     return VmLifecycleBenchmark.Run(rest);

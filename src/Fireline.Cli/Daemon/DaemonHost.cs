@@ -43,6 +43,8 @@ internal static class DaemonHost
             LockHolder = "daemon",
             Metrics = new FirelineMetrics(),
             AddressBlocks = cluster?.Blocks,
+            Cluster = cluster?.Options,
+            Endpoints = cluster?.Endpoints,
         });
         using var app = Build(settings, engine);
         var logger = log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
@@ -52,6 +54,8 @@ internal static class DaemonHost
             DaemonLog.Joined(logger, cluster.Options.Node, cluster.Options.UnderlayAddress.ToString(), string.Join(',', cluster.Options.Endpoints));
         }
         StartUp(engine, settings, logger);
+        // After reconcile: the node's VMs are whole when they are published and the data path built for them.
+        using var clustered = cluster?.Start(engine.ListVms, engine.ConvergeCluster);
         if (StopSignals.Requested.IsCancellationRequested)
         {
             // Stopped while starting: the state is whole (reconcile and init are), so there is nothing to serve.

@@ -43,7 +43,7 @@ public class KernelException : Exception
         return ((Errno)errno, kind) switch
         {
             // ENODEV always means the link named by index is missing, whatever the operation was about.
-            (Errno.ENODEV, KernelObjectKind.Link or KernelObjectKind.Address or KernelObjectKind.Route or KernelObjectKind.Neighbour) =>
+            (Errno.ENODEV, KernelObjectKind.Link or KernelObjectKind.Address or KernelObjectKind.Route or KernelObjectKind.Neighbour or KernelObjectKind.FdbEntry) =>
                 new LinkNotFoundException(errno, operation, objectName, kernelMessage),
             (Errno.EEXIST, KernelObjectKind.Link) => new LinkExistsException(errno, operation, objectName, kernelMessage),
             (Errno.ENOENT, KernelObjectKind.Namespace) => new NamespaceNotFoundException(errno, operation, objectName, kernelMessage),

@@ -8,6 +8,9 @@ public enum KernelObjectKind
     Address,
     Route,
     Neighbour,
+
+    /// <summary>A bridge or VXLAN forwarding-database entry (<c>bridge fdb</c>).</summary>
+    FdbEntry,
     Namespace,
     TrafficControl,
     Sysctl,

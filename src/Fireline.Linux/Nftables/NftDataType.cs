@@ -25,6 +25,9 @@ public sealed record NftDataType(uint Id, int Length, IReadOnlyList<int> FieldLe
 
     public static NftDataType InetService { get; } = Single(13, 2);
 
+    /// <summary>Raw bytes of a header (nft's <c>integer</c>, as <c>@th,96,32</c> loads them), in network order.</summary>
+    public static NftDataType Integer(int length) => Single(4, length);
+
     /// <summary>An interface name: IFNAMSIZ bytes, NUL-padded.</summary>
     public static NftDataType InterfaceName { get; } = Single(41, 16) with { HostOrder = true };
 

@@ -33,6 +33,7 @@ internal static class Ifla
     public const ushort VlanId = 1;
 
     public const ushort BridgePortLearning = 8;
+    public const ushort BridgePortNeighSuppress = 32;
     public const ushort BridgePortIsolated = 33;
 
     /// <summary>RTEXT_FILTER_SKIP_STATS: leave the big stats blocks out of dumps that don't need them.</summary>

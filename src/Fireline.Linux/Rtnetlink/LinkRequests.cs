@@ -130,10 +130,10 @@ internal static class LinkRequests
     }
 
     /// <summary><c>bridge link set dev NAME [isolated on|off] [learning on|off]</c></summary>
-    public static NetlinkRequest SetBridgePort(NetlinkRequest request, int index, string name, bool? isolated, bool? learning)
+    public static NetlinkRequest SetBridgePort(NetlinkRequest request, int index, string name, bool? isolated, bool? learning, bool? neighSuppress = null)
     {
         var text = "bridge link set dev " + name + (isolated is { } i ? $" isolated {(i ? "on" : "off")}" : "") +
-                   (learning is { } l ? $" learning {(l ? "on" : "off")}" : "");
+                   (learning is { } l ? $" learning {(l ? "on" : "off")}" : "") + (neighSuppress is { } n ? $" neigh_suppress {(n ? "on" : "off")}" : "");
         request.Begin(RtnlMessageType.SetLink, NetlinkFlags.Ack, text, KernelObjectKind.Link, name)
             .Struct(new IfInfoMsg { Family = AfBridge, Index = index });
         var protinfo = request.BeginNested(Ifla.ProtInfo, markNested: true);
@@ -145,6 +145,11 @@ internal static class LinkRequests
         if (learning is { } learningOn)
         {
             request.U8(Ifla.BridgePortLearning, learningOn ? (byte)1 : (byte)0);
+        }
+
+        if (neighSuppress is { } suppressOn)
+        {
+            request.U8(Ifla.BridgePortNeighSuppress, suppressOn ? (byte)1 : (byte)0);
         }
 
         request.EndNested(protinfo);

@@ -89,9 +89,9 @@ public sealed class Links
         _socket.Execute(request);
     }
 
-    /// <summary><c>bridge link set dev NAME isolated on|off learning on|off</c> (null leaves a flag as it is)</summary>
-    public void SetBridgePort(string name, bool? isolated = null, bool? learning = null)
-        => _socket.Execute(LinkRequests.SetBridgePort(new NetlinkRequest(), Get(name).Index, name, isolated, learning));
+    /// <summary><c>bridge link set dev NAME isolated on|off learning on|off neigh_suppress on|off</c> (null leaves a flag as it is)</summary>
+    public void SetBridgePort(string name, bool? isolated = null, bool? learning = null, bool? neighSuppress = null)
+        => _socket.Execute(LinkRequests.SetBridgePort(new NetlinkRequest(), Get(name).Index, name, isolated, learning, neighSuppress));
 
     /// <summary><c>ip link show NAME</c>. Throws <see cref="LinkNotFoundException"/> when there is no such link.</summary>
     public Link Get(string name, bool withStatistics = false)

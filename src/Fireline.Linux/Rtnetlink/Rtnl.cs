@@ -16,6 +16,7 @@ public sealed class Rtnl : IDisposable
         Addresses = new Addresses(socket);
         Routes = new Routes(socket);
         Neighbours = new Neighbours(socket);
+        Fdb = new Fdb(socket);
         NamespaceIds = new NamespaceIds(socket);
         TrafficControl = new TrafficControl.TrafficControl(socket, Links);
     }
@@ -29,6 +30,9 @@ public sealed class Rtnl : IDisposable
     public Routes Routes { get; }
 
     public Neighbours Neighbours { get; }
+
+    /// <summary>The forwarding databases of bridges and VXLAN devices (<c>bridge fdb</c>).</summary>
+    public Fdb Fdb { get; }
 
     public NamespaceIds NamespaceIds { get; }
 

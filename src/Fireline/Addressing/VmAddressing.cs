@@ -20,6 +20,9 @@ public static class VmAddressing
 
     public const string NamespacePrefix = "vm-";
 
+    /// <summary>A network's VXLAN device in cluster mode: <c>vx-</c> and its VNI (apart from <see cref="HostVethPrefix"/>'s ports).</summary>
+    public const string VxlanPrefix = "vx-";
+
     public static string NamespaceName(VmId id) => NamespacePrefix + id.Value;
 
     /// <summary>

@@ -16,6 +16,14 @@ public static class ClusterErrors
         => new(ErrorKind.Conflict, "node-name-in-use",
             $"node '{node}' is live in the cluster already (underlay {underlay}); give this daemon another --node, or stop the other one") { Field = "node" };
 
+    /// <summary>Every VXLAN id a network's name may take (the one it derives and the next ones) is another network's.</summary>
+    public static FirelineException VniExhausted(string network, int probes)
+        => new(ErrorKind.Exhausted, "vni-exhausted", $"network '{network}': the {probes} VXLAN ids from the one its name gives are all other networks'") { Field = "network" };
+
+    /// <summary>A link of a VXLAN device's name exists and is not this instance's: it is never used or changed.</summary>
+    public static FirelineException DeviceInUse(string name)
+        => new(ErrorKind.Conflict, "device-in-use", $"the link '{name}' (a network's VXLAN device) exists and carries no mark of this Fireline instance");
+
     /// <summary>Cluster commands on a host that runs without a cluster.</summary>
     public static FirelineException NotClustered()
         => new(ErrorKind.NotFound, "cluster-not-configured",

@@ -15,6 +15,17 @@ internal static class ClusterKeys
     /// <summary>Address blocks: <c>/fireline/blocks/NETWORK/A.B.C.D/LEN</c>, the value the holding node's name.</summary>
     public const string Blocks = "/fireline/blocks/";
 
+    /// <summary>
+    /// VM endpoints: <c>/fireline/endpoints/NETWORK/NODE/VMID</c> (<see cref="ClusterEndpoint"/>), under the node's lease,
+    /// so a node's endpoints vanish with it.
+    /// </summary>
+    public const string Endpoints = "/fireline/endpoints/";
+
+    /// <summary>VXLAN network identifiers: <c>/fireline/vni/N</c>, the value the network's name; claimed once, never given back.</summary>
+    public const string Vnis = "/fireline/vni/";
+
+    public static ByteString Endpoint(string network, string node, string vmId) => ByteString.CopyFromUtf8($"{Endpoints}{network}/{node}/{vmId}");
+
     public static ByteString Node(string node) => ByteString.CopyFromUtf8(Nodes + node);
 
     public static ByteString Liveness(string node) => ByteString.CopyFromUtf8(Alive + node);

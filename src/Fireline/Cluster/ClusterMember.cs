@@ -2,6 +2,7 @@ using dotnet_etcd;
 using Etcdserverpb;
 using Fireline.Errors;
 using Fireline.Ipam;
+using Fireline.Vms;
 using Google.Protobuf;
 
 namespace Fireline.Cluster;
@@ -22,6 +23,8 @@ public sealed class ClusterMember : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _lease;
     private Task _keeper = Task.CompletedTask;
+    private readonly ClusterFabric _fabric;
+    private readonly ClusterEndpoints _endpoints;
 
     private ClusterMember(ClusterOptions options, EtcdClient client, Action<string> log)
     {
@@ -30,6 +33,8 @@ public sealed class ClusterMember : IDisposable
         _log = log;
         _record = new NodeRecord(options.Node, options.UnderlayAddress.ToString(), Guid.NewGuid().ToString("N"));
         Blocks = new ClusterBlocks(client, options.Node);
+        _fabric = new ClusterFabric(client, log);
+        _endpoints = new ClusterEndpoints(client, options, () => Interlocked.Read(ref _lease), new NetworkIds(client), log) { Changed = _fabric.Wake };
     }
 
     public ClusterOptions Options { get; }
@@ -55,6 +60,43 @@ public sealed class ClusterMember : IDisposable
         {
             member._client.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Where the engine reports this node's VMs (the engine's <c>Endpoints</c>).</summary>
+    public IVmEndpoints Endpoints => _endpoints;
+
+    /// <summary>
+    /// Starts publishing this node's VMs (<paramref name="local"/>, read at start and after every failure or new lease)
+    /// and following the cluster's endpoints into the data path (<paramref name="converge"/>); disposing the result
+    /// stops both and waits for them (before the engine they call goes).
+    /// </summary>
+    public IDisposable Start(Func<IReadOnlyList<VmRecord>> local, Action<IReadOnlyList<ClusterEndpoint>> converge)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var publishing = Task.Run(() => _endpoints.RunAsync(local, stop.Token));
+        var following = Task.Run(() => _fabric.RunAsync(endpoints =>
+        {
+            try
+            {
+                converge(endpoints);
+            }
+            catch (Exception error)
+            {
+                // Whatever failed, the loop must go on: the next change or tick converges again from scratch.
+                _log($"converging the cluster's data path failed ({(error as FirelineException)?.Code ?? error.GetType().Name}): {error.Message}; retrying at the next change");
+            }
+        }, stop.Token));
+        return new Running(stop, [publishing, following]);
+    }
+
+    private sealed class Running(CancellationTokenSource stop, Task[] loops) : IDisposable
+    {
+        public void Dispose()
+        {
+            stop.Cancel();
+            Task.WaitAll(loops);
+            stop.Dispose();
         }
     }
 
@@ -119,6 +161,7 @@ public sealed class ClusterMember : IDisposable
         if (answer.Succeeded)
         {
             Interlocked.Exchange(ref _lease, grant.ID);
+            _endpoints.LeaseChanged(); // the keys under the old lease are gone (or go with it)
             return null;
         }
 

@@ -72,8 +72,20 @@ public static class FirewallTables
     /// <summary>VM port . MAC . target: the addresses a VM may advertise (and probe for) in neighbour discovery.</summary>
     public static NftSet VmNeighbourTargets { get; } = new(Bridge, "vm_nd6", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv6Address));
 
+    // Cluster mode (empty on a single host): the VXLAN traffic this node accepts from the underlay.
+
+    /// <summary>This node's tunnel endpoint (its underlay address): VXLAN packets to it are checked against <see cref="VxlanSources"/>.</summary>
+    public static NftSet LocalVteps { get; } = new(Inet, "local_vteps", NftDataType.Ipv4Address);
+
+    /// <summary>
+    /// Remote tunnel endpoint . VNI (shifted, see <see cref="Linux.Nftables.Clauses.NftField.VxlanNetworkId"/>) . inner
+    /// source MAC: one element per remote VM, so a packet is accepted only from the node the VM lives on, in its network.
+    /// </summary>
+    public static NftSet VxlanSources { get; } = new(Inet, "vxlan_sources", NftDataType.Concat(NftDataType.Ipv4Address, NftDataType.Integer(4), NftDataType.EtherAddress));
+
     public static IReadOnlyList<NftSet> InetSets { get; } =
-        [Bridges, Uplink, FromNetwork, ToNetwork, HostFromNetwork, VmIngress4, VmIngress6, VmEgress4, VmEgress6, Subnets4, Subnets6, Nat4, Nat6, PortForwards];
+        [Bridges, Uplink, FromNetwork, ToNetwork, HostFromNetwork, VmIngress4, VmIngress6, VmEgress4, VmEgress6, Subnets4, Subnets6, Nat4, Nat6, PortForwards,
+            LocalVteps, VxlanSources];
 
     /// <summary>The inet maps that hold one VM's elements (a VM with rules of its own), not a network's.</summary>
     public static IReadOnlyList<NftSet> VmPolicyMaps { get; } = [VmIngress4, VmIngress6, VmEgress4, VmEgress6];
@@ -87,7 +99,16 @@ public static class FirewallTables
 
     public static NftSet VmAddresses6 { get; } = new(Bridge, "vm_addr6", NftDataType.Ipv6Address);
 
-    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets, VmAddresses4, VmAddresses6];
+    /// <summary>VXLAN port . MAC: the remote VMs' MACs a network's VXLAN port may bring in (cluster mode).</summary>
+    public static NftSet RemoteMacs { get; } = new(Bridge, "remote_macs", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress));
+
+    /// <summary>VXLAN port . MAC . IPv4: each remote VM's one address, bound to its MAC, on its network's VXLAN port.</summary>
+    public static NftSet RemoteIpv4 { get; } = new(Bridge, "remote_ipv4", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv4Address));
+
+    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets, VmAddresses4, VmAddresses6, RemoteMacs, RemoteIpv4];
+
+    /// <summary>The sets the cluster's data path fills (<see cref="HostFirewall.SyncRemote"/>), which no VM record claims.</summary>
+    public static IReadOnlyList<NftSet> RemoteSets { get; } = [LocalVteps, VxlanSources, RemoteMacs, RemoteIpv4];
 
     // Base chains.
 

@@ -26,6 +26,13 @@ public static class FrameRules
             new AddressSetMatch(AddressField.Ipv4Source, Subnets4.Name, NftFamily.Inet), Drop], "forged network source"),
         new(Guard, [new InterfaceMatch(PacketDirection.In, "lo", Negate: true), new InterfaceSetMatch(PacketDirection.In, Bridges.Name, Negate: true),
             new AddressSetMatch(AddressField.Ipv6Source, Subnets6.Name, NftFamily.Inet), Drop], "forged network source"),
+        // Cluster mode: a VXLAN packet to this node's tunnel endpoint must come from the node a remote VM of that
+        // network lives on (outer source . VNI . inner source MAC); anything else from the underlay is dropped before
+        // the VXLAN device decapsulates it. Bridged packets (a VM's own UDP to port 4789) are not the underlay's.
+        new(Guard, [new InterfaceSetMatch(PacketDirection.In, Bridges.Name, Negate: true), new AddressSetMatch(AddressField.Ipv4Destination, LocalVteps.Name, NftFamily.Inet),
+            new PortMatch(ProtocolMatch.Udp, PortEnd.Destination, Linux.Rtnetlink.Vxlan.IanaPort),
+            new ConcatSetMatch([NftField.Address(AddressField.Ipv4Source), NftField.VxlanNetworkId, NftField.VxlanInnerEtherSource], VxlanSources.Name, Negate: true), Drop],
+            "vxlan source"),
         new(Prerouting, [new InterfaceSetMatch(PacketDirection.In, Uplink.Name), new FibLocalMatch(), new DestinationNatMapStatement(PortForwards.Name)], "port forwards"),
         new(Postrouting, [new InterfaceSetMatch(PacketDirection.Out, Uplink.Name), new AddressSetMatch(AddressField.Ipv4Source, Nat4.Name, NftFamily.Inet),
             new MasqueradeStatement()], "nat"),
@@ -37,7 +44,14 @@ public static class FrameRules
         new(Input, [new InterfaceVerdictMap(PacketDirection.In, HostFromNetwork.Name)], "from a network to the host"),
         .. AntiSpoofing(),
         .. DestinationBinding(),
+        // Cluster mode: VXLAN adds 50 bytes of outer headers, so on a 1500-byte underlay a full guest frame does not fit:
+        // SYNs leaving by a VXLAN port offer at most 1500 - 50 - 40, so TCP across nodes never sends a segment the
+        // underlay would have to fragment or refuse (each node clamps the SYNs it sends, both directions covered).
+        new(BridgeForward, [new InterfaceMatch(PacketDirection.Out, VmAddressing.VxlanPrefix + "*"), new MssClampStatement(VxlanMss)], "mss clamp"),
     ];
+
+    /// <summary>The MSS TCP may use through a VXLAN tunnel over a 1500-byte underlay: 1500 less VXLAN's 50 bytes, less the IPv4 and TCP headers.</summary>
+    public const ushort VxlanMss = 1500 - 50 - 40;
 
     /// <summary>
     /// A frame bridged to a VM's port that names some VM's address as its destination must be that VM's own frame
@@ -70,8 +84,19 @@ public static class FrameRules
         var port = NftField.InputInterfaceName;
         var mac = NftField.EtherSource;
         var notVm = new InterfaceMatch(PacketDirection.In, VmAddressing.HostVethPrefix + "*", Negate: true);
+        var tunnel = new InterfaceMatch(PacketDirection.In, VmAddressing.VxlanPrefix + "*");
         NftClause[][] rules =
         [
+            // A network's VXLAN port (cluster mode) speaks only for the remote VMs of that network, each with its own
+            // MAC and IPv4 as the endpoints in etcd say (the sending node checked its own port; this checks the
+            // tunnel). IPv6 and other ethertypes do not cross nodes in this version.
+            [tunnel, new ConcatSetMatch([port, mac], RemoteMacs.Name, Negate: true), Drop],
+            [tunnel, new EtherTypeMatch(EtherTypeMatch.Arp), new ConcatSetMatch([port, NftField.ArpSenderEther, NftField.ArpSenderIp], RemoteIpv4.Name, Negate: true), Drop],
+            [tunnel, new EtherTypeMatch(EtherTypeMatch.Arp), Accept],
+            [tunnel, new EtherTypeMatch(EtherTypeMatch.Ipv4), new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv4Source)], RemoteIpv4.Name, Negate: true), Drop],
+            [tunnel, new EtherTypeMatch(EtherTypeMatch.Ipv4), new PortMatch(ProtocolMatch.Udp, PortEnd.Source, 67), Drop],
+            [tunnel, new EtherTypeMatch(EtherTypeMatch.Ipv4), Accept],
+            [tunnel, Drop],
             // A port that is not a VM's (an uplink joined to a bridge) never speaks for a VM.
             [notVm, new AddressSetMatch(AddressField.Ipv4Source, VmAddresses4.Name, NftFamily.Bridge), Drop],
             [notVm, new AddressSetMatch(AddressField.Ipv6Source, VmAddresses6.Name, NftFamily.Bridge), Drop],

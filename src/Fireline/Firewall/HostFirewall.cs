@@ -120,12 +120,22 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
     /// Makes every VM's and forward's elements exactly what the state calls for, in one transaction: what is
     /// missing is added, what no record claims is removed (reconcile). Returns whether anything differed.
     /// </summary>
-    public bool SyncElements()
+    public bool SyncElements() => Sync(WantedVmElements().Select(w => (w.Set, (IReadOnlyList<NftElement>)w.Elements)));
+
+    /// <summary>
+    /// Makes the cluster's sets (<see cref="RemoteSets"/>: this node's tunnel endpoint, and what remote VMs may send
+    /// through the underlay and the VXLAN ports) hold exactly <paramref name="wanted"/>, in one transaction; a set
+    /// not named is left as it is. Returns whether anything differed.
+    /// </summary>
+    public bool SyncRemote(IReadOnlyList<(NftSet Set, IReadOnlyList<NftElement> Elements)> wanted)
+        => wanted.All(w => RemoteSets.Contains(w.Set)) ? Sync(wanted) : throw new ArgumentException("only the cluster's sets", nameof(wanted));
+
+    private bool Sync(IEnumerable<(NftSet Set, IReadOnlyList<NftElement> Elements)> sets)
     {
         var batch = new NftBatch();
         kernel.Nft(nft =>
         {
-            foreach (var (set, wanted) in WantedVmElements())
+            foreach (var (set, wanted) in sets)
             {
                 var present = nft.Elements(set);
                 var presentKeys = present.Select(Identity).ToHashSet(StringComparer.Ordinal);
@@ -415,7 +425,7 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
     {
         var wanted = networks.SelectMany(n => n.Elements).GroupBy(e => e.Set).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Elements).ToList());
         wanted[Uplink] = host.Uplink is { } uplink ? [new NftElement(NftData.InterfaceName(uplink))] : [];
-        return InetSets.Where(s => s != PortForwards && !VmPolicyMaps.Contains(s)).All(set =>
+        return InetSets.Where(s => s != PortForwards && !VmPolicyMaps.Contains(s) && !RemoteSets.Contains(s)).All(set =>
         {
             var present = nft.Elements(set).Select(Identity).ToHashSet(StringComparer.Ordinal);
             return present.SetEquals((wanted.GetValueOrDefault(set) ?? []).Select(Identity));
@@ -436,7 +446,7 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
     private List<(NftSet Set, List<NftElement> Elements)> WantedVmElements()
     {
         var vms = VmEntries().SelectMany(vm => vm.Elements).ToList();
-        List<(NftSet, List<NftElement>)> wanted = [.. BridgeSets.Concat(VmPolicyMaps).Select(set => (set, vms.Where(e => e.Set == set).SelectMany(e => e.Elements).ToList()))];
+        List<(NftSet, List<NftElement>)> wanted = [.. BridgeSets.Except(RemoteSets).Concat(VmPolicyMaps).Select(set => (set, vms.Where(e => e.Set == set).SelectMany(e => e.Elements).ToList()))];
         wanted.Add((PortForwards, [.. store.ListForwards().Where(f => f.VmAddress is not null).Select(ForwardElement.Of)]));
         return wanted;
     }

@@ -51,4 +51,10 @@ public sealed record EngineOptions
     /// the daemon (neither takes a path from a caller); a temporary directory in tests.
     /// </summary>
     public string SysctlDirectory { get; init; } = TuningFile.SystemDirectory;
+
+    /// <summary>Cluster mode: this node (its name and underlay address), whose cross-node data path the engine converges (<see cref="FirelineEngine.ConvergeCluster"/>).</summary>
+    public Cluster.ClusterOptions? Cluster { get; init; }
+
+    /// <summary>Cluster mode: where created and deleted VMs are published as endpoints (<see cref="Cluster.ClusterEndpoints"/>).</summary>
+    public Cluster.IVmEndpoints? Endpoints { get; init; }
 }

@@ -51,6 +51,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     private readonly HostTuner _tuner;
     private readonly IOperationObserver? _observer;
     private readonly Lazy<FirelineMetrics> _metrics;
+    private readonly Cluster.IVmEndpoints? _endpoints;
+    private readonly Cluster.ClusterDatapath? _clusterDatapath;
 
     private FirelineEngine(StateDirectoryLock stateLock, IStateStore store, HostKernel kernel, EngineOptions options)
     {
@@ -79,6 +81,8 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _checkup = new Checkup(store, kernel, hostDatapath, firewall, _warmPool);
         _attachments = new VmAttachments(store, _vms, _checkup);
         _tuner = new HostTuner(kernel, options.SysctlDirectory);
+        _endpoints = options.Endpoints;
+        _clusterDatapath = options.Cluster is { } node ? new Cluster.ClusterDatapath(kernel, store, firewall, mark, node) : null;
     }
 
     /// <summary>
@@ -126,9 +130,17 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public HostStatus GetHostStatus() => Shared(_host.Status);
 
-    public VmRecord CreateVm(VmCreateRequest request) => SchedulePoolWork(Shared(() => _vms.Create(request), "create"));
+    /// <summary>In cluster mode the VM is published as an endpoint once it is whole (see <see cref="Cluster.IVmEndpoints"/>).</summary>
+    public VmRecord CreateVm(VmCreateRequest request) => SchedulePoolWork(Published(Shared(() => _vms.Create(request), "create")));
 
-    public VmDeleteResult DeleteVm(string vmId) => SchedulePoolWork(Shared(() => _vms.Delete(vmId), "delete"));
+    public VmDeleteResult DeleteVm(string vmId) => SchedulePoolWork(Withdrawn(vmId, Shared(() => _vms.Delete(vmId), "delete")));
+
+    /// <summary>
+    /// Cluster mode: makes the cross-node data path (VXLAN devices, FDB and neighbour entries, the firewall's remote
+    /// elements) what the cluster's endpoints call for; beside VM operations, one converge at a time.
+    /// </summary>
+    public void ConvergeCluster(IReadOnlyList<Cluster.ClusterEndpoint> endpoints)
+        => Shared(() => { (_clusterDatapath ?? throw Cluster.ClusterErrors.NotClustered()).Converge(endpoints); return true; });
 
     public VmRecord GetVm(string vmId) => Shared(() => _vms.Get(vmId));
 
@@ -218,6 +230,18 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
                 TaskContinuationOptions.None, TaskScheduler.Default);
         }
 
+        return result;
+    }
+
+    private VmRecord Published(VmRecord vm)
+    {
+        _endpoints?.Published(vm);
+        return vm;
+    }
+
+    private T Withdrawn<T>(string vmId, T result)
+    {
+        _endpoints?.Withdrawn(vmId);
         return result;
     }
 

@@ -26,6 +26,15 @@ public sealed record NftField(string Text, NftDataType Type, Func<NftRegister, N
     /// <summary>The target address of an IPv6 neighbour solicitation or advertisement (ICMPv6 bytes 8 to 23).</summary>
     public static NftField NeighbourTarget { get; } = new("@th,64,128", NftDataType.Ipv6Address, r => new Payload(PayloadBase.Transport, 8, 16, r));
 
+    /// <summary>
+    /// A VXLAN packet's network identifier and the reserved byte after it (bytes 4 to 7 of the VXLAN header, after the
+    /// 8-byte UDP header): the VNI shifted left by 8 when the packet is well formed.
+    /// </summary>
+    public static NftField VxlanNetworkId { get; } = new("@th,96,32", NftDataType.Integer(4), r => new Payload(PayloadBase.Transport, 12, 4, r));
+
+    /// <summary>The source MAC of the frame a VXLAN packet carries (UDP 8 + VXLAN 8 + the inner destination MAC 6).</summary>
+    public static NftField VxlanInnerEtherSource { get; } = new("@th,176,48", NftDataType.EtherAddress, r => new Payload(PayloadBase.Transport, 22, 6, r));
+
     public static NftField Layer4Protocol { get; } = new("meta l4proto", NftDataType.InetProtocol, r => new Meta(MetaKey.Layer4Protocol, r));
 
     public static NftField DestinationPort { get; } = new("th dport", NftDataType.InetService, r => new Payload(PayloadBase.Transport, 2, 2, r));

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using Fireline.Vms;
+
+namespace Fireline.TestSupport;
+
+/// <summary>
+/// A fleet for data-path tests: a three-member etcd (<see cref="EtcdCluster"/>), an underlay (a bridge <c>ul0</c> in a
+/// namespace of its own, 192.0.2.0/24, 1500-byte MTU) and three test hosts, each with its own daemon joined as
+/// <c>node-N</c> with <c>underlay0</c> = 192.0.2.(10+N) on that bridge. Dispose stops the daemons and removes every
+/// host, the underlay and etcd, whatever the test did.
+/// </summary>
+public sealed class ClusterFleet : IDisposable
+{
+    public const string UnderlayLink = "underlay0";
+    public const string UnderlayBridge = "ul0";
+
+    private readonly List<EngineHost> _hosts = [];
+    private readonly List<DaemonProcess> _daemons = [];
+    private readonly List<IDisposable> _owned = [];
+
+    public ClusterFleet(int nodes = 3)
+    {
+        try
+        {
+            Etcd = new EtcdCluster();
+            Underlay = Etcd.Name + "-ul";
+            Ip.Run("netns", "add", Underlay);
+            Ip.Run("-n", Underlay, "link", "add", UnderlayBridge, "type", "bridge");
+            Ip.Run("-n", Underlay, "link", "set", UnderlayBridge, "up");
+            for (var i = 0; i < nodes; i++)
+            {
+                Join(i);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public EtcdCluster Etcd { get; } = null!;
+
+    /// <summary>The underlay's namespace: the bridge, and a port <c>uN</c> towards each node.</summary>
+    public string Underlay { get; } = null!;
+
+    public IReadOnlyList<EngineHost> Hosts => _hosts;
+
+    public IReadOnlyList<DaemonProcess> Daemons => _daemons;
+
+    public static string Node(int i) => $"node-{i}";
+
+    public static string UnderlayAddress(int i) => $"192.0.2.{10 + i}";
+
+    /// <summary>A network, defined on every node (until networks live in etcd, each node defines its own).</summary>
+    public void Define(string name, string json)
+    {
+        foreach (var daemon in _daemons)
+        {
+            var answer = daemon.Send("PUT", $"/v1/networks/{name}", json);
+            Assert.True(answer.Status is 200 or 201, answer.Body);
+        }
+    }
+
+    public VmRecord Create(int node, string name, string network)
+    {
+        var answer = _daemons[node].Send("PUT", $"/v1/vms/{_hosts[node].Host.VmId(name)}", $$"""{"network":"{{network}}"}""");
+        Assert.True(answer.Status == 200, answer.Body);
+        return JsonSerializer.Deserialize<VmRecord>(answer.Body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+    }
+
+    /// <summary>A guest stand-in on the VM's TAP, removed with the fleet.</summary>
+    public GuestStandIn Guest(int node, VmRecord vm) => Own(new GuestStandIn(_hosts[node].Host, vm));
+
+    public T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    /// <summary>The node's FDB entries on its VXLAN devices (<c>bridge fdb show</c> lines naming a <c>vx-</c> device).</summary>
+    public string Fdb(int node)
+        => string.Join('\n', Tool.Run("ip", "netns", "exec", _hosts[node].Host.HostNamespaceName, "bridge", "fdb", "show").Split('\n')
+            .Where(l => l.Contains(" dev vx-", StringComparison.Ordinal)));
+
+    /// <summary>Whether the node sends frames for <paramref name="mac"/> through its VXLAN device to node <paramref name="remote"/>.</summary>
+    public bool Tunnels(int node, string mac, int remote)
+        => Fdb(node).Split('\n').Any(l => l.StartsWith(mac + " dev vx-", StringComparison.Ordinal) && l.Contains($" dst {UnderlayAddress(remote)} self", StringComparison.Ordinal));
+
+    /// <summary>The node's permanent neighbour entries (what it programmed for remote VMs).</summary>
+    public string PermanentNeighbours(int node)
+        => string.Join('\n', Ip.Run("-n", _hosts[node].Host.HostNamespaceName, "neigh", "show", "nud", "permanent").Split('\n'));
+
+    public void Dispose()
+    {
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            owned.Dispose();
+        }
+
+        foreach (var daemon in _daemons)
+        {
+            daemon.Dispose();
+        }
+
+        foreach (var host in _hosts)
+        {
+            host.Dispose();
+        }
+
+        if (Underlay is not null)
+        {
+            _ = Tool.TryRun("ip", "netns", "del", Underlay);
+        }
+
+        Etcd?.Dispose();
+    }
+
+    private void Join(int i)
+    {
+        var host = new EngineHost();
+        _hosts.Add(host);
+        host.Engine.Dispose(); // the daemon takes the state directory
+        var port = string.Create(CultureInfo.InvariantCulture, $"u{i}");
+        Ip.Run("-n", host.Host.HostNamespaceName, "link", "add", UnderlayLink, "type", "veth", "peer", "name", port, "netns", Underlay);
+        Ip.Run("-n", host.Host.HostNamespaceName, "addr", "add", UnderlayAddress(i) + "/24", "dev", UnderlayLink);
+        Ip.Run("-n", host.Host.HostNamespaceName, "link", "set", UnderlayLink, "up");
+        Ip.Run("-n", Underlay, "link", "set", port, "master", UnderlayBridge, "up");
+        var daemon = new DaemonProcess(host, ["--cluster-etcd", Etcd.ClientUrls, "--node", Node(i), "--underlay-address", UnderlayAddress(i)], launcher: Etcd.Launcher);
+        _daemons.Add(daemon);
+        Assert.Equal(200, daemon.Send("PUT", "/v1/host", "{}").Status);
+    }
+}
