@@ -47,7 +47,11 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostFi
             // The networks this node materialises: its own VMs' (with the VNI they were published with) that it still defines.
             var vnis = endpoints.Where(e => e.Node == options.Node && specs.ContainsKey(e.Network))
                 .GroupBy(e => e.Network, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Vni, StringComparer.Ordinal);
-            var remote = endpoints.Where(e => e.Node != options.Node && vnis.GetValueOrDefault(e.Network) == e.Vni && !e.Underlay.Equals(options.UnderlayAddress)).ToList();
+            // A remote endpoint is believed only for a VM address of its network that is not the gateway nor one of this
+            // node's VMs (by address or MAC): whatever another node writes in etcd, it cannot take over a local address.
+            var local = endpoints.Where(e => e.Node == options.Node).ToList();
+            var remote = endpoints.Where(e => e.Node != options.Node && vnis.GetValueOrDefault(e.Network) == e.Vni && !e.Underlay.Equals(options.UnderlayAddress) &&
+                                              IsRemoteVmAddress(specs[e.Network].Subnet, e) && !local.Any(l => l.Ipv4.Equals(e.Ipv4) || l.Mac == e.Mac)).ToList();
             firewall.SyncRemote(
             [
                 (LocalVteps, [new NftElement(NftData.Address(options.UnderlayAddress))]),
@@ -161,6 +165,9 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostFi
             rtnl.Neighbours.Replace(new Neighbour(bridge.Index, member.Ipv4) { LinkLayerAddress = member.Mac });
         }
     }
+
+    private static bool IsRemoteVmAddress(Ipv4Network subnet, ClusterEndpoint endpoint)
+        => Ipv4Network.ToUInt32(endpoint.Ipv4) is var address && address >= subnet.FirstVmAddress && address <= subnet.LastVmAddress;
 
     private static bool Same(FdbEntry a, FdbEntry b) => a.Table == b.Table && a.Mac == b.Mac && Equals(a.Destination, b.Destination);
 
