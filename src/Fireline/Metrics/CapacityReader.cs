@@ -1,3 +1,4 @@
+using Fireline.Addressing;
 using Fireline.Ipam;
 using Fireline.Kernel;
 using Fireline.State;
@@ -22,8 +23,10 @@ public sealed class CapacityReader(IStateStore store, NetworkPools pools, WarmPo
         var networks = store.ListNetworks().Select(n =>
         {
             var pool = pools.Get(n.Name);
-            var bridge = links.FirstOrDefault(l => l.Name == n.Spec.Bridge);
-            return new NetworkCapacity(n.Name, n.Spec.Bridge, pool.Leased, pool.Free, bridge is null ? 0 : ports.GetValueOrDefault(bridge.Index), warmPool.Ready(n.Name));
+            var bridges = NetworkSegments.FurtherBridges(n.Spec.Bridge, n.Spec.Subnet).Prepend(n.Spec.Bridge)
+                .Select(name => links.FirstOrDefault(l => l.Name == name)).OfType<Fireline.Linux.Rtnetlink.Link>()
+                .Select(bridge => (bridge.Name, ports.GetValueOrDefault(bridge.Index)));
+            return new NetworkCapacity(n.Name, [.. bridges], pool.Leased, pool.Free, warmPool.Ready(n.Name));
         });
         return new HostCapacity([.. networks], neighbours);
     }

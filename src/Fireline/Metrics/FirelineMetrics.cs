@@ -52,7 +52,7 @@ public sealed class FirelineMetrics : IOperationObserver
         _leasesUsed = factory.CreateGauge("fireline_network_leases_used", "Addresses leased to VMs.", "network");
         _leasesFree = factory.CreateGauge("fireline_network_leases_free", "Addresses left for VMs in the network's subnet.", "network");
         _poolReady = factory.CreateGauge("fireline_pool_ready", "Ready slots in the network's warm pool (its pool key says how many it keeps).", "network");
-        _bridgePorts = factory.CreateGauge("fireline_bridge_ports", $"Ports on the network's bridge, counted in the kernel (a Linux bridge takes {CapacityReader.BridgePortLimit}).", "bridge", "network");
+        _bridgePorts = factory.CreateGauge("fireline_bridge_ports", $"Ports on each of the network's bridges (one per segment of 256 addresses), counted in the kernel (a Linux bridge takes {CapacityReader.BridgePortLimit}).", "bridge", "network");
         factory.CreateGauge("fireline_bridge_port_limit", "The most ports a Linux bridge takes.").Set(CapacityReader.BridgePortLimit);
         _neighbours = factory.CreateGauge("fireline_neighbour_entries", "Entries in the host namespace's neighbour (ARP/NDP) tables.");
         _scrapeSeconds = factory.CreateGauge("fireline_scrape_duration_seconds", "Time the last scrape took to read VM counters and capacity from the kernel.");
@@ -131,11 +131,14 @@ public sealed class FirelineMetrics : IOperationObserver
         foreach (var network in capacity.Networks)
         {
             networks.Add(network.Network);
-            bridges.Add((network.Bridge, network.Network));
             _leasesUsed.WithLabels(network.Network).Set(network.LeasesUsed);
             _leasesFree.WithLabels(network.Network).Set(network.LeasesFree);
             _poolReady.WithLabels(network.Network).Set(network.PoolReady);
-            _bridgePorts.WithLabels(network.Bridge, network.Network).Set(network.BridgePorts);
+            foreach (var (bridge, ports) in network.BridgePorts)
+            {
+                bridges.Add((bridge, network.Network));
+                _bridgePorts.WithLabels(bridge, network.Network).Set(ports);
+            }
         }
 
         foreach (var gone in _networkSeries.Where(n => !networks.Contains(n)))

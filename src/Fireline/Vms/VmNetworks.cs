@@ -24,12 +24,6 @@ namespace Fireline.Vms;
 /// </summary>
 public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool warmPool, VmDatapath datapath, HostDatapath host, HostFirewall firewall, SriovPool sriov, string netnsDirectory, IOperationObserver? observer = null)
 {
-    /// <summary>
-    /// A Linux bridge numbers its ports 1-1023 (BR_MAX_PORTS is 1,024 and port 0 is reserved): one port per VM, so a
-    /// network is cut into segments of fewer (<see cref="NetworkSegments.Size"/>).
-    /// </summary>
-    public const int MaxVmsPerBridge = 1023;
-
     private readonly KeyedLocks _locks = new();
 
     /// <summary>VMs whose delete answered before their devices were removed (<see cref="Delete(VmId, Func{VmState, bool}, bool)"/>), with their namespace's path.</summary>

@@ -5,7 +5,7 @@ namespace Fireline.Tests.Metrics;
 
 public sealed class FirelineMetricsTests
 {
-    private static readonly HostCapacity Capacity = new([new NetworkCapacity("default", "br-vms", 2, 65531, 3)], 7);
+    private static readonly HostCapacity Capacity = new([new NetworkCapacity("default", [("br-vms", 3), ("flb0a1b2c-1", 250)], 2, 65531)], 7);
 
     [Fact]
     public void Operations_count_attempts_failures_by_code_and_reconcile_actions()
@@ -21,6 +21,7 @@ public sealed class FirelineMetricsTests
         Assert.Contains("fireline_operation_failures_total{operation=\"create\",code=\"subnet-exhausted\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("fireline_reconcile_actions_total{action=\"repair\"} 2\n", text, StringComparison.Ordinal);
         Assert.Contains("fireline_bridge_ports{bridge=\"br-vms\",network=\"default\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("fireline_bridge_ports{bridge=\"flb0a1b2c-1\",network=\"default\"} 250\n", text, StringComparison.Ordinal);
         Assert.Contains("fireline_neighbour_entries 7\n", text, StringComparison.Ordinal);
     }
 
