@@ -110,7 +110,8 @@ public sealed class NetworkNamespace : IDisposable
         if (Libc.Umount2(path, Libc.MNT_DETACH | Libc.UMOUNT_NOFOLLOW) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            // EINVAL: the file is there but nothing is mounted on it (a create cut short); remove it anyway.
+            // EINVAL: the file is there but nothing is mounted on it (a create cut short), or it is an alias (a link,
+            // not followed): remove the name anyway; an alias's namespace stays under its own name.
             if (errno != (int)Errno.EINVAL)
             {
                 throw KernelException.Create(errno, KernelObjectKind.Namespace, $"ip netns delete {name}", name);
@@ -150,6 +151,37 @@ public sealed class NetworkNamespace : IDisposable
         }
 
         Delete(from, runDirectory);
+    }
+
+    /// <summary>
+    /// Gives the namespace mounted as <paramref name="existing"/> a second name, <paramref name="alias"/>: a symbolic link
+    /// beside it (relative, so it names the same file in every mount namespace the run directory propagates to). Opening
+    /// the alias (<c>ip netns exec</c>, the jailer's <c>--netns</c>) opens the namespace; no mount is made, so nothing waits
+    /// out an unmount later: taking the alias away is an unlink. Throws <see cref="NamespaceNotFoundException"/> when no
+    /// namespace is mounted as <paramref name="existing"/> (its kind is checked by whoever opens the alias) and
+    /// <see cref="NamespaceExistsException"/> when <paramref name="alias"/> is taken; either way nothing changed.
+    /// </summary>
+    public static void Alias(string existing, string alias, string runDirectory = DefaultRunDirectory)
+    {
+        ValidateName(existing);
+        ValidateName(alias);
+        var path = System.IO.Path.Combine(runDirectory, existing);
+        if (!NamespaceFiles.IsNamespaceFile(path))
+        {
+            throw new NamespaceNotFoundException((int)Errno.ENOENT, $"ln -s {existing} {alias}", existing, "no namespace is mounted there");
+        }
+
+        if (Libc.Symlink(existing, System.IO.Path.Combine(runDirectory, alias)) != 0)
+        {
+            throw KernelException.FromLastError(KernelObjectKind.Namespace, $"ln -s {existing} {alias}", alias);
+        }
+    }
+
+    /// <summary>The name <paramref name="name"/> is an alias of (see <see cref="Alias"/>), or null when it is no alias.</summary>
+    public static string? AliasOf(string name, string runDirectory = DefaultRunDirectory)
+    {
+        ValidateName(name);
+        return new FileInfo(System.IO.Path.Combine(runDirectory, name)).LinkTarget;
     }
 
     /// <summary>

@@ -26,8 +26,9 @@ public static class VmAddressing
     public static string NamespaceName(VmId id) => NamespacePrefix + id.Value;
 
     /// <summary>
-    /// A warm-pool slot's namespace until a VM takes it: "fls-", the instance's <paramref name="instance"/> (namespace
-    /// names are the machine's, and two instances may use one subnet), and its address in hex, as its host veth.
+    /// The name a warm-pool slot's namespace is mounted under, kept when a VM takes it (vm-ID then names it too): "fls-",
+    /// the instance's <paramref name="instance"/> (namespace names are the machine's, and two instances may use one
+    /// subnet), and its address in hex, as its host veth.
     /// </summary>
     public static string SlotNamespaceName(string instance, uint address)
         => $"{SlotNamespacePrefix}{instance}-{address.ToString("x8", CultureInfo.InvariantCulture)}";

@@ -21,7 +21,7 @@ public static class FaultPoints
 
     /// <summary>Points of the warm pool: filling a slot, a create taking one, a delete giving one back, its scrub.</summary>
     public static readonly IReadOnlyList<string> Pool =
-        ["pool.fill.namespace", "pool.fill.commit", "pool.acquire.intent", "pool.acquire.rename", "pool.acquire.commit", "pool.release.intent", "pool.scrub.commit"];
+        ["pool.fill.namespace", "pool.fill.commit", "pool.acquire.intent", "pool.acquire.alias", "pool.acquire.commit", "pool.release.intent", "pool.scrub.commit"];
 
     /// <summary>A network's further segment bridge made and marked, before its addresses, routes and proxy ARP.</summary>
     public const string SegmentCreate = "segment.create";

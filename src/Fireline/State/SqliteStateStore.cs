@@ -18,6 +18,8 @@ public sealed class SqliteStateStore : IStateStore
     private const int SchemaVersion = 1;
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? _transaction;
 
     public SqliteStateStore(string path)
     {
@@ -158,7 +160,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             Execute("DELETE FROM released WHERE network = $n", ("$n", name));
             Execute("DELETE FROM slots WHERE network = $n", ("$n", name));
             Execute("DELETE FROM networks WHERE name = $n", ("$n", name));
@@ -194,7 +196,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             InsertVm(vm);
             MoveAllocator(vm.Network, allocation);
             transaction.Commit();
@@ -246,7 +248,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             Execute("INSERT INTO released(network, address) SELECT network, address FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
             Execute("DELETE FROM forwards WHERE vm_id = $id", ("$id", vmId.Value));
             Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
@@ -267,7 +269,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             try
             {
                 Execute("INSERT INTO slots(network, address, state) VALUES($n, $a, $s)",
@@ -295,7 +297,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             Execute("INSERT INTO released(network, address) SELECT network, address FROM slots WHERE network = $n AND address = $a", ("$n", network), ("$a", (long)address));
             Execute("DELETE FROM slots WHERE network = $n AND address = $a", ("$n", network), ("$a", (long)address));
             transaction.Commit();
@@ -306,7 +308,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             if (Execute("DELETE FROM slots WHERE network = $n AND address = $a", ("$n", vm.Network), ("$a", (long)vm.Address)) != 1)
             {
                 throw new InvalidOperationException($"no slot of address {vm.Address} in network {vm.Network}");
@@ -321,7 +323,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = Begin();
             Execute("INSERT INTO slots(network, address, state) SELECT network, address, $s FROM vms WHERE vm_id = $id", ("$s", state.ToString()), ("$id", vmId.Value));
             Execute("DELETE FROM forwards WHERE vm_id = $id", ("$id", vmId.Value));
             Execute("DELETE FROM vms WHERE vm_id = $id", ("$id", vmId.Value));
@@ -405,10 +407,35 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
 
-    private static NetworkState ReadNetwork(SqliteDataReader reader)
-        => new(JsonSerializer.Deserialize(reader.GetString(0), StateJson.Default.NetworkSpec)!, (uint)reader.GetInt64(1));
+        _connection.Dispose();
+    }
+
+    /// <summary>Network specs as read, by their text: every create reads its network's (twice), and few change it.</summary>
+    private readonly Dictionary<string, NetworkSpec> _specs = new(StringComparer.Ordinal);
+
+    /// <summary>The caller holds <see cref="_lock"/>. <see cref="NetworkSpec"/> is immutable, so reads may share one.</summary>
+    private NetworkState ReadNetwork(SqliteDataReader reader)
+    {
+        var text = reader.GetString(0);
+        if (!_specs.TryGetValue(text, out var spec))
+        {
+            if (_specs.Count >= 1024)
+            {
+                _specs.Clear(); // specs replaced or deleted long ago: bounded
+            }
+
+            _specs[text] = spec = JsonSerializer.Deserialize(text, StateJson.Default.NetworkSpec)!;
+        }
+
+        return new(spec, (uint)reader.GetInt64(1));
+    }
 
     /// <summary>The caller holds <see cref="_lock"/>.</summary>
     private VmState ReadVm(SqliteDataReader reader)
@@ -432,18 +459,13 @@ public sealed class SqliteStateStore : IStateStore
     }
 
     /// <summary>Runs a statement; returns how many rows it changed.</summary>
-    private int Execute(string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = Command(sql, parameters);
-        return command.ExecuteNonQuery();
-    }
+    private int Execute(string sql, params (string Name, object Value)[] parameters) => Command(sql, parameters).ExecuteNonQuery();
 
     private string? Scalar(string sql) => Command(sql, []).ExecuteScalar() as string;
 
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        using var reader = command.ExecuteReader();
+        using var reader = Command(sql, parameters).ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())
         {
@@ -453,10 +475,25 @@ public sealed class SqliteStateStore : IStateStore
         return rows;
     }
 
+    /// <summary>The caller holds <see cref="_lock"/> (or is the constructor).</summary>
+    private SqliteTransaction Begin() => _transaction = _connection.BeginTransaction();
+
+    /// <summary>
+    /// The command for <paramref name="sql"/>, kept from its first use: SQLite compiles a statement once per command, and
+    /// compiling is most of what a short statement costs (a create runs half a dozen). The caller holds <see cref="_lock"/>.
+    /// </summary>
     private SqliteCommand Command(string sql, (string Name, object Value)[] parameters)
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        // A kept command must name the transaction in progress, if any (a finished one has no connection any more).
+        command.Transaction = _transaction?.Connection is null ? null : _transaction;
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);

@@ -13,9 +13,11 @@ namespace Fireline.Vms;
 /// <summary>
 /// Warm-pool slots: a VM's devices made before any VM asks for them. A slot is the namespace <c>fls-ADDR</c> with its
 /// TAP and veth end joined, and the host end on the network's bridge, all marked <see cref="InstanceMark.ForSlot"/>.
-/// A VM takes one by a rename of the namespace (a bind mount and an unmount, no device touched) and gives it back the
-/// same way; scrubbing makes the TAP again, so nothing of the previous VM (its counters, owner, a VMM's descriptor,
-/// shaping) survives, and a slot a process is still inside is removed instead.
+/// A VM takes one by an alias: <c>vm-ID</c> becomes a link to the slot's name (no device touched, and no mount: an unmount
+/// waits out the kernel's RCU grace period, milliseconds, the dearest step a rename had), and gives it back by an
+/// unlink. A VM's namespace made the cold way is renamed to the slot's name instead (a bind mount and an unmount).
+/// Scrubbing makes the TAP again, so nothing of the previous VM (its counters, owner, a VMM's descriptor, shaping)
+/// survives, and a slot a process is still inside is removed instead.
 /// </summary>
 public sealed partial class VmDatapath
 {
@@ -34,13 +36,13 @@ public sealed partial class VmDatapath
     }
 
     /// <summary>
-    /// Gives <paramref name="vm"/> the slot of its address: the namespace becomes <c>vm-ID</c>, the TAP gets the VM's
-    /// owner and group and the VM's tc limits, when it has any (a visit inside; none otherwise).
+    /// Gives <paramref name="vm"/> the slot of its address: <c>vm-ID</c> names the slot's namespace, the TAP gets the
+    /// VM's owner and group and the VM's tc limits, when it has any (a visit inside; none otherwise).
     /// </summary>
     public void TakeSlot(VmState vm, RateLimits? tcLimits)
     {
-        NetworkNamespace.Rename(SlotNamespace(vm.Address), VmAddressing.NamespaceName(vm.VmId), kernel.NetnsDirectory);
-        FaultPoints.Hit("pool.acquire.rename");
+        NetworkNamespace.Alias(SlotNamespace(vm.Address), VmAddressing.NamespaceName(vm.VmId), kernel.NetnsDirectory);
+        FaultPoints.Hit("pool.acquire.alias");
         if (vm.Options.TapOwner is not null || vm.Options.TapGroup is not null || tcLimits is not null)
         {
             using var vmNamespace = kernel.OpenVm(vm);
@@ -57,8 +59,9 @@ public sealed partial class VmDatapath
     }
 
     /// <summary>
-    /// Takes a deleted VM's namespace back as its address's slot. False, with nothing changed, when it cannot be a slot:
-    /// no namespace of this instance is mounted as <c>vm-ID</c>, or the slot's name is taken.
+    /// Takes a deleted VM's namespace back as its address's slot: the alias goes (a VM made from a slot), or the namespace
+    /// is renamed (a VM made the cold way). False, with nothing changed, when it cannot be a slot: no namespace of this
+    /// instance is named <c>vm-ID</c>, or the slot's name is taken.
     /// </summary>
     public bool ReturnSlot(VmState vm)
     {
@@ -72,8 +75,17 @@ public sealed partial class VmDatapath
 
         try
         {
-            NetworkNamespace.Rename(name, SlotNamespace(vm.Address), kernel.NetnsDirectory);
-            return true;
+            var slot = SlotNamespace(vm.Address);
+            switch (NetworkNamespace.AliasOf(name, kernel.NetnsDirectory))
+            {
+                case null:
+                    NetworkNamespace.Rename(name, slot, kernel.NetnsDirectory);
+                    return true;
+                case var target when target == slot:
+                    return NetworkNamespace.DeleteUnmounted(name, kernel.NetnsDirectory);
+                default:
+                    return false; // a link to another name: not what this instance made
+            }
         }
         catch (KernelException)
         {
@@ -156,8 +168,10 @@ public sealed partial class VmDatapath
     public string SlotNamespace(uint address) => VmAddressing.SlotNamespaceName(mark.ShortId, address);
 
     /// <summary>The names of this instance's slot namespaces mounted now (by name: the marks inside say whose they are).</summary>
-    public IEnumerable<string> SlotNamespaces()
-        => NetworkNamespace.List(kernel.NetnsDirectory).Where(n => n.StartsWith(VmAddressing.SlotNamespaceName(mark.ShortId, 0)[..^8], StringComparison.Ordinal));
+    public IEnumerable<string> SlotNamespaces() => NetworkNamespace.List(kernel.NetnsDirectory).Where(IsSlotNamespace);
+
+    /// <summary>Whether <paramref name="name"/> is one of this instance's slot names (whatever is mounted there).</summary>
+    private bool IsSlotNamespace(string name) => name.StartsWith(VmAddressing.SlotNamespaceName(mark.ShortId, 0)[..^8], StringComparison.Ordinal);
 
     /// <summary>Whether a ready slot is whole: its namespace is this instance's and its host veth is on the bridge, up.</summary>
     public bool SlotIsWhole(uint address, int bridgeIndex, Link? hostVeth)

@@ -112,6 +112,7 @@ public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
         var link = kernel.Rtnl(rtnl => rtnl.Links.TryGet(hostVeth));
         var linkOwner = link is null ? (Owner?)null : mark.Judge(link, "veth");
         var owner = NamespaceOwner(name, linkOwner == Owner.Ours ? link!.LinkNamespaceId : null);
+        var alias = NetworkNamespace.AliasOf(name, kernel.NetnsDirectory);
         if (linkOwner is { } whose && MayRemove(whose, vm) && kernel.Rtnl(rtnl => Detach(rtnl, hostVeth)))
         {
             removed.Add($"link {hostVeth} (detached; freed with the namespace)");
@@ -121,6 +122,15 @@ public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
         if (owner is null ? NetworkNamespace.DeleteUnmounted(name, kernel.NetnsDirectory) : MayRemove(owner.Value, vm) && DeleteNamespace(name))
         {
             removed.Add($"namespace {name}");
+        }
+
+        // A VM made from a slot: its namespace is mounted under the slot's name, which vm-ID only named (or, a create
+        // cut short before the alias, not even that). The address is the VM's, so no slot can hold that name meanwhile.
+        var slot = SlotNamespace(vm.Address);
+        if ((alias == slot ? owner : NamespaceOwner(slot, linkOwner == Owner.Ours ? link!.LinkNamespaceId : null)) is { } slotOwner &&
+            MayRemove(slotOwner, vm) && DeleteNamespace(slot))
+        {
+            removed.Add($"namespace {slot}");
         }
 
         FaultPoints.Hit("delete.namespace");
@@ -176,6 +186,12 @@ public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
     /// </summary>
     public bool IsOurOrphan(string name)
     {
+        // An alias of one of this instance's slot names (a delete cut short after the slot went back): only the name goes.
+        if (NetworkNamespace.AliasOf(name, kernel.NetnsDirectory) is { } target)
+        {
+            return IsSlotNamespace(target);
+        }
+
         using var vmNamespace = kernel.TryOpenVm(name);
         return vmNamespace is not null && kernel.Rtnl(rtnl => rtnl.NamespaceIds.GetId(vmNamespace.Namespace)) is not null &&
                JudgeInside(vmNamespace.Rtnl.Links.List()) == Owner.Ours;

@@ -216,7 +216,9 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
                 (removed.Count == 0 ? "nothing was left in the kernel" : "removed " + string.Join(", ", removed))));
         }
 
-        var claimed = store.ListSlots().Select(s => datapath.SlotNamespace(s.Address)).ToHashSet(StringComparer.Ordinal);
+        // A VM made from a slot keeps its namespace under the slot's name (vm-ID is an alias): the VM's record claims it.
+        var claimed = store.ListSlots().Select(s => s.Address).Concat(store.ListVms().Where(v => v.Options.Attachment is null).Select(v => v.Address))
+            .Select(datapath.SlotNamespace).ToHashSet(StringComparer.Ordinal);
         foreach (var name in datapath.SlotNamespaces().Where(n => !claimed.Contains(n)))
         {
             if (datapath.NamespaceOwner(name) == Ownership.Owner.Ours && datapath.DeleteNamespace(name))

@@ -34,7 +34,8 @@ public sealed class WarmPoolTests : IDisposable
     {
         Apply("10.77.0.0/24", pool: 2);
         WaitReady(2);
-        Assert.Single(SlotNamespaces("0a4d0002"));
+        var slot = Assert.Single(SlotNamespaces("0a4d0002"));
+        var slotInode = Inode(slot);
 
         var vm = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("a"), Network = "warm" });
 
@@ -42,7 +43,8 @@ public sealed class WarmPoolTests : IDisposable
         Assert.Equal("10.77.0.2", vm.Ipv4.Address);
         Assert.Equal("06:00:0a:4d:00:02", vm.GuestMac);
         Assert.Equal("ready", vm.State);
-        Assert.Empty(SlotNamespaces("0a4d0002")); // the slot's namespace is the VM's now
+        Assert.Equal(slotInode, Inode(vm.Namespace)); // the slot's namespace is the VM's now
+        Assert.Equal(slot, new FileInfo(vm.NetnsPath).LinkTarget); // by an alias, which the jailer's --netns opens as any name
         Assert.NotNull(Ip.Link(vm.Namespace, "tap0"));
         Assert.Equal("br-warm", Ip.Link(Ns, vm.HostVeth)!.Value.GetProperty("master").GetString());
         using (var guest = new GuestStandIn(_env.Host, vm))
@@ -127,6 +129,36 @@ public sealed class WarmPoolTests : IDisposable
         _env.Engine.DeleteNetwork("warm");
         KernelState.AssertConsistent(_env, [], slots: 0);
         Assert.Empty(SlotNamespaces("0a4f0002").Concat(SlotNamespaces("0a4f0003")).Concat(SlotNamespaces("0a4f0004")));
+    }
+
+    [Fact]
+    public void Reconcile_removes_a_vm_name_left_naming_this_instances_slot_and_leaves_one_naming_anothers()
+    {
+        Apply("10.85.0.0/30", pool: 1);
+        WaitReady(1);
+        var slot = Assert.Single(SlotNamespaces("0a550002"));
+        var ours = $"/var/run/netns/vm-{_env.Host.VmId("left")}";
+        var theirs = $"/var/run/netns/vm-{_env.Host.VmId("theirs")}";
+        // What a delete killed after giving its slot back leaves once reconcile removed that slot: vm-ID naming a slot
+        // name of this instance that nothing is mounted on. Another instance's alias names a slot of another instance.
+        File.CreateSymbolicLink(ours, slot[..^8] + "0a55ffff");
+        File.CreateSymbolicLink(theirs, $"fls-000000000000-{slot[^8..]}");
+        try
+        {
+            var actions = _env.Engine.Reconcile().Actions;
+
+            Assert.Contains(actions, a => a.Action == "remove-orphan" && a.Subject.EndsWith(Path.GetFileName(ours), StringComparison.Ordinal));
+            Assert.Null(new FileInfo(ours).LinkTarget); // the alias of this instance's slot is gone
+            Assert.NotNull(new FileInfo(theirs).LinkTarget); // not this instance's: left alone
+            Assert.Equal(slot, Assert.Single(SlotNamespaces("0a550002"))); // the slot itself stays, whole
+        }
+        finally
+        {
+            File.Delete(theirs);
+            File.Delete(ours);
+        }
+
+        KernelState.AssertConsistent(_env, [], slots: 1);
     }
 
     public static TheoryData<string> PoolPoints => [.. FaultPoints.Pool];
