@@ -18,9 +18,12 @@ public sealed class ClusterFleet : IDisposable
     private readonly List<EngineHost> _hosts = [];
     private readonly List<DaemonProcess> _daemons = [];
     private readonly List<IDisposable> _owned = [];
+    private readonly IReadOnlyDictionary<string, string>? _environment;
 
-    public ClusterFleet(int nodes = 3)
+    /// <param name="environment">Extra environment for every daemon (e.g. a shortened block reclaim delay).</param>
+    public ClusterFleet(int nodes = 3, IReadOnlyDictionary<string, string>? environment = null)
     {
+        _environment = environment;
         try
         {
             Etcd = new EtcdCluster();
@@ -88,6 +91,10 @@ public sealed class ClusterFleet : IDisposable
     public bool Tunnels(int node, string mac, int remote)
         => Fdb(node).Split('\n').Any(l => l.StartsWith(mac + " dev vx-", StringComparison.Ordinal) && l.Contains($" dst {UnderlayAddress(remote)} self", StringComparison.Ordinal));
 
+    /// <summary>The name of the node's VXLAN device (<c>vx-VNI</c>), null while it has none.</summary>
+    public string? VxlanDevice(int node)
+        => Ip.Links(_hosts[node].Host.HostNamespaceName).Select(l => l.GetProperty("ifname").GetString()!).FirstOrDefault(n => n.StartsWith("vx-", StringComparison.Ordinal));
+
     /// <summary>The node's permanent neighbour entries (what it programmed for remote VMs).</summary>
     public string PermanentNeighbours(int node)
         => string.Join('\n', Ip.Run("-n", _hosts[node].Host.HostNamespaceName, "neigh", "show", "nud", "permanent").Split('\n'));
@@ -127,7 +134,7 @@ public sealed class ClusterFleet : IDisposable
         Ip.Run("-n", host.Host.HostNamespaceName, "addr", "add", UnderlayAddress(i) + "/24", "dev", UnderlayLink);
         Ip.Run("-n", host.Host.HostNamespaceName, "link", "set", UnderlayLink, "up");
         Ip.Run("-n", Underlay, "link", "set", port, "master", UnderlayBridge, "up");
-        var daemon = new DaemonProcess(host, ["--cluster-etcd", Etcd.ClientUrls, "--node", Node(i), "--underlay-address", UnderlayAddress(i)], launcher: Etcd.Launcher);
+        var daemon = new DaemonProcess(host, ["--cluster-etcd", Etcd.ClientUrls, "--node", Node(i), "--underlay-address", UnderlayAddress(i)], _environment, launcher: Etcd.Launcher);
         _daemons.Add(daemon);
         Assert.Equal(200, daemon.Send("PUT", "/v1/host", "{}").Status);
     }

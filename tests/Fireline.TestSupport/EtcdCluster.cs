@@ -63,6 +63,20 @@ public sealed class EtcdCluster : IDisposable
 
     private static string PeerUrl(int member) => $"http://127.0.0.1:{2380 + (member * 10_000)}";
 
+    /// <summary>
+    /// Writes a key as anything with access to etcd could (its JSON gateway, <c>POST /v3/kv/put</c>; there is no etcdctl
+    /// here): what the hostile-entry tests inject.
+    /// </summary>
+    public void Put(string key, string value)
+    {
+        var body = $$"""{"key":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes(key))}}","value":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes(value))}}"}""";
+        var answer = Tool.TryRun("nsenter", $"--net={NamespacePath}", "--", "curl", "-sf", "--max-time", "5", "-X", "POST", "-d", body, ClientUrl(0) + "/v3/kv/put");
+        if (answer.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"etcd put {key}: {answer.StandardError}");
+        }
+    }
+
     /// <summary>Kills one member (SIGKILL): the other two keep the quorum.</summary>
     public void Stop(int member)
     {
