@@ -18,9 +18,12 @@ public sealed class ClusterFleet : IDisposable
     private readonly List<EngineHost> _hosts = [];
     private readonly List<DaemonProcess> _daemons = [];
     private readonly List<IDisposable> _owned = [];
+    private readonly IReadOnlyDictionary<string, string>? _environment;
 
-    public ClusterFleet(int nodes = 3)
+    /// <param name="environment">Extra environment for every daemon (e.g. a shortened block reclaim delay).</param>
+    public ClusterFleet(int nodes = 3, IReadOnlyDictionary<string, string>? environment = null)
     {
+        _environment = environment;
         try
         {
             Etcd = new EtcdCluster();
@@ -70,6 +73,19 @@ public sealed class ClusterFleet : IDisposable
         return JsonSerializer.Deserialize<VmRecord>(answer.Body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }
 
+    /// <summary>The VMs node <paramref name="node"/> lists.</summary>
+    public List<VmRecord> Vms(int node)
+        => JsonSerializer.Deserialize<List<VmRecord>>(_daemons[node].Send("GET", "/v1/vms").Body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    /// <summary>Node <paramref name="name"/> as node <paramref name="from"/> lists it in <c>GET /v1/cluster</c>.</summary>
+    public JsonElement Status(int from, string name)
+        => _daemons[from].Send("GET", "/v1/cluster").Json.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name);
+
+    public bool Alive(int from, string name) => Status(from, name).GetProperty("alive").GetBoolean();
+
+    /// <summary>The blocks node <paramref name="name"/> holds (<c>network:a.b.c.d/len</c>), as node <paramref name="from"/> lists them.</summary>
+    public List<string> Blocks(int from, string name) => [.. Status(from, name).GetProperty("blocks").EnumerateArray().Select(b => b.GetString()!)];
+
     /// <summary>A guest stand-in on the VM's TAP, removed with the fleet.</summary>
     public GuestStandIn Guest(int node, VmRecord vm) => Own(new GuestStandIn(_hosts[node].Host, vm));
 
@@ -88,9 +104,53 @@ public sealed class ClusterFleet : IDisposable
     public bool Tunnels(int node, string mac, int remote)
         => Fdb(node).Split('\n').Any(l => l.StartsWith(mac + " dev vx-", StringComparison.Ordinal) && l.Contains($" dst {UnderlayAddress(remote)} self", StringComparison.Ordinal));
 
+    /// <summary>The name of the node's VXLAN device (<c>vx-VNI</c>), null while it has none.</summary>
+    public string? VxlanDevice(int node)
+        => Ip.Links(_hosts[node].Host.HostNamespaceName).Select(l => l.GetProperty("ifname").GetString()!).FirstOrDefault(n => n.StartsWith("vx-", StringComparison.Ordinal));
+
     /// <summary>The node's permanent neighbour entries (what it programmed for remote VMs).</summary>
     public string PermanentNeighbours(int node)
         => string.Join('\n', Ip.Run("-n", _hosts[node].Host.HostNamespaceName, "neigh", "show", "nud", "permanent").Split('\n'));
+
+    /// <summary>Kills node <paramref name="node"/>'s daemon with SIGKILL (its VMs stay); <c>Daemons[node].Start()</c> brings it back.</summary>
+    public void Kill(int node) => Tool.Run("kill", "-KILL", _daemons[node].ProcessId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Stops node <paramref name="node"/>'s daemon and starts a new one on the same host and state, with
+    /// <paramref name="environment"/> (e.g. a fault point armed) instead of the fleet's.
+    /// </summary>
+    public DaemonProcess Restart(int node, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        _daemons[node].Dispose();
+        _daemons[node] = NewDaemon(node, environment ?? _environment);
+        return _daemons[node];
+    }
+
+    /// <summary>
+    /// Cuts node <paramref name="node"/> off: its underlay link goes down, and the etcd namespace drops every packet
+    /// its daemon's sockets send (each daemon runs under a group id of its own, <see cref="GroupId"/>, which nftables
+    /// matches as <c>meta skgid</c>: the daemons share the etcd namespace's loopback). The node's VMs keep running.
+    /// </summary>
+    public void Partition(int node)
+    {
+        Ip.Run("-n", _hosts[node].Host.HostNamespaceName, "link", "set", UnderlayLink, "down");
+        var cut = Tool.TryRun("ip", ["netns", "exec", Etcd.Name, "nft", "-f", "-"], TimeSpan.FromSeconds(30), $$"""
+            table inet {{PartitionTable(node)}} {
+                chain output { type filter hook output priority 0; meta skgid {{GroupId(node)}} drop; }
+            }
+            """);
+        Assert.True(cut.ExitCode == 0, cut.StandardError);
+    }
+
+    /// <summary>Undoes <see cref="Partition"/>.</summary>
+    public void Heal(int node)
+    {
+        Tool.Run("ip", "netns", "exec", Etcd.Name, "nft", "delete", "table", "inet", PartitionTable(node));
+        Ip.Run("-n", _hosts[node].Host.HostNamespaceName, "link", "set", UnderlayLink, "up");
+    }
+
+    /// <summary>The group id node <paramref name="node"/>'s daemon runs under (its user stays root).</summary>
+    public static int GroupId(int node) => 64_000 + node;
 
     public void Dispose()
     {
@@ -127,8 +187,14 @@ public sealed class ClusterFleet : IDisposable
         Ip.Run("-n", host.Host.HostNamespaceName, "addr", "add", UnderlayAddress(i) + "/24", "dev", UnderlayLink);
         Ip.Run("-n", host.Host.HostNamespaceName, "link", "set", UnderlayLink, "up");
         Ip.Run("-n", Underlay, "link", "set", port, "master", UnderlayBridge, "up");
-        var daemon = new DaemonProcess(host, ["--cluster-etcd", Etcd.ClientUrls, "--node", Node(i), "--underlay-address", UnderlayAddress(i)], launcher: Etcd.Launcher);
+        var daemon = NewDaemon(i, _environment);
         _daemons.Add(daemon);
         Assert.Equal(200, daemon.Send("PUT", "/v1/host", "{}").Status);
     }
+
+    private DaemonProcess NewDaemon(int i, IReadOnlyDictionary<string, string>? environment)
+        => new(_hosts[i], ["--cluster-etcd", Etcd.ClientUrls, "--node", Node(i), "--underlay-address", UnderlayAddress(i)], environment,
+            launcher: [.. Etcd.Launcher, "setpriv", $"--regid={GroupId(i)}", "--clear-groups", "--"]);
+
+    private static string PartitionTable(int node) => $"partition{node}";
 }

@@ -170,6 +170,10 @@ public sealed class DaemonProcess : IDisposable
                 {
                     // Stop already killed it; the test that left it running reports its own failure.
                 }
+                catch (InvalidOperationException) when (process.WaitForExit(TimeSpan.FromSeconds(10)))
+                {
+                    // It died by itself (a fault point, kill -9) between the check and the signal.
+                }
             }
 
             process.Dispose();

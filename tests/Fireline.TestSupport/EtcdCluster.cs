@@ -29,10 +29,9 @@ public sealed class EtcdCluster : IDisposable
         {
             Ip.Run("netns", "add", Name);
             Ip.Run("-n", Name, "link", "set", "lo", "up");
-            var cluster = string.Join(',', Enumerable.Range(0, Members).Select(i => $"m{i}={PeerUrl(i)}"));
             for (var i = 0; i < Members; i++)
             {
-                Start(i, cluster);
+                _members.Add(Launch(i));
             }
 
             Eventually.True(() => Enumerable.Range(0, Members).All(Healthy), $"etcd members healthy; logs:\n{Logs}", seconds: 60);
@@ -63,6 +62,20 @@ public sealed class EtcdCluster : IDisposable
 
     private static string PeerUrl(int member) => $"http://127.0.0.1:{2380 + (member * 10_000)}";
 
+    /// <summary>
+    /// Writes a key as anything with access to etcd could (its JSON gateway, <c>POST /v3/kv/put</c>; there is no etcdctl
+    /// here): what the hostile-entry tests inject.
+    /// </summary>
+    public void Put(string key, string value)
+    {
+        var body = $$"""{"key":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes(key))}}","value":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes(value))}}"}""";
+        var answer = Tool.TryRun("nsenter", $"--net={NamespacePath}", "--", "curl", "-sf", "--max-time", "5", "-X", "POST", "-d", body, ClientUrl(0) + "/v3/kv/put");
+        if (answer.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"etcd put {key}: {answer.StandardError}");
+        }
+    }
+
     /// <summary>Kills one member (SIGKILL): the other two keep the quorum.</summary>
     public void Stop(int member)
     {
@@ -83,6 +96,21 @@ public sealed class EtcdCluster : IDisposable
         }
     }
 
+    /// <summary>Starts every stopped member again on its data (etcd is back) and waits until all are healthy.</summary>
+    public void Resume()
+    {
+        for (var i = 0; i < _members.Count; i++)
+        {
+            if (_members[i].Process.HasExited)
+            {
+                _members[i].Process.Dispose();
+                _members[i] = Launch(i);
+            }
+        }
+
+        Eventually.True(() => Enumerable.Range(0, Members).All(Healthy), $"etcd members healthy again; logs:\n{Logs}", seconds: 60);
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -101,8 +129,10 @@ public sealed class EtcdCluster : IDisposable
         Directory.Delete(DataDirectory, recursive: true);
     }
 
-    private void Start(int member, string cluster)
+    /// <remarks>On a member's existing data, etcd ignores the initial-cluster flags and rejoins as it was.</remarks>
+    private (Process Process, StringBuilder Log) Launch(int member)
     {
+        var cluster = string.Join(',', Enumerable.Range(0, Members).Select(i => $"m{i}={PeerUrl(i)}"));
         string[] command =
         [
             .. Launcher, "etcd", "--name", $"m{member}", "--data-dir", Path.Combine(DataDirectory, $"m{member}"),
@@ -133,7 +163,7 @@ public sealed class EtcdCluster : IDisposable
         process.ErrorDataReceived += (_, line) => Append(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        _members.Add((process, log));
+        return (process, log);
     }
 
     private bool Healthy(int member)

@@ -94,15 +94,19 @@ internal sealed record DaemonSettings
     /// <summary>
     /// Flags (or FIRELINE_CLUSTER_ETCD, FIRELINE_NODE, FIRELINE_UNDERLAY_ADDRESS) as one set: any of them given replaces
     /// the configuration file's <c>cluster:</c> section whole, so one setting never mixes with another source's.
+    /// FIRELINE_CLUSTER_RECLAIM_SECONDS, whatever the source, shortens the wait before a gone node's blocks are reclaimed.
     /// </summary>
     private static ClusterOptions? ClusterOf(ParseResult parse, ConfigFile? file)
     {
         var etcd = Settings.Pick(parse, ServeCommand.ClusterEtcd, "FIRELINE_CLUSTER_ETCD", null);
         var node = Settings.Pick(parse, ServeCommand.Node, "FIRELINE_NODE", null);
         var underlay = Settings.Pick(parse, ServeCommand.UnderlayAddress, "FIRELINE_UNDERLAY_ADDRESS", null);
-        return etcd is null && node is null && underlay is null
+        var cluster = etcd is null && node is null && underlay is null
             ? file?.Cluster
             : ClusterOptions.Parse(etcd, node, underlay, ClusterOptions.Flags);
+        return cluster is not null && Environment.GetEnvironmentVariable(ClusterOptions.ReclaimVariable) is { Length: > 0 } reclaim
+            ? cluster.WithBlockReclaimAfter(reclaim, ClusterOptions.ReclaimVariable)
+            : cluster;
     }
 
     private static IPEndPoint Endpoint(string text, string option)

@@ -48,10 +48,12 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostFi
             var vnis = endpoints.Where(e => e.Node == options.Node && specs.ContainsKey(e.Network))
                 .GroupBy(e => e.Network, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Vni, StringComparer.Ordinal);
             // A remote endpoint is believed only for a VM address of its network that is not the gateway nor one of this
-            // node's VMs (by address or MAC): whatever another node writes in etcd, it cannot take over a local address.
-            var local = endpoints.Where(e => e.Node == options.Node).ToList();
+            // node's VMs (by address or MAC, as its state has them: also those it does not publish, whose block another
+            // node took while it was gone): whatever another node writes in etcd, it cannot take over a local address.
+            var localIps = store.ListVms().Select(v => v.Address).ToHashSet();
+            var localMacs = localIps.Select(VmAddressing.GuestMac).ToHashSet();
             var remote = endpoints.Where(e => e.Node != options.Node && vnis.GetValueOrDefault(e.Network) == e.Vni && !e.Underlay.Equals(options.UnderlayAddress) &&
-                                              IsRemoteVmAddress(specs[e.Network].Subnet, e) && !local.Any(l => l.Ipv4.Equals(e.Ipv4) || l.Mac == e.Mac)).ToList();
+                                              IsRemoteVmAddress(specs[e.Network].Subnet, e) && !localIps.Contains(Ipv4Network.ToUInt32(e.Ipv4)) && !localMacs.Contains(e.Mac)).ToList();
             firewall.SyncRemote(
             [
                 (LocalVteps, [new NftElement(NftData.Address(options.UnderlayAddress))]),

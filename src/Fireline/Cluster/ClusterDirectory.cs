@@ -31,6 +31,6 @@ public static class ClusterDirectory
         return new ClusterStatus(options.Node, [.. options.Endpoints.Select(e => e.GetLeftPart(UriPartial.Authority))], nodes);
     }
 
-    private static RequestOp Range(string prefix)
+    internal static RequestOp Range(string prefix)
         => new() { RequestRange = new RangeRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = ClusterKeys.RangeEnd(prefix) } };
 }

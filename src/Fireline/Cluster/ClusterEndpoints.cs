@@ -25,14 +25,17 @@ public sealed class ClusterEndpoints : IVmEndpoints
     private readonly Func<long> _lease;
     private readonly Action<string> _log;
     private readonly NetworkIds _vnis;
+    private readonly Func<VmRecord, bool> _holds;
     private readonly ConcurrentDictionary<string, ByteString> _published = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string VmId, VmRecord? Vm)> _changes = new();
     private readonly SemaphoreSlim _signal = new(0, 1);
     private Func<IReadOnlyList<VmRecord>>? _local;
     private volatile bool _dirty = true;
 
-    internal ClusterEndpoints(EtcdClient client, ClusterOptions options, Func<long> lease, NetworkIds vnis, Action<string> log)
+    /// <param name="holds">Whether this node holds the block of a VM's address: a VM whose block was reclaimed while this node was gone is not published.</param>
+    internal ClusterEndpoints(EtcdClient client, ClusterOptions options, Func<long> lease, NetworkIds vnis, Func<VmRecord, bool> holds, Action<string> log)
     {
+        _holds = holds;
         _client = client;
         _options = options;
         _lease = lease;
@@ -99,18 +102,18 @@ public sealed class ClusterEndpoints : IVmEndpoints
 
     private async Task ApplyAsync(string vmId, VmRecord? vm)
     {
-        if (vm is not null)
+        if (vm is not null && _holds(vm))
         {
             var endpoint = ClusterEndpoint.Of(vm, _vnis.Claim(vm.Network), _options);
             await Etcd.Call("publishing an endpoint", deadline => _client.PutAsync(new PutRequest { Key = endpoint.Key, Value = endpoint.ToJson(), Lease = _lease() }, deadline: deadline))
                 .ConfigureAwait(false);
             _published[vmId] = endpoint.Key;
         }
-        else if (_published.TryRemove(vmId, out var key))
+        else if (vm is null && _published.TryRemove(vmId, out var key))
         {
             await Etcd.Call("withdrawing an endpoint", deadline => _client.DeleteAsync(new DeleteRangeRequest { Key = key }, deadline: deadline)).ConfigureAwait(false);
         }
-        else
+        else if (vm is null)
         {
             _dirty = true; // never published, or published by an earlier run: the resync finds its key
         }
@@ -137,7 +140,19 @@ public sealed class ClusterEndpoints : IVmEndpoints
     /// <summary>This node's keys made exactly its VMs' endpoints, each put again under the current lease.</summary>
     private async Task ResyncAsync()
     {
-        var vms = _local?.Invoke() ?? [];
+        var vms = new List<VmRecord>();
+        foreach (var vm in _local?.Invoke() ?? [])
+        {
+            if (_holds(vm))
+            {
+                vms.Add(vm);
+            }
+            else
+            {
+                _log($"VM {vm.VmId} ({vm.Ipv4.Address}) is not published: its address block was reclaimed while node '{_options.Node}' was gone, and another node may hand its address out; delete it and create it again");
+            }
+        }
+
         var wanted = vms.Select(vm => ClusterEndpoint.Of(vm, _vnis.Claim(vm.Network), _options)).ToList();
         var range = await Etcd.Call("reading this node's endpoints",
             deadline => _client.GetAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(ClusterKeys.Endpoints), RangeEnd = ClusterKeys.RangeEnd(ClusterKeys.Endpoints), KeysOnly = true },

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Fireline.Errors;
 
 namespace Fireline.Cluster;
@@ -9,7 +10,16 @@ public static class ClusterErrors
 
     /// <summary>etcd did not answer (no member reachable, no quorum, or the deadline passed): nothing was changed.</summary>
     public static FirelineException Unavailable(string what, Exception cause)
-        => new(ErrorKind.Unavailable, UnavailableCode, $"the cluster's etcd is unavailable ({what}): {cause.Message}", cause);
+        => new(ErrorKind.Unavailable, UnavailableCode, $"the cluster's etcd is unavailable ({what}): {cause.GetType().Name}: {cause.Message}", cause);
+
+    /// <summary>
+    /// This node has not heard from etcd for as long as other nodes wait before they reclaim a gone node's blocks: its
+    /// blocks may be another node's by now, so it hands out no address until its lease is confirmed again.
+    /// </summary>
+    public static FirelineException LeaseUnconfirmed(TimeSpan age)
+        => new(ErrorKind.Unavailable, UnavailableCode,
+            string.Create(CultureInfo.InvariantCulture,
+                $"the cluster's etcd is unavailable: this node's lease was last confirmed {age.TotalSeconds:F0} s ago, so other nodes may have reclaimed its address blocks; creating resumes once etcd answers"));
 
     /// <summary>A live node already holds this name: two daemons under one name would hand out each other's addresses.</summary>
     public static FirelineException NodeNameInUse(string node, string underlay)

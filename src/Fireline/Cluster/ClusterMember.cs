@@ -16,6 +16,7 @@ namespace Fireline.Cluster;
 public sealed class ClusterMember : IDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ConfirmInterval = TimeSpan.FromSeconds(1);
 
     private readonly EtcdClient _client;
     private readonly NodeRecord _record;
@@ -23,8 +24,12 @@ public sealed class ClusterMember : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _lease;
     private Task _keeper = Task.CompletedTask;
+    private Task _confirmer = Task.CompletedTask;
+    private readonly LeaseFence _fence;
+    private readonly ClusterBlocks _blocks;
     private readonly ClusterFabric _fabric;
     private readonly ClusterEndpoints _endpoints;
+    private readonly ClusterReclaimer _reclaimer;
 
     private ClusterMember(ClusterOptions options, EtcdClient client, Action<string> log)
     {
@@ -32,15 +37,17 @@ public sealed class ClusterMember : IDisposable
         _client = client;
         _log = log;
         _record = new NodeRecord(options.Node, options.UnderlayAddress.ToString(), Guid.NewGuid().ToString("N"));
-        Blocks = new ClusterBlocks(client, options.Node);
+        _fence = new LeaseFence(options.BlockReclaimAfter);
+        _blocks = new ClusterBlocks(client, options.Node, _fence);
         _fabric = new ClusterFabric(client, log);
-        _endpoints = new ClusterEndpoints(client, options, () => Interlocked.Read(ref _lease), new NetworkIds(client), log) { Changed = _fabric.Wake };
+        _endpoints = new ClusterEndpoints(client, options, () => Interlocked.Read(ref _lease), new NetworkIds(client), _blocks.Holds, log) { Changed = _fabric.Wake };
+        _reclaimer = new ClusterReclaimer(client, options, _blocks, log);
     }
 
     public ClusterOptions Options { get; }
 
     /// <summary>The address blocks this node hands out from (the engine's <c>AddressBlocks</c>).</summary>
-    public IAddressBlocks Blocks { get; }
+    public IAddressBlocks Blocks => _blocks;
 
     /// <summary>
     /// Registers this node and starts keeping its lease. A live node of the same name (another daemon, or this one's
@@ -54,6 +61,7 @@ public sealed class ClusterMember : IDisposable
         {
             member.RegisterWaiting().GetAwaiter().GetResult();
             member._keeper = Task.Run(member.KeepAsync);
+            member._confirmer = Task.Run(member.ConfirmAsync);
             return member;
         }
         catch
@@ -75,6 +83,7 @@ public sealed class ClusterMember : IDisposable
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var publishing = Task.Run(() => _endpoints.RunAsync(local, stop.Token));
+        var reclaiming = Task.Run(() => _reclaimer.RunAsync(stop.Token));
         var following = Task.Run(() => _fabric.RunAsync(endpoints =>
         {
             try
@@ -87,7 +96,7 @@ public sealed class ClusterMember : IDisposable
                 _log($"converging the cluster's data path failed ({(error as FirelineException)?.Code ?? error.GetType().Name}): {error.Message}; retrying at the next change");
             }
         }, stop.Token));
-        return new Running(stop, [publishing, following]);
+        return new Running(stop, [publishing, following, reclaiming]);
     }
 
     private sealed class Running(CancellationTokenSource stop, Task[] loops) : IDisposable
@@ -109,6 +118,7 @@ public sealed class ClusterMember : IDisposable
         try
         {
             _keeper.GetAwaiter().GetResult();
+            _confirmer.GetAwaiter().GetResult();
             Etcd.Call("leaving", deadline => _client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = Interlocked.Read(ref _lease) }, deadline: deadline))
                 .GetAwaiter().GetResult();
         }
@@ -148,6 +158,7 @@ public sealed class ClusterMember : IDisposable
     /// </summary>
     private async Task<NodeRecord?> TryRegister()
     {
+        var sent = Environment.TickCount64;
         var grant = await Etcd.Call("granting a lease",
             deadline => _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Options.LeaseTtl.TotalSeconds }, deadline: deadline)).ConfigureAwait(false);
         var json = ByteString.CopyFrom(_record.ToJson());
@@ -161,6 +172,8 @@ public sealed class ClusterMember : IDisposable
         if (answer.Succeeded)
         {
             Interlocked.Exchange(ref _lease, grant.ID);
+            _fence.Confirm(sent);
+            _blocks.Forget(); // while it had no lease, its blocks may have been reclaimed: each is asked again
             _endpoints.LeaseChanged(); // the keys under the old lease are gone (or go with it)
             return null;
         }
@@ -224,6 +237,40 @@ public sealed class ClusterMember : IDisposable
             }
 
             await Pause().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Confirms the lease every second until Dispose, so the <see cref="LeaseFence"/> knows how fresh it is (the
+    /// library's keep-alive does not say when it was last answered). A failure is the keeper's to report.
+    /// </summary>
+    private async Task ConfirmAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var sent = Environment.TickCount64;
+            try
+            {
+                var ttl = await Etcd.Call("confirming the lease",
+                    deadline => _client.LeaseTimeToLiveAsync(new LeaseTimeToLiveRequest { ID = Interlocked.Read(ref _lease) }, deadline: deadline)).ConfigureAwait(false);
+                if (ttl.TTL > 0)
+                {
+                    _fence.Confirm(sent);
+                }
+            }
+            catch (FirelineException)
+            {
+                // etcd unreachable: the fence ages, and the keeper logs and reconnects
+            }
+
+            try
+            {
+                await Task.Delay(ConfirmInterval, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

@@ -30,6 +30,28 @@ public sealed partial record ClusterOptions
 
     public TimeSpan LeaseTtl { get; init; } = DefaultLeaseTtl;
 
+    /// <summary>
+    /// How long a node must have been gone (no lease) before the others reclaim its address blocks: at least the
+    /// address cooldown by default, so an address of a gone node's VM rests as long as a released one. Shorter only in
+    /// tests (<see cref="ReclaimVariable"/>).
+    /// </summary>
+    public TimeSpan BlockReclaimAfter { get; private init; } = ClusterBlocks.DefaultCooldown;
+
+    /// <summary>The environment variable that sets <see cref="BlockReclaimAfter"/> in seconds (the fault tests shorten it).</summary>
+    public const string ReclaimVariable = "FIRELINE_CLUSTER_RECLAIM_SECONDS";
+
+    /// <summary>
+    /// These options with <see cref="BlockReclaimAfter"/> from <paramref name="seconds"/>: whole seconds, at least two
+    /// lease periods (a node must be seen gone, not merely between keep-alives) and at most a day.
+    /// </summary>
+    public ClusterOptions WithBlockReclaimAfter(string seconds, string field)
+    {
+        var least = (int)(2 * LeaseTtl.TotalSeconds);
+        return int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= least && value <= 86_400
+            ? this with { BlockReclaimAfter = TimeSpan.FromSeconds(value) }
+            : throw DomainErrors.InvalidInput(field, $"{field}: {UserText.Quote(seconds)} is not a number of seconds from {least} to 86400 (how long a node is gone before its address blocks are reclaimed)");
+    }
+
     /// <summary>The field names a caller reports problems under (the flags, or the configuration file's keys).</summary>
     public sealed record Fields(string Endpoints, string Node, string UnderlayAddress);
 

@@ -1,4 +1,5 @@
 using dotnet_etcd;
+using Fireline.Errors;
 using Grpc.Core;
 
 namespace Fireline.Cluster;
@@ -11,25 +12,38 @@ internal static class Etcd
 {
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(3);
 
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+
     public static EtcdClient Connect(ClusterOptions options)
         => new(string.Join(',', options.Endpoints.Select(e => e.GetLeftPart(UriPartial.Authority))));
 
     public static DateTime Deadline() => DateTime.UtcNow + CallTimeout;
 
-    /// <summary>Runs one etcd call, turning gRPC failures into <see cref="ClusterErrors.Unavailable"/>.</summary>
+    /// <summary>
+    /// Runs one etcd call, turning its failures into <see cref="ClusterErrors.Unavailable"/>: gRPC's, and whatever else
+    /// the client throws when a connection stalls and comes back (found by the partition test: a read that threw
+    /// something else ended the loop that followed the endpoints, so a healed node never converged again).
+    /// </summary>
     public static async Task<T> Call<T>(string what, Func<DateTime, Task<T>> call)
     {
-        try
+        var deadline = Deadline();
+        while (true)
         {
-            return await call(Deadline()).ConfigureAwait(false);
-        }
-        catch (RpcException error)
-        {
-            throw ClusterErrors.Unavailable(what, error);
-        }
-        catch (HttpRequestException error)
-        {
-            throw ClusterErrors.Unavailable(what, error);
+            try
+            {
+                return await call(deadline).ConfigureAwait(false);
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable && DateTime.UtcNow + RetryDelay < deadline)
+            {
+                // One member down (connection refused): the client's next attempt goes to another. Every call here is
+                // safe to repeat: puts and deletes are idempotent, a block claim repeated finds its own key, and should a
+                // repeated registration lose its lease, the keeper registers again.
+                await Task.Delay(RetryDelay).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is not FirelineException)
+            {
+                throw ClusterErrors.Unavailable(what, error);
+            }
         }
     }
 }

@@ -2,7 +2,7 @@ namespace Fireline.Cluster;
 
 /// <summary>
 /// One node as the cluster sees it: registered once, alive while its lease is kept, and the address blocks it holds
-/// (<c>network:a.b.c.d/len</c>), which stay its own also while it is gone.
+/// (<c>network:a.b.c.d/len</c>), which stay its own while it is gone, until the others reclaim them (<see cref="ClusterReclaimer"/>).
 /// </summary>
 public sealed record NodeStatus(string Name, string UnderlayAddress, bool Alive, IReadOnlyList<string> Blocks);
 

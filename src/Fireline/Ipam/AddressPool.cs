@@ -11,14 +11,15 @@ namespace Fireline.Ipam;
 /// full the subnet is. Not thread-safe: the caller holds <see cref="SyncRoot"/> across allocate, the durable
 /// write, and commit.
 /// In cluster mode (<see cref="IAddressBlocks"/>) the cursor hands out only addresses of blocks this host holds,
-/// claiming the next free block when it reaches one, skipping blocks other nodes hold; and a released address rests
-/// for the blocks' cooldown before it is reused.
+/// claiming the next free block when it reaches one, skipping blocks other nodes hold (and adopting those later
+/// reclaimed from a gone node); and a released address rests for the blocks' cooldown before it is reused.
 /// </summary>
 public sealed class AddressPool
 {
     private readonly Queue<(uint Address, long ReleasedAt)> _released;
     private readonly string _network;
     private readonly IAddressBlocks? _blocks;
+    private readonly HashSet<uint> _foreign = [];
     private uint _nextUnused;
 
     /// <param name="network">The network's name, and <paramref name="blocks"/> the cluster's blocks (null: single-host mode).</param>
@@ -69,11 +70,45 @@ public sealed class AddressPool
             }
 
             // Another node's block: on to the first address of the next one (the cursor only moves when committed).
-            var next = (ulong)cursor - Subnet.Network + (ulong)_blocks.BlockSize;
-            cursor = next >= (ulong)Subnet.Size ? last + 1 : Subnet.Network + (uint)(next / (ulong)_blocks.BlockSize * (ulong)_blocks.BlockSize);
+            var start = Subnet.Network + (uint)(((ulong)cursor - Subnet.Network) / (ulong)_blocks.BlockSize * (ulong)_blocks.BlockSize);
+            _foreign.Add(start);
+            var next = (ulong)start - Subnet.Network + (ulong)_blocks.BlockSize;
+            cursor = next >= (ulong)Subnet.Size ? last + 1 : Subnet.Network + (uint)next;
+        }
+
+        if (_blocks is not null)
+        {
+            AdoptReclaimed(last);
+            // A block this node lost while it was gone (another node holds it now): its released addresses are not its own to reuse.
+            while (_released.TryPeek(out var lost) && !_blocks.Acquire(_network, Subnet, lost.Address))
+            {
+                _released.Dequeue();
+            }
         }
 
         return _released.TryPeek(out var head) && Rested(head.ReleasedAt) ? new Allocation(head.Address, cursor, Recycled: true) : null;
+    }
+
+    /// <summary>
+    /// Blocks the cursor skipped as other nodes' that this node now holds (their node was gone long enough for the
+    /// cluster to reclaim them, and this node claimed them): their addresses join the reuse queue, rested already (the
+    /// reclaim waits longer than the cooldown). Kept in memory: after a restart they are not offered again, which wastes
+    /// them but never hands one out twice.
+    /// </summary>
+    private void AdoptReclaimed(uint last)
+    {
+        foreach (var start in _foreign.Order().ToList())
+        {
+            if (_blocks!.Acquire(_network, Subnet, start < Subnet.FirstVmAddress ? Subnet.FirstVmAddress : start))
+            {
+                _foreign.Remove(start);
+                var rested = Environment.TickCount64 - (long)_blocks.Cooldown.TotalMilliseconds;
+                for (var address = Math.Max(start, Subnet.FirstVmAddress); address <= last && address - start < (uint)_blocks.BlockSize; address++)
+                {
+                    _released.Enqueue((address, rested));
+                }
+            }
+        }
     }
 
     /// <summary>Takes the address <see cref="Peek"/> returned, once it is durably recorded: a VM's, or with <paramref name="slot"/> a pool slot's.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Fireline.TestSupport;
 
 namespace Fireline.IntegrationTests.Cluster;
@@ -23,7 +22,7 @@ public sealed class ClusterFailureDatapathTests : IDisposable
         Eventually.True(() => _fleet.Tunnels(0, remote.GuestMac, 1) &&
                               _fleet.PermanentNeighbours(0).Contains(remote.Ipv4.Address + " ", StringComparison.Ordinal), "node-0 programs node-1's VM");
 
-        Tool.Run("kill", "-KILL", _fleet.Daemons[1].ProcessId.ToString(CultureInfo.InvariantCulture));
+        _fleet.Kill(1);
 
         Eventually.True(() => !_fleet.Fdb(0).Contains(tunnel, StringComparison.Ordinal) &&
                               !_fleet.PermanentNeighbours(0).Contains(remote.Ipv4.Address + " ", StringComparison.Ordinal),

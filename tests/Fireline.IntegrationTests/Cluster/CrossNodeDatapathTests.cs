@@ -177,9 +177,9 @@ public sealed class CrossNodeFleet : IDisposable
             A2 = Guest(0, "a2", Network);
             B1 = Guest(1, "b1", Network);
             Other = Guest(1, "o1", "other");
-            Eventually.True(() => VxlanDevice(0) is not null && Fleet.Tunnels(0, B1.Vm.GuestMac, 1) && Fleet.Tunnels(1, A1.Vm.GuestMac, 0) && Fleet.Tunnels(1, A2.Vm.GuestMac, 0),
+            Eventually.True(() => Fleet.VxlanDevice(0) is not null && Fleet.Tunnels(0, B1.Vm.GuestMac, 1) && Fleet.Tunnels(1, A1.Vm.GuestMac, 0) && Fleet.Tunnels(1, A2.Vm.GuestMac, 0),
                 "both nodes programmed each other's VMs");
-            Vni = int.Parse(VxlanDevice(0)!["vx-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Vni = int.Parse(Fleet.VxlanDevice(0)!["vx-".Length..], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch
         {
@@ -201,9 +201,6 @@ public sealed class CrossNodeFleet : IDisposable
     public int Vni { get; }
 
     public void Dispose() => Fleet.Dispose();
-
-    private string? VxlanDevice(int node)
-        => Ip.Links(Fleet.Hosts[node].Host.HostNamespaceName).Select(l => l.GetProperty("ifname").GetString()!).FirstOrDefault(n => n.StartsWith("vx-", StringComparison.Ordinal));
 
     private Guest Guest(int node, string name, string network)
     {

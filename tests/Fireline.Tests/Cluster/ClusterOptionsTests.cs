@@ -47,6 +47,35 @@ public sealed class ClusterOptionsTests
     }
 
     [Fact]
+    public void The_block_reclaim_delay_is_the_address_cooldown_unless_set_in_whole_seconds()
+    {
+        var options = ClusterOptions.Parse("http://e:2379", "n", "10.0.0.1", ClusterOptions.Flags)!;
+
+        Assert.Equal(TimeSpan.FromSeconds(60), options.BlockReclaimAfter);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.WithBlockReclaimAfter("10", ClusterOptions.ReclaimVariable).BlockReclaimAfter);
+        Assert.Equal(TimeSpan.FromDays(1), options.WithBlockReclaimAfter("86400", ClusterOptions.ReclaimVariable).BlockReclaimAfter);
+    }
+
+    [Theory]
+    [InlineData("9")] // under two lease periods: a node between keep-alives would look gone
+    [InlineData("86401")]
+    [InlineData("-10")]
+    [InlineData("+10")]
+    [InlineData(" 10")]
+    [InlineData("10s")]
+    [InlineData("1e3")]
+    [InlineData("99999999999")]
+    public void A_bad_block_reclaim_delay_is_refused_naming_its_variable(string seconds)
+    {
+        var options = ClusterOptions.Parse("http://e:2379", "n", "10.0.0.1", ClusterOptions.Flags)!;
+
+        var error = Assert.Throws<FirelineException>(() => options.WithBlockReclaimAfter(seconds, ClusterOptions.ReclaimVariable));
+
+        Assert.Equal(ErrorKind.InvalidInput, error.Kind);
+        Assert.Equal(ClusterOptions.ReclaimVariable, error.Field);
+    }
+
+    [Fact]
     public void A_node_name_is_at_most_63_characters()
     {
         Assert.NotNull(ClusterOptions.Parse("http://e:2379", new string('a', 63), "10.0.0.1", ClusterOptions.Flags));

@@ -56,6 +56,39 @@ public sealed class AddressPoolBlockTests
         Assert.Equal(small.FirstVmAddress, rested.Peek()!.Address);
     }
 
+    [Fact]
+    public void A_block_it_skipped_as_another_nodes_and_later_holds_is_handed_out_once_its_own_are_used_up()
+    {
+        var blocks = new FakeBlocks { Foreign = { 0 } };
+        var pool = Pool(blocks);
+        while (pool.Peek() is { } allocation)
+        {
+            pool.Commit(allocation);
+        }
+
+        blocks.Foreign.Clear(); // its node was gone long enough: the cluster reclaimed it, and this node may claim it
+        var adopted = new List<uint>();
+        while (pool.Peek() is { } allocation)
+        {
+            pool.Commit(allocation);
+            adopted.Add(allocation.Address);
+        }
+
+        Assert.Equal(Enumerable.Range(2, 62).Select(i => Subnet.Network + (uint)i), adopted);
+        Assert.Contains(0, blocks.Claimed);
+    }
+
+    [Fact]
+    public void A_released_address_of_a_block_another_node_holds_now_is_never_reused()
+    {
+        var small = Ipv4Network.Parse("10.0.0.0/29");
+        var blocks = new FakeBlocks { Cooldown = TimeSpan.Zero };
+        var pool = new AddressPool(small, small.LastVmAddress + 1, [small.FirstVmAddress], 1, network: "n", blocks: blocks);
+        blocks.Foreign.Add(0); // reclaimed and taken by another node while this one was gone
+
+        Assert.Null(pool.Peek());
+    }
+
     private static AddressPool Pool(FakeBlocks blocks) => new(Subnet, AddressPool.InitialCursor(Subnet), [], 0, network: "n", blocks: blocks);
 
     private sealed class FakeBlocks : IAddressBlocks
