@@ -25,8 +25,8 @@ internal static class ClusterKeys
     public const string Vnis = "/fireline/vni/";
 
     /// <summary>
-    /// Networks defined for the whole cluster: <c>/fireline/networks/defined/NAME</c> = the validated network (the state
-    /// file's JSON form), and <c>/fireline/networks/deleted/NAME</c> = the node that deleted it (a tombstone: a node
+    /// Networks defined for the whole cluster: <c>/fireline/networks/defined/NAME</c> = the validated network as JSON in
+    /// the form a <c>PUT /v1/networks/NAME</c> body takes (<see cref="Networks.NetworkJson"/>), and <c>/fireline/networks/deleted/NAME</c> = the node that deleted it (a tombstone: a node
     /// removes only networks the cluster deleted, never one it was given on its own). One prefix, so one watch sees both.
     /// </summary>
     public const string Networks = "/fireline/networks/";

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using dotnet_etcd;
 using Etcdserverpb;
 using Fireline.Errors;
+using Fireline.Networks;
 using Fireline.State;
 using Google.Protobuf;
 
@@ -18,13 +18,14 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
 
     /// <summary>
     /// Defines <paramref name="defined"/> and deletes <paramref name="deleted"/> for every node, in one transaction
-    /// that commits only if nothing it read changed meanwhile: each network's definition is still at the revision
-    /// read (absent: 0), and no endpoint of a deleted network appeared since (every key under its endpoints prefix
-    /// has a mod revision at most the read's; an empty range passes). So two concurrent applies never interleave: the
-    /// second finds the first's revision and is refused whole (<c>conflict</c>), and a delete never commits past a VM
-    /// another node published. The VXLAN ids are claimed before, by create-if-absent: a claim is never given back
-    /// and every node derives the same one for the name, so an apply that then fails has only reserved early the
-    /// number its network would get anyway.
+    /// that commits only if nothing it read changed meanwhile: no key under <c>/fireline/networks/</c> (every
+    /// definition, every tombstone) and no endpoint of a deleted network (an empty range passes) has a mod revision
+    /// past the read's. So two concurrent changes never interleave: the second is refused whole (<c>conflict</c>), and
+    /// a delete never commits past a VM another node published. The change is checked against the cluster's networks
+    /// as read (<see cref="CheckAgainstCluster"/>), not only against the ones this node has materialised, which may
+    /// lag a moment behind. The VXLAN ids are claimed before, by create-if-absent: a claim is never given back and
+    /// every node derives the same one for the name, so an apply that then fails has only reserved early the number
+    /// its network would get anyway.
     /// </summary>
     public void Write(IReadOnlyList<NetworkSpec> defined, IReadOnlyList<string> deleted)
     {
@@ -39,41 +40,33 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
             vnis.Claim(spec.Name);
         }
 
-        var names = defined.Select(s => s.Name).Concat(deleted).ToList();
         var read = new TxnRequest();
-        read.Success.AddRange(names.Select(name => new RequestOp { RequestRange = new RangeRequest { Key = Defined(name) } }));
+        read.Success.Add(Range(ClusterKeys.DefinedNetworks, keysOnly: false));
         read.Success.AddRange(deleted.Select(name => Range(ClusterKeys.NetworkEndpoints(name), keysOnly: true)));
         var state = Etcd.Call("reading the networks", deadline => client.TransactionAsync(read, deadline: deadline)).GetAwaiter().GetResult();
         foreach (var (index, name) in deleted.Index())
         {
-            var nodes = state.Responses[names.Count + index].ResponseRange.Kvs.Select(kv => kv.Key.ToStringUtf8().Split('/')[4]).Distinct().Order(StringComparer.Ordinal).ToList();
+            var nodes = state.Responses[1 + index].ResponseRange.Kvs.Select(kv => kv.Key.ToStringUtf8().Split('/')[4]).Distinct().Order(StringComparer.Ordinal).ToList();
             if (nodes.Count > 0)
             {
                 throw DomainErrors.Conflict($"network '{name}' is used by VMs on node(s) {string.Join(", ", nodes)}; delete them first", "network");
             }
         }
 
+        CheckAgainstCluster([.. state.Responses[0].ResponseRange.Kvs.Select(kv => (kv.Key.ToStringUtf8()[ClusterKeys.DefinedNetworks.Length..], kv.Value.Memory))], defined, deleted);
+        var unchangedSince = state.Header.Revision + 1;
         var write = new TxnRequest();
-        foreach (var (index, name) in names.Index())
-        {
-            var revision = state.Responses[index].ResponseRange.Kvs.FirstOrDefault()?.ModRevision ?? 0;
-            write.Compare.Add(new Compare { Key = Defined(name), Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = revision });
-        }
-
+        write.Compare.Add(Unchanged(ClusterKeys.Networks, unchangedSince));
         foreach (var name in deleted)
         {
-            write.Compare.Add(new Compare
-            {
-                Key = ByteString.CopyFromUtf8(ClusterKeys.NetworkEndpoints(name)), RangeEnd = ClusterKeys.RangeEnd(ClusterKeys.NetworkEndpoints(name)),
-                Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Less, ModRevision = state.Header.Revision + 1,
-            });
+            write.Compare.Add(Unchanged(ClusterKeys.NetworkEndpoints(name), unchangedSince));
             write.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = Defined(name) } });
             write.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Deleted(name), Value = ByteString.CopyFromUtf8(node) } });
         }
 
         foreach (var spec in defined)
         {
-            write.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Defined(spec.Name), Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(spec, StateJson.Default.NetworkSpec)) } });
+            write.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Defined(spec.Name), Value = ByteString.CopyFrom(NetworkJson.Write(spec)) } });
             write.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = Deleted(spec.Name) } });
         }
 
@@ -81,22 +74,20 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
         if (!answer.Succeeded)
         {
             throw DomainErrors.Conflict(
-                $"network(s) {string.Join(", ", names.Select(n => $"'{n}'"))} changed in the cluster meanwhile (another node's apply or delete, or a VM it created); nothing was written: apply again",
+                "the cluster's networks changed meanwhile (another node's apply or delete, or a VM it created); nothing was written: apply again",
                 "network");
         }
     }
 
     /// <summary>
-    /// Every definition and deletion, from one revision. A definition that is not a network (not JSON of one, or named
-    /// other than its key) is left out and said why: what etcd holds is never trusted blindly (the follower validates
-    /// the rest before it materialises them).
+    /// Every definition (as text: the follower parses and validates it, <see cref="NetworkFollowing"/>) and deletion,
+    /// from one revision.
     /// </summary>
     public async Task<NetworkDefinitions> ReadAsync()
     {
         var range = await Etcd.Call("reading the networks", deadline => client.GetAsync(Range(ClusterKeys.Networks, keysOnly: false).RequestRange, deadline: deadline)).ConfigureAwait(false);
-        var defined = new List<NetworkSpec>();
+        var defined = new List<(string, ReadOnlyMemory<byte>)>();
         var deleted = new List<string>();
-        var skipped = new List<string>();
         foreach (var kv in range.Kvs)
         {
             var key = kv.Key.ToStringUtf8();
@@ -104,34 +95,65 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
             {
                 deleted.Add(key[ClusterKeys.DeletedNetworks.Length..]);
             }
-            else if (key.StartsWith(ClusterKeys.DefinedNetworks, StringComparison.Ordinal) && Parse(key[ClusterKeys.DefinedNetworks.Length..], kv.Value, skipped) is { } spec)
+            else if (key.StartsWith(ClusterKeys.DefinedNetworks, StringComparison.Ordinal))
             {
-                defined.Add(spec);
+                defined.Add((key[ClusterKeys.DefinedNetworks.Length..], kv.Value.Memory));
             }
         }
 
-        return new NetworkDefinitions(defined, deleted, skipped);
+        return new NetworkDefinitions(defined, deleted);
     }
 
-    private static NetworkSpec? Parse(string name, ByteString value, List<string> skipped)
+    /// <summary>
+    /// The networks the cluster would hold after the change (those read, less the deleted and the redefined, plus the
+    /// defined) through the value checks a networks file passes: no two share a name's bridge, a VLAN id, or
+    /// overlapping subnets. A definition read that does not pass on its own is left out (no node materialises it).
+    /// Throws <c>conflict</c> naming the changed network's field.
+    /// </summary>
+    internal static void CheckAgainstCluster(IReadOnlyList<(string Name, ReadOnlyMemory<byte> Json)> current, IReadOnlyList<NetworkSpec> defined, IReadOnlyList<string> deleted)
     {
+        var changed = defined.Select(s => s.Name).Concat(deleted).ToHashSet(StringComparer.Ordinal);
+        var staying = new List<NetworkSpec>();
+        foreach (var (name, json) in current.Where(c => !changed.Contains(c.Name)))
+        {
+            try
+            {
+                staying.Add(NetworkJson.Read(json, name).Networks[0]);
+            }
+            catch (FirelineException)
+            {
+                // not a network any node holds: nothing to clash with
+            }
+        }
+
+        var problems = new Problems();
+        var theirs = false;
+        // The changed networks come last: a clash is reported at the later network, so it names theirs. A clash among
+        // the others alone (definitions written past this check) is not this change's to refuse.
+        NetworkValidator.CheckValues([.. staying.Concat(defined).Index()], (index, field) =>
+        {
+            theirs |= index >= staying.Count;
+            return field;
+        }, problems);
         try
         {
-            var spec = JsonSerializer.Deserialize(value.Span, StateJson.Default.NetworkSpec);
-            if (spec?.Name == name)
+            if (theirs)
             {
-                return spec;
+                problems.ThrowIfAny();
             }
-
-            skipped.Add($"the cluster's definition of network {UserText.Quote(name)} names another network; skipped");
         }
-        catch (Exception error) when (error is JsonException or FirelineException)
+        catch (FirelineException clash)
         {
-            skipped.Add($"the cluster's definition of network {UserText.Quote(name)} is not a network ({error.Message}); skipped");
+            throw DomainErrors.Conflict($"{clash.Message} (among the cluster's networks)", clash.Field);
         }
-
-        return null;
     }
+
+    /// <summary>Every key under <paramref name="prefix"/> (none at all passes) last changed before <paramref name="revision"/>.</summary>
+    private static Compare Unchanged(string prefix, long revision) => new()
+    {
+        Key = ByteString.CopyFromUtf8(prefix), RangeEnd = ClusterKeys.RangeEnd(prefix),
+        Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Less, ModRevision = revision,
+    };
 
     private static ByteString Defined(string name) => ByteString.CopyFromUtf8(ClusterKeys.DefinedNetworks + name);
 

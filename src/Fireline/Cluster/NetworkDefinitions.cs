@@ -1,9 +1,7 @@
-using Fireline.State;
-
 namespace Fireline.Cluster;
 
 /// <summary>
-/// The cluster's networks as etcd holds them at one revision: the defined ones (not yet validated: the follower
-/// does that), the names deleted (tombstones), and why any definition was skipped unread.
+/// The cluster's networks as etcd holds them at one revision: each defined network's name (its key) and text, not yet
+/// parsed nor validated (<see cref="NetworkFollowing"/> does that), and the names deleted (tombstones).
 /// </summary>
-public sealed record NetworkDefinitions(IReadOnlyList<NetworkSpec> Defined, IReadOnlyList<string> Deleted, IReadOnlyList<string> Skipped);
+public sealed record NetworkDefinitions(IReadOnlyList<(string Name, ReadOnlyMemory<byte> Json)> Defined, IReadOnlyList<string> Deleted);

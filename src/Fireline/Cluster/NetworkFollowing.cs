@@ -8,7 +8,8 @@ namespace Fireline.Cluster;
 /// What a node must change to hold the cluster's networks: each definition that passes the value checks and differs
 /// from the node's own (or that it lacks) is applied; each network the cluster deleted that the node still has is
 /// removed. A network the node has and the cluster never defined nor deleted (host init's default, one from the
-/// configuration file) is the node's own and stays. An invalid definition is never applied: it is reported.
+/// configuration file) is the node's own and stays. Every definition is read by the parser and validator an API body
+/// goes through (<see cref="NetworkJson.Read"/>): one that fails is never applied, only reported.
 /// </summary>
 public sealed record NetworkFollowing(IReadOnlyList<NetworkFile> Apply, IReadOnlyList<string> Remove, IReadOnlyList<string> Problems)
 {
@@ -17,20 +18,24 @@ public sealed record NetworkFollowing(IReadOnlyList<NetworkFile> Apply, IReadOnl
     public static NetworkFollowing Plan(IReadOnlyDictionary<string, NetworkSpec> local, NetworkDefinitions cluster)
     {
         var apply = new List<NetworkFile>();
-        var problems = new List<string>(cluster.Skipped);
-        foreach (var spec in cluster.Defined.Where(s => !local.TryGetValue(s.Name, out var own) || own != s))
+        var problems = new List<string>();
+        foreach (var (name, json) in cluster.Defined)
         {
             try
             {
-                apply.Add(NetworkFile.FromSpec(spec));
+                var file = NetworkJson.Read(json, name);
+                if (!local.TryGetValue(name, out var own) || own != file.Networks[0])
+                {
+                    apply.Add(file);
+                }
             }
             catch (FirelineException invalid)
             {
-                problems.Add($"the cluster's definition of network {UserText.Quote(spec.Name)} is invalid ({invalid.Message}); skipped");
+                problems.Add($"the cluster's definition of network {UserText.Quote(name)} is invalid ({invalid.Message}); skipped");
             }
         }
 
-        var defined = cluster.Defined.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var defined = cluster.Defined.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         var remove = cluster.Deleted.Where(name => local.ContainsKey(name) && !defined.Contains(name)).Order(StringComparer.Ordinal).ToList();
         return new NetworkFollowing(apply, remove, problems);
     }

@@ -35,16 +35,4 @@ public sealed class NetworkFile
 
     /// <summary>One network on its own (an API body), its fields named as it names them.</summary>
     public static NetworkFile FromNetwork(DocumentMap network) => new(null, [NetworkFileParser.ParseNetwork(network)], NetworkFileParser.OwnField);
-
-    /// <summary>
-    /// One network already typed (a cluster's definition, read from etcd), through the same value checks a document's
-    /// network passes; throws invalid-argument listing every problem.
-    /// </summary>
-    public static NetworkFile FromSpec(NetworkSpec spec)
-    {
-        var problems = new Problems();
-        var valid = NetworkValidator.CheckValues([(0, spec)], NetworkFileParser.OwnField, problems);
-        problems.ThrowIfAny();
-        return new(null, valid, NetworkFileParser.OwnField);
-    }
 }
