@@ -128,6 +128,32 @@ public sealed class ClusterNetworkTests(ClusterNetworkFleet shared) : IClassFixt
         Assert.Equal(before.Keys.Where(k => k.StartsWith("/fireline/networks/", StringComparison.Ordinal)), after.Keys.Where(k => k.StartsWith("/fireline/networks/", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void A_node_that_was_stopped_catches_up_at_start_with_networks_applied_and_deleted_by_the_cli_meanwhile()
+    {
+        _fleet.Define("catchup-gone", """{"subnet":"10.92.0.0/24"}""");
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "networks:\n  - name: catchup-new\n    subnet: 10.93.0.0/24\n    defaultEgress: deny\n");
+        _fleet.Daemons[2].Stop();
+        try
+        {
+            var applied = _fleet.Daemons[0].Cli("network", "apply", "-f", file);
+            Assert.True(applied.ExitCode == 0, applied.StandardError);
+            var deleted = _fleet.Daemons[1].Cli("network", "delete", "catchup-gone");
+            Assert.True(deleted.ExitCode == 0, deleted.StandardError);
+        }
+        finally
+        {
+            File.Delete(file);
+            _fleet.Daemons[2].Start();
+        }
+
+        Eventually.True(() => _fleet.Network(2, "catchup-new") == _fleet.Network(0, "catchup-new") && _fleet.Network(2, "catchup-gone") is null,
+            "node-2 read the cluster's networks when it started again");
+        Assert.Null(Ip.Link(_fleet.Hosts[2].Host.HostNamespaceName, "br-catchup-gone"));
+        Assert.NotNull(Ip.Link(_fleet.Hosts[2].Host.HostNamespaceName, "br-catchup-new"));
+    }
+
     private void Delete(int node, Vms.VmRecord vm) => Assert.Equal(200, _fleet.Daemons[node].Send("DELETE", $"/v1/vms/{vm.VmId}").Status);
 }
 
