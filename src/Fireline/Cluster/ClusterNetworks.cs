@@ -19,9 +19,9 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
     /// <summary>
     /// Defines <paramref name="defined"/> and deletes <paramref name="deleted"/> for every node, in one transaction
     /// that commits only if nothing it read changed meanwhile: no key under <c>/fireline/networks/</c> (every
-    /// definition, every tombstone) and no endpoint of a deleted network (an empty range passes) has a mod revision
-    /// past the read's. So two concurrent changes never interleave: the second is refused whole (<c>conflict</c>), and
-    /// a delete never commits past a VM another node published. The change is checked against the cluster's networks
+    /// definition, every tombstone) and no endpoint of a network deleted or moved to another subnet (an empty range
+    /// passes) has a mod revision past the read's. So two concurrent changes never interleave: the second is refused
+    /// whole (<c>conflict</c>), and a delete or move never commits past a VM another node published. The change is checked against the cluster's networks
     /// as read (<see cref="CheckAgainstCluster"/>), not only against the ones this node has materialised, which may
     /// lag a moment behind. The VXLAN ids are claimed before, by create-if-absent: a claim is never given back and
     /// every node derives the same one for the name, so an apply that then fails has only reserved early the number
@@ -40,26 +40,32 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
             vnis.Claim(spec.Name);
         }
 
+        var names = defined.Select(s => s.Name).Concat(deleted).ToList();
         var read = new TxnRequest();
         read.Success.Add(Range(ClusterKeys.DefinedNetworks, keysOnly: false));
-        read.Success.AddRange(deleted.Select(name => Range(ClusterKeys.NetworkEndpoints(name), keysOnly: true)));
+        read.Success.AddRange(names.Select(name => Range(ClusterKeys.NetworkEndpoints(name), keysOnly: true)));
         var state = Etcd.Call("reading the networks", deadline => client.TransactionAsync(read, deadline: deadline)).GetAwaiter().GetResult();
-        foreach (var (index, name) in deleted.Index())
+        var current = CheckAgainstCluster([.. state.Responses[0].ResponseRange.Kvs.Select(kv => (kv.Key.ToStringUtf8()[ClusterKeys.DefinedNetworks.Length..], kv.Value.Memory))], defined, deleted);
+        // A network deleted, or moved to another subnet, bridge or IPv6 prefix, must have no VM on any node: the nodes
+        // that have some would refuse the change and keep the old one.
+        var moved = defined.Where(s => current.TryGetValue(s.Name, out var old) && (old.Subnet != s.Subnet || old.Bridge != s.Bridge || old.Ipv6 != s.Ipv6)).Select(s => s.Name);
+        var guarded = deleted.Concat(moved).ToHashSet(StringComparer.Ordinal);
+        foreach (var (index, name) in names.Index().Where(n => guarded.Contains(n.Item)))
         {
             var nodes = state.Responses[1 + index].ResponseRange.Kvs.Select(kv => kv.Key.ToStringUtf8().Split('/')[4]).Distinct().Order(StringComparer.Ordinal).ToList();
             if (nodes.Count > 0)
             {
-                throw DomainErrors.Conflict($"network '{name}' is used by VMs on node(s) {string.Join(", ", nodes)}; delete them first", "network");
+                throw DomainErrors.Conflict($"network '{name}' is used by VMs on node(s) {string.Join(", ", nodes)}: it cannot be " +
+                    $"{(deleted.Contains(name) ? "deleted" : "given another subnet, bridge or IPv6 prefix")}; delete them first", deleted.Contains(name) ? "network" : "subnet");
             }
         }
 
-        CheckAgainstCluster([.. state.Responses[0].ResponseRange.Kvs.Select(kv => (kv.Key.ToStringUtf8()[ClusterKeys.DefinedNetworks.Length..], kv.Value.Memory))], defined, deleted);
         var unchangedSince = state.Header.Revision + 1;
         var write = new TxnRequest();
         write.Compare.Add(Unchanged(ClusterKeys.Networks, unchangedSince));
+        write.Compare.AddRange(guarded.Select(name => Unchanged(ClusterKeys.NetworkEndpoints(name), unchangedSince)));
         foreach (var name in deleted)
         {
-            write.Compare.Add(Unchanged(ClusterKeys.NetworkEndpoints(name), unchangedSince));
             write.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = Defined(name) } });
             write.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Deleted(name), Value = ByteString.CopyFromUtf8(node) } });
         }
@@ -108,23 +114,26 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
     /// The networks the cluster would hold after the change (those read, less the deleted and the redefined, plus the
     /// defined) through the value checks a networks file passes: no two share a name's bridge, a VLAN id, or
     /// overlapping subnets. A definition read that does not pass on its own is left out (no node materialises it).
-    /// Throws <c>conflict</c> naming the changed network's field.
+    /// Throws <c>conflict</c> naming the changed network's field; returns the cluster's networks as they were read.
     /// </summary>
-    internal static void CheckAgainstCluster(IReadOnlyList<(string Name, ReadOnlyMemory<byte> Json)> current, IReadOnlyList<NetworkSpec> defined, IReadOnlyList<string> deleted)
+    internal static Dictionary<string, NetworkSpec> CheckAgainstCluster(IReadOnlyList<(string Name, ReadOnlyMemory<byte> Json)> current, IReadOnlyList<NetworkSpec> defined,
+        IReadOnlyList<string> deleted)
     {
-        var changed = defined.Select(s => s.Name).Concat(deleted).ToHashSet(StringComparer.Ordinal);
-        var staying = new List<NetworkSpec>();
-        foreach (var (name, json) in current.Where(c => !changed.Contains(c.Name)))
+        var readable = new Dictionary<string, NetworkSpec>(StringComparer.Ordinal);
+        foreach (var (name, json) in current)
         {
             try
             {
-                staying.Add(NetworkJson.Read(json, name).Networks[0]);
+                readable[name] = NetworkJson.Read(json, name).Networks[0];
             }
             catch (FirelineException)
             {
                 // not a network any node holds: nothing to clash with
             }
         }
+
+        var changed = defined.Select(s => s.Name).Concat(deleted).ToHashSet(StringComparer.Ordinal);
+        var staying = readable.Values.Where(n => !changed.Contains(n.Name)).ToList();
 
         var problems = new Problems();
         var theirs = false;
@@ -146,6 +155,8 @@ internal sealed class ClusterNetworks(EtcdClient client, string node, NetworkIds
         {
             throw DomainErrors.Conflict($"{clash.Message} (among the cluster's networks)", clash.Field);
         }
+
+        return readable;
     }
 
     /// <summary>Every key under <paramref name="prefix"/> (none at all passes) last changed before <paramref name="revision"/>.</summary>

@@ -69,7 +69,7 @@ public sealed class ClusterNetworkTests(ClusterNetworkFleet shared) : IClassFixt
     }
 
     [Fact]
-    public void A_delete_is_refused_while_another_node_has_vms_in_the_network_and_then_removes_it_everywhere()
+    public void A_delete_or_a_new_subnet_is_refused_while_another_node_has_vms_in_the_network_and_a_delete_then_removes_it_everywhere()
     {
         _fleet.Define("shared", """{"subnet":"10.84.0.0/24"}""");
         var vm = _fleet.Create(1, "shared-vm", "shared");
@@ -80,7 +80,12 @@ public sealed class ClusterNetworkTests(ClusterNetworkFleet shared) : IClassFixt
         Assert.Equal(409, refused.Status);
         Assert.Equal("conflict", refused.Json.GetProperty("code").GetString());
         Assert.Contains("node-1", refused.Body, StringComparison.Ordinal);
+        var moved = _fleet.Daemons[2].Send("PUT", "/v1/networks/shared", """{"subnet":"10.94.0.0/24"}""");
+        Assert.Equal(409, moved.Status);
+        Assert.Equal("subnet", moved.Json.GetProperty("field").GetString());
+        Assert.Contains("node-1", moved.Body, StringComparison.Ordinal);
         Assert.Contains("/fireline/networks/defined/shared", EtcdKeys.Under(_fleet.Etcd, "/fireline/networks/").Keys);
+        Assert.Contains("10.84.0.0/24", EtcdKeys.Under(_fleet.Etcd, "/fireline/networks/defined/shared")["/fireline/networks/defined/shared"], StringComparison.Ordinal);
         Assert.All(Enumerable.Range(0, 3), i => Assert.NotNull(_fleet.Network(i, "shared")));
 
         Delete(1, vm);
