@@ -56,14 +56,32 @@ public sealed class ClusterFleet : IDisposable
 
     public static string UnderlayAddress(int i) => $"192.0.2.{10 + i}";
 
-    /// <summary>A network, defined on every node (until networks live in etcd, each node defines its own).</summary>
+    /// <summary>A network, defined once (on node-0) for the whole cluster; returns once every node shows it as node-0 does.</summary>
     public void Define(string name, string json)
     {
-        foreach (var daemon in _daemons)
+        var answer = _daemons[0].Send("PUT", $"/v1/networks/{name}", json);
+        Assert.True(answer.Status is 200 or 201, answer.Body);
+        var defined = Network(0, name);
+        Eventually.True(() => Enumerable.Range(0, _daemons.Count).All(i => Network(i, name) == defined), $"every node shows network {name} as node-0 defined it; node-{_daemons.Count - 1}'s log:\n{_daemons[^1].Log}");
+    }
+
+    /// <summary>
+    /// The network as the node shows it (<c>GET /v1/networks/NAME</c>) without what differs from node to node (its
+    /// VMs, its warm pool); null when the node does not have it.
+    /// </summary>
+    public string? Network(int node, string name)
+    {
+        var answer = _daemons[node].Send("GET", $"/v1/networks/{name}");
+        if (answer.Status == 404)
         {
-            var answer = daemon.Send("PUT", $"/v1/networks/{name}", json);
-            Assert.True(answer.Status is 200 or 201, answer.Body);
+            return null;
         }
+
+        Assert.True(answer.Status == 200, answer.Body);
+        var network = System.Text.Json.Nodes.JsonNode.Parse(answer.Body)!.AsObject();
+        network.Remove("vms");
+        network.Remove("pool");
+        return network.ToJsonString();
     }
 
     public VmRecord Create(int node, string name, string network)

@@ -45,6 +45,7 @@ internal static class DaemonHost
             AddressBlocks = cluster?.Blocks,
             Cluster = cluster?.Options,
             Endpoints = cluster?.Endpoints,
+            NetworkDefinitions = cluster?.Networks,
         });
         using var app = Build(settings, engine);
         var logger = log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("fireline.daemon");
@@ -56,6 +57,7 @@ internal static class DaemonHost
         StartUp(engine, settings, logger);
         // After reconcile: the node's VMs are whole when they are published and the data path built for them.
         using var clustered = cluster?.Start(engine.ListVms, engine.ConvergeCluster);
+        using var networks = cluster?.FollowNetworks(engine.FollowNetworks);
         if (StopSignals.Requested.IsCancellationRequested)
         {
             // Stopped while starting: the state is whole (reconcile and init are), so there is nothing to serve.

@@ -6,12 +6,13 @@ using Google.Protobuf;
 namespace Fireline.Cluster;
 
 /// <summary>
-/// Follows the cluster's endpoints for the data path: a watch on <c>/fireline/endpoints/</c> wakes it, and each time
-/// it reads every endpoint (one revision) and hands them to the node's data path to converge on
-/// (<see cref="ClusterDatapath"/>). Level-triggered: a missed event, a broken watch or a restart costs nothing but the
-/// next read, which the watch's reconnection and a periodic tick (repairs what was changed behind its back) trigger.
+/// Follows a part of etcd (<paramref name="prefix"/>): the cluster's endpoints for the data path, its network
+/// definitions for the node's networks. A watch on the prefix wakes it, and each time <c>converge</c> reads all of it
+/// (one revision) and makes the node match (<see cref="ClusterDatapath"/>). Level-triggered: a missed event, a broken
+/// watch or a restart costs nothing but the next read, which the watch's reconnection and a periodic tick (repairs
+/// what was changed behind its back) trigger.
 /// </summary>
-internal sealed class ClusterFabric(EtcdClient client, Action<string> log)
+internal sealed class ClusterFabric(EtcdClient client, string prefix, Action<string> log)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
@@ -30,21 +31,20 @@ internal sealed class ClusterFabric(EtcdClient client, Action<string> log)
         }
     }
 
-    public async Task RunAsync(Action<IReadOnlyList<ClusterEndpoint>> converge, CancellationToken stop)
+    /// <summary>Runs <paramref name="converge"/> (read, then match) at start, at every change and every tick, until stopped.</summary>
+    public async Task RunAsync(Func<Task> converge, CancellationToken stop)
     {
         var watching = Task.Run(() => WatchAsync(stop), CancellationToken.None);
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                var range = await Etcd.Call("reading the endpoints", deadline => client.GetAsync(
-                    new RangeRequest { Key = ByteString.CopyFromUtf8(ClusterKeys.Endpoints), RangeEnd = ClusterKeys.RangeEnd(ClusterKeys.Endpoints) }, deadline: deadline)).ConfigureAwait(false);
-                converge([.. range.Kvs.Select(kv => ClusterEndpoint.TryRead(kv.Key, kv.Value)).OfType<ClusterEndpoint>()]);
+                await converge().ConfigureAwait(false);
             }
             catch (FirelineException error)
             {
                 // etcd unreachable: the kernel keeps what it has, so running VMs keep their traffic.
-                log($"the data path keeps its entries until etcd answers again: {error.Message}");
+                log($"this node keeps what it has of {prefix} until etcd answers again: {error.Message}");
             }
 
             try
@@ -69,7 +69,7 @@ internal sealed class ClusterFabric(EtcdClient client, Action<string> log)
                 using var call = client.GetConnection().WatchClient.Watch(cancellationToken: stop);
                 await call.RequestStream.WriteAsync(new WatchRequest
                 {
-                    CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(ClusterKeys.Endpoints), RangeEnd = ClusterKeys.RangeEnd(ClusterKeys.Endpoints) },
+                    CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = ClusterKeys.RangeEnd(prefix) },
                 }, stop).ConfigureAwait(false);
                 Wake(); // whatever changed before the watch started
                 while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))
@@ -87,7 +87,7 @@ internal sealed class ClusterFabric(EtcdClient client, Action<string> log)
             catch (Exception error) when (!stop.IsCancellationRequested)
             {
                 // RpcException, IOException: the stream broke (a member stopped); watch again, from a fresh read.
-                log($"the endpoint watch broke ({error.GetType().Name}: {error.Message}); watching again");
+                log($"the watch of {prefix} broke ({error.GetType().Name}: {error.Message}); watching again");
                 try
                 {
                     await Task.Delay(RetryDelay, stop).ConfigureAwait(false);

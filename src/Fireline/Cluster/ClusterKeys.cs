@@ -24,6 +24,20 @@ internal static class ClusterKeys
     /// <summary>VXLAN network identifiers: <c>/fireline/vni/N</c>, the value the network's name; claimed once, never given back.</summary>
     public const string Vnis = "/fireline/vni/";
 
+    /// <summary>
+    /// Networks defined for the whole cluster: <c>/fireline/networks/defined/NAME</c> = the validated network as JSON in
+    /// the form a <c>PUT /v1/networks/NAME</c> body takes (<see cref="Networks.NetworkJson"/>), and <c>/fireline/networks/deleted/NAME</c> = the node that deleted it (a tombstone: a node
+    /// removes only networks the cluster deleted, never one it was given on its own). One prefix, so one watch sees both.
+    /// </summary>
+    public const string Networks = "/fireline/networks/";
+
+    public const string DefinedNetworks = Networks + "defined/";
+
+    public const string DeletedNetworks = Networks + "deleted/";
+
+    /// <summary>The endpoints of one network, on every node: <c>/fireline/endpoints/NETWORK/</c>.</summary>
+    public static string NetworkEndpoints(string network) => $"{Endpoints}{network}/";
+
     public static ByteString Endpoint(string network, string node, string vmId) => ByteString.CopyFromUtf8($"{Endpoints}{network}/{node}/{vmId}");
 
     public static ByteString Node(string node) => ByteString.CopyFromUtf8(Nodes + node);

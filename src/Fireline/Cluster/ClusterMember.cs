@@ -30,6 +30,7 @@ public sealed class ClusterMember : IDisposable
     private readonly ClusterFabric _fabric;
     private readonly ClusterEndpoints _endpoints;
     private readonly ClusterReclaimer _reclaimer;
+    private readonly ClusterNetworks _networks;
 
     private ClusterMember(ClusterOptions options, EtcdClient client, Action<string> log)
     {
@@ -39,9 +40,11 @@ public sealed class ClusterMember : IDisposable
         _record = new NodeRecord(options.Node, options.UnderlayAddress.ToString(), Guid.NewGuid().ToString("N"));
         _fence = new LeaseFence(options.BlockReclaimAfter);
         _blocks = new ClusterBlocks(client, options.Node, _fence);
-        _fabric = new ClusterFabric(client, log);
-        _endpoints = new ClusterEndpoints(client, options, () => Interlocked.Read(ref _lease), new NetworkIds(client), _blocks.Holds, log) { Changed = _fabric.Wake };
+        _fabric = new ClusterFabric(client, ClusterKeys.Endpoints, log);
+        var vnis = new NetworkIds(client);
+        _endpoints = new ClusterEndpoints(client, options, () => Interlocked.Read(ref _lease), vnis, _blocks.Holds, log) { Changed = _fabric.Wake };
         _reclaimer = new ClusterReclaimer(client, options, _blocks, log);
+        _networks = new ClusterNetworks(client, options.Node, vnis);
     }
 
     public ClusterOptions Options { get; }
@@ -74,6 +77,9 @@ public sealed class ClusterMember : IDisposable
     /// <summary>Where the engine reports this node's VMs (the engine's <c>Endpoints</c>).</summary>
     public IVmEndpoints Endpoints => _endpoints;
 
+    /// <summary>Where this node's network changes go (the engine's <c>NetworkDefinitions</c>).</summary>
+    public INetworkDefinitions Networks => _networks;
+
     /// <summary>
     /// Starts publishing this node's VMs (<paramref name="local"/>, read at start and after every failure or new lease)
     /// and following the cluster's endpoints into the data path (<paramref name="converge"/>); disposing the result
@@ -84,11 +90,13 @@ public sealed class ClusterMember : IDisposable
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var publishing = Task.Run(() => _endpoints.RunAsync(local, stop.Token));
         var reclaiming = Task.Run(() => _reclaimer.RunAsync(stop.Token));
-        var following = Task.Run(() => _fabric.RunAsync(endpoints =>
+        var following = Task.Run(() => _fabric.RunAsync(async () =>
         {
+            var range = await Etcd.Call("reading the endpoints", deadline => _client.GetAsync(
+                new RangeRequest { Key = ByteString.CopyFromUtf8(ClusterKeys.Endpoints), RangeEnd = ClusterKeys.RangeEnd(ClusterKeys.Endpoints) }, deadline: deadline)).ConfigureAwait(false);
             try
             {
-                converge(endpoints);
+                converge([.. range.Kvs.Select(kv => ClusterEndpoint.TryRead(kv.Key, kv.Value)).OfType<ClusterEndpoint>()]);
             }
             catch (Exception error)
             {
@@ -97,6 +105,40 @@ public sealed class ClusterMember : IDisposable
             }
         }, stop.Token));
         return new Running(stop, [publishing, following, reclaiming]);
+    }
+
+    /// <summary>
+    /// Starts following the cluster's network definitions into this node's networks (<paramref name="follow"/>, which
+    /// returns the problems it met): at once, at every change, after every reconnection of the watch and every 5 s.
+    /// A problem is logged when it is new, not at every tick it persists. Disposing the result stops and waits.
+    /// </summary>
+    public IDisposable FollowNetworks(Func<NetworkDefinitions, IReadOnlyList<string>> follow)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var fabric = new ClusterFabric(_client, ClusterKeys.Networks, _log);
+        IReadOnlySet<string> told = new HashSet<string>();
+        var following = Task.Run(() => fabric.RunAsync(async () =>
+        {
+            var definitions = await _networks.ReadAsync().ConfigureAwait(false);
+            IReadOnlyList<string> problems;
+            try
+            {
+                problems = follow(definitions);
+            }
+            catch (Exception error)
+            {
+                // Whatever failed, the loop must go on: the next change or tick follows again from scratch.
+                problems = [$"following the cluster's networks failed ({(error as FirelineException)?.Code ?? error.GetType().Name}): {error.Message}"];
+            }
+
+            foreach (var problem in problems.Where(p => !told.Contains(p)))
+            {
+                _log(problem);
+            }
+
+            told = problems.ToHashSet(StringComparer.Ordinal);
+        }, stop.Token));
+        return new Running(stop, [following]);
     }
 
     private sealed class Running(CancellationTokenSource stop, Task[] loops) : IDisposable

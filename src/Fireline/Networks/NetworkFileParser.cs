@@ -18,9 +18,9 @@ namespace Fireline.Networks;
 public static class NetworkFileParser
 {
     private static readonly string[] NetworkKeys = ["name", "subnet", "vlan", "policies", "bridge", "gateway", "nat", "dns", "ipv6", "defaultIngress", "defaultEgress", "rateLimiter", "metadata", "pool"];
-    private static readonly (string Name, RateLimiterKind Value)[] RateLimiterNames = [("firecracker", RateLimiterKind.Firecracker), ("tc", RateLimiterKind.Tc)];
+    internal static readonly (string Name, RateLimiterKind Value)[] RateLimiterNames = [("firecracker", RateLimiterKind.Firecracker), ("tc", RateLimiterKind.Tc)];
 
-    private static readonly (string Name, bool Value)[] GatewayNames = [("bridge", false), ("outside", true)];
+    internal static readonly (string Name, bool Value)[] GatewayNames = [("bridge", false), ("outside", true)];
 
     internal static readonly (string Name, PolicyAction Value)[] ActionNames = [("allow", PolicyAction.Allow), ("deny", PolicyAction.Deny)];
 

@@ -102,17 +102,19 @@ public sealed class NetworkService(IStateStore store, NetworkPools pools, WarmPo
     /// <summary><c>network delete NAME</c>: refused while VMs use it; removes bridge, firewall chains and record.</summary>
     public NetworkView Delete(string name)
     {
-        var network = store.GetNetwork(name) ?? throw DomainErrors.NetworkNotFound(name);
-        var vms = pools.Leased(name);
-        if (vms > 0)
-        {
-            throw DomainErrors.Conflict($"network '{name}' is used by {vms} VM(s); delete them first", "network");
-        }
-
+        var network = RequireUnused(name);
         warmPool.Drain(name);
 
         EnsureKernel(store.GetHost() ?? throw DomainErrors.HostNotInitialized(), [], [network.Spec], store.ListNetworks().ToDictionary(n => n.Name, StringComparer.Ordinal));
         return View(network.Spec, 0);
+    }
+
+    /// <summary>The network, when it exists and no VM of this host uses it: what a delete needs.</summary>
+    public NetworkState RequireUnused(string name)
+    {
+        var network = store.GetNetwork(name) ?? throw DomainErrors.NetworkNotFound(name);
+        var vms = pools.Leased(name);
+        return vms > 0 ? throw DomainErrors.Conflict($"network '{name}' is used by {vms} VM(s); delete them first", "network") : network;
     }
 
     /// <summary>

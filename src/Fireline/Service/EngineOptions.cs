@@ -57,4 +57,7 @@ public sealed record EngineOptions
 
     /// <summary>Cluster mode: where created and deleted VMs are published as endpoints (<see cref="Cluster.ClusterEndpoints"/>).</summary>
     public Cluster.IVmEndpoints? Endpoints { get; init; }
+
+    /// <summary>Cluster mode: where network changes are defined for every node (<see cref="Cluster.ClusterNetworks"/>); null: networks are this host's.</summary>
+    public Cluster.INetworkDefinitions? NetworkDefinitions { get; init; }
 }

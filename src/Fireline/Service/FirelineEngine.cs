@@ -53,6 +53,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     private readonly Lazy<FirelineMetrics> _metrics;
     private readonly Cluster.IVmEndpoints? _endpoints;
     private readonly Cluster.ClusterDatapath? _clusterDatapath;
+    private readonly Cluster.ClusterNetworkService? _clusterNetworks;
 
     private FirelineEngine(StateDirectoryLock stateLock, IStateStore store, HostKernel kernel, EngineOptions options)
     {
@@ -83,6 +84,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _tuner = new HostTuner(kernel, options.SysctlDirectory);
         _endpoints = options.Endpoints;
         _clusterDatapath = options.Cluster is { } node ? new Cluster.ClusterDatapath(kernel, store, firewall, mark, node) : null;
+        _clusterNetworks = options.NetworkDefinitions is { } definitions ? new Cluster.ClusterNetworkService(definitions, _networks, store) : null;
     }
 
     /// <summary>
@@ -167,7 +169,9 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// <summary>CNI GC: removes the CNI network's attachments the runtime no longer lists.</summary>
     public AttachmentGcResult CollectAttachments(AttachmentGcRequest request) => ScheduleTeardowns(Shared(() => _attachments.Collect(request), "cni-gc"));
 
-    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune) => SchedulePoolWork(Exclusive(() => _networks.Apply(file, dryRun, prune)));
+    /// <summary>In cluster mode a change (not a dry run) is defined for every node (<see cref="Cluster.ClusterNetworkService"/>).</summary>
+    public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune)
+        => SchedulePoolWork(Exclusive(() => _clusterNetworks is { } cluster && !dryRun ? cluster.Apply(file, prune) : _networks.Apply(file, dryRun, prune)));
 
     /// <summary>The text is parsed before the operation waits its turn: a big or bad file never holds up other calls.</summary>
     public NetworkPlan ApplyNetworks(string yaml, bool dryRun, bool prune) => ApplyNetworks(NetworkFile.Parse(yaml), dryRun, prune);
@@ -178,7 +182,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// </summary>
     public (NetworkView Network, bool Created) PutNetwork(NetworkFile file, string name) => SchedulePoolWork(Exclusive(() =>
     {
-        var plan = _networks.Apply(file, dryRun: false, prune: false);
+        var plan = _clusterNetworks?.Apply(file, prune: false) ?? _networks.Apply(file, dryRun: false, prune: false);
         return (_networks.Show(name), plan.Changes.Any(c => c.Network == name && c.Action == "create"));
     }));
 
@@ -186,7 +190,19 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
 
     public NetworkView GetNetwork(string name) => Shared(() => _networks.Show(name));
 
-    public NetworkView DeleteNetwork(string name) => Exclusive(() => _networks.Delete(name));
+    public NetworkView DeleteNetwork(string name) => Exclusive(() => _clusterNetworks?.Delete(name) ?? _networks.Delete(name));
+
+    /// <summary>
+    /// Cluster mode: makes this node's networks what the cluster defines (<see cref="Cluster.ClusterNetworkService.Follow"/>);
+    /// decided beside other operations, changed alone, so a read that finds nothing to do never holds up a create.
+    /// Returns the problems met (invalid definitions, networks this node refused), for the log.
+    /// </summary>
+    public IReadOnlyList<string> FollowNetworks(Cluster.NetworkDefinitions definitions)
+    {
+        var cluster = _clusterNetworks ?? throw Cluster.ClusterErrors.NotClustered();
+        var plan = Shared(() => cluster.Plan(definitions));
+        return plan.Changes ? SchedulePoolWork(Exclusive(() => cluster.Follow(cluster.Plan(definitions)))) : plan.Problems;
+    }
 
     public ReconcileReport Reconcile() => SchedulePoolWork(Exclusive(() =>
     {
