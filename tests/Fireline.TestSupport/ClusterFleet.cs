@@ -96,10 +96,17 @@ public sealed class ClusterFleet : IDisposable
         => JsonSerializer.Deserialize<List<VmRecord>>(_daemons[node].Send("GET", "/v1/vms").Body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 
     /// <summary>Node <paramref name="name"/> as node <paramref name="from"/> lists it in <c>GET /v1/cluster</c>.</summary>
-    public JsonElement Status(int from, string name)
-        => _daemons[from].Send("GET", "/v1/cluster").Json.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name);
+    public JsonElement Status(int from, string name) => NodeIn(_daemons[from].Send("GET", "/v1/cluster").Json, name);
 
-    public bool Alive(int from, string name) => Status(from, name).GetProperty("alive").GetBoolean();
+    /// <summary>Whether node <paramref name="from"/> lists <paramref name="name"/> alive; not while it cannot read etcd (503).</summary>
+    public bool Alive(int from, string name)
+    {
+        var answer = _daemons[from].Send("GET", "/v1/cluster");
+        return answer.Status == 200 && NodeIn(answer.Json, name).GetProperty("alive").GetBoolean();
+    }
+
+    private static JsonElement NodeIn(JsonElement status, string name)
+        => status.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name);
 
     /// <summary>The blocks node <paramref name="name"/> holds (<c>network:a.b.c.d/len</c>), as node <paramref name="from"/> lists them.</summary>
     public List<string> Blocks(int from, string name) => [.. Status(from, name).GetProperty("blocks").EnumerateArray().Select(b => b.GetString()!)];
