@@ -136,7 +136,13 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         }
 
         TimeSpan? due = null;
-        foreach (var network in store.ListNetworks().Select(n => n.Spec))
+        IReadOnlyList<NetworkState> networks;
+        using (ThreadScheduling.AtNormalPriority())
+        {
+            networks = store.ListNetworks();
+        }
+
+        foreach (var network in networks.Select(n => n.Spec))
         {
             var slots = SlotCount(network.Name);
             if (slots < network.Pool && !IsStalled(network.Name))
@@ -242,6 +248,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         var pool = pools.Get(network.Name);
         PoolSlot slot;
+        using (ThreadScheduling.AtNormalPriority())
         lock (pool.SyncRoot)
         {
             if (pool.Peek() is not { } allocation)
@@ -275,7 +282,13 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         try
         {
-            if (store.GetNetwork(slot.Network)?.Spec is { } network && BridgeIndex(network, slot.Address) is { } bridge &&
+            NetworkSpec? network;
+            using (ThreadScheduling.AtNormalPriority())
+            {
+                network = store.GetNetwork(slot.Network)?.Spec;
+            }
+
+            if (network is not null && BridgeIndex(network, slot.Address) is { } bridge &&
                 datapath.ScrubSlot(slot.Address, bridge))
             {
                 FaultPoints.Hit("pool.scrub.commit");
@@ -297,6 +310,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     /// </summary>
     private void MarkReady(PoolSlot slot)
     {
+        using var normal = ThreadScheduling.AtNormalPriority();
         lock (_lock)
         {
             var queue = Queue(slot.Network);
@@ -310,6 +324,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     {
         var removed = datapath.DestroySlot(slot.Address);
         var pool = pools.Get(slot.Network);
+        using var normal = ThreadScheduling.AtNormalPriority();
         lock (pool.SyncRoot)
         {
             store.RemoveSlot(slot.Network, slot.Address);

@@ -27,4 +27,37 @@ public sealed class ThreadSchedulingTests
         Assert.Equal(before + 5, lowered);
         Assert.Equal(before, after);
     }
+
+    [Fact]
+    public void Runs_at_normal_priority_inside_the_scope_when_allowed_and_at_its_own_nice_value_again_after_it()
+    {
+        var (inside, after, unchanged) = (-1, -1, -1);
+        var thread = new Thread(() =>
+        {
+            ThreadScheduling.SetNice(10);
+            using (ThreadScheduling.AtNormalPriority())
+            {
+                inside = OwnNice();
+            }
+
+            after = OwnNice();
+        });
+        thread.Start();
+        thread.Join();
+        var normal = new Thread(() =>
+        {
+            var own = OwnNice();
+            using (ThreadScheduling.AtNormalPriority())
+            {
+                unchanged = OwnNice() - own; // a thread SetNice never touched is left as it is
+            }
+        });
+        normal.Start();
+        normal.Join();
+
+        // Going back to 0 needs CAP_SYS_NICE (or RLIMIT_NICE): without it the scope leaves the thread as it is.
+        Assert.Equal(Environment.IsPrivilegedProcess ? 0 : 10, inside);
+        Assert.Equal(10, after);
+        Assert.Equal(0, unchanged);
+    }
 }
