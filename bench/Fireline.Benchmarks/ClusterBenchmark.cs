@@ -11,8 +11,9 @@ namespace Fireline.Benchmarks;
 /// single-host daemon and on a cluster node (a three-member etcd cluster on loopback in its own namespace), side by
 /// side. Cluster creates are split by whether they claimed a new address block (one etcd transaction: the first
 /// address of each /26) or allocated inside a held one (no etcd call); the difference is the claim's cost. Then the
-/// time for a new VM to become reachable from another node (<see cref="Reachability"/>).
-/// <c>--samples 256 --warmup 20 --reach-samples 30</c>. FIRELINE_CLI names the fireline executable. Root required.
+/// time for a new VM to become reachable from another node (<see cref="Reachability"/>), and TCP throughput between VMs on
+/// one node and on two (<see cref="ClusterThroughput"/>).
+/// <c>--samples 256 --warmup 20 --reach-samples 30 --throughput-rounds 5 --throughput-seconds 5</c>. FIRELINE_CLI names the fireline executable. Root required.
 /// </summary>
 public static class ClusterBenchmark
 {
@@ -56,6 +57,7 @@ public static class ClusterBenchmark
         }
 
         Reachability(Measure.Option(args, "--reach-samples", 30), Record);
+        ClusterThroughput.Run(Measure.Option(args, "--throughput-rounds", 5), Measure.Option(args, "--throughput-seconds", 5));
 
         Measure.Header(OperationWidth);
         foreach (var (operation, milliseconds) in timings.OrderBy(t => t.Key, StringComparer.Ordinal))
