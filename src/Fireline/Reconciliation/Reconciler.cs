@@ -29,10 +29,10 @@ public sealed class Reconciler(IStateStore store, VmNetworks vms, WarmPool warmP
         var actions = new List<ReconcileAction>();
         SettleInterrupted(actions);
         RepairHost(actions);
-        var slotVeths = warmPool.Reconcile(actions);
-        var links = host.Links();
         // Taken before any VM is dropped: a dropped VM's devices are its own to clean, not orphans.
         var claimed = store.ListVms();
+        var slotVeths = warmPool.Reconcile(claimed, actions);
+        var links = host.Links();
         var orphanNamespaces = FindOrphanNamespaces(claimed);
         CheckVms(links, actions);
         sriov.Reconcile(actions);

@@ -192,9 +192,10 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     /// <summary>
     /// Reconcile's part: a slot that is not ready (cut short while filling, or returned and not scrubbed) is removed, a
     /// ready one that is not whole too, and a slot namespace of this instance no record claims. Returns the host veths
-    /// the slots kept hold, which are not orphans.
+    /// the slots kept hold, which are not orphans. <paramref name="vms"/> are the VM records reconcile read (a VM made from
+    /// a slot claims the slot's name).
     /// </summary>
-    public IReadOnlySet<string> Reconcile(List<ReconcileAction> actions)
+    public IReadOnlySet<string> Reconcile(IReadOnlyList<VmState> vms, List<ReconcileAction> actions)
     {
         lock (_lock)
         {
@@ -223,7 +224,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         }
 
         // A VM made from a slot keeps its namespace under the slot's name (vm-ID is an alias): the VM's record claims it.
-        var claimed = store.ListSlots().Select(s => s.Address).Concat(store.ListVms().Where(v => v.Options.Attachment is null).Select(v => v.Address))
+        var claimed = store.ListSlots().Select(s => s.Address).Concat(vms.Where(v => v.Options.Attachment is null).Select(v => v.Address))
             .Select(datapath.SlotNamespace).ToHashSet(StringComparer.Ordinal);
         foreach (var name in datapath.SlotNamespaces().Where(n => !claimed.Contains(n)))
         {
