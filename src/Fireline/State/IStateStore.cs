@@ -10,6 +10,13 @@ namespace Fireline.State;
 /// </summary>
 public interface IStateStore : IDisposable
 {
+    /// <summary>
+    /// A number that changes with every write (the state directory's lock keeps other processes from writing): what
+    /// lets a reader keep what it derived from the state until the next write, and know when that is. Read it before
+    /// reading the state, so what is kept is never older than the number it is kept under.
+    /// </summary>
+    long Generation { get; }
+
     HostState? GetHost();
 
     void SaveHost(HostState host);

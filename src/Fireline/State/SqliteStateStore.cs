@@ -20,6 +20,7 @@ public sealed class SqliteStateStore : IStateStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private SqliteTransaction? _transaction;
+    private long _generation;
 
     public SqliteStateStore(string path)
     {
@@ -74,6 +75,8 @@ public sealed class SqliteStateStore : IStateStore
             throw new InvalidOperationException($"{path} has state schema {version}; this fireline reads schema {SchemaVersion}");
         }
     }
+
+    public long Generation => Interlocked.Read(ref _generation);
 
     public HostState? GetHost()
     {
@@ -458,8 +461,12 @@ public sealed class SqliteStateStore : IStateStore
         return options;
     }
 
-    /// <summary>Runs a statement; returns how many rows it changed.</summary>
-    private int Execute(string sql, params (string Name, object Value)[] parameters) => Command(sql, parameters).ExecuteNonQuery();
+    /// <summary>Runs a statement (every write is one); returns how many rows it changed.</summary>
+    private int Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        Interlocked.Increment(ref _generation);
+        return Command(sql, parameters).ExecuteNonQuery();
+    }
 
     private string? Scalar(string sql) => Command(sql, []).ExecuteScalar() as string;
 

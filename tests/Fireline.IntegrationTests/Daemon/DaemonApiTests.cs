@@ -50,6 +50,10 @@ public sealed class DaemonApiTests : IDisposable
         Assert.Equal(125000, limited.GetProperty("firecracker").GetProperty("tx_rate_limiter").GetProperty("bandwidth").GetProperty("size").GetInt64());
         var cleared = Ok(_daemon.Send("PATCH", $"/v1/vms/{id}/rate-limits", "{}"));
         Assert.False(cleared.GetProperty("firecracker").TryGetProperty("tx_rate_limiter", out _));
+        // The list read before the changes is not what is answered after them.
+        var listed = _daemon.Send("GET", "/v1/vms");
+        Assert.Equal("application/json", listed.ContentType);
+        Assert.Equal(cleared.GetRawText(), Assert.Single(Ok(listed).EnumerateArray()).GetRawText());
 
         var forward = Ok(_daemon.Send("POST", $"/v1/vms/{id}/forwards", """{"hostPort":8080,"vmPort":80}"""));
         Assert.Equal("tcp", forward.GetProperty("protocol").GetString());

@@ -17,6 +17,18 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly SortedDictionary<(string Network, uint Address), SlotState> _slots = [];
     private HostState? _host;
     private long _sequence;
+    private long _generation;
+
+    public long Generation
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _generation;
+            }
+        }
+    }
 
     public HostState? GetHost()
     {
@@ -30,6 +42,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             _host = host;
         }
     }
@@ -46,6 +59,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             _settings[key] = value;
         }
     }
@@ -62,6 +76,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             _settings.Remove(key);
         }
     }
@@ -86,6 +101,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             _networks[spec.Name] = _networks.TryGetValue(spec.Name, out var existing) ? existing with { Spec = spec } : new NetworkState(spec, nextUnused);
         }
     }
@@ -94,6 +110,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             _networks.Remove(name);
             _released.RemoveAll(r => r.Network == name);
             foreach (var key in _slots.Keys.Where(k => k.Network == name).ToList())
@@ -131,6 +148,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (!_networks.ContainsKey(vm.Network))
             {
                 throw new InvalidOperationException($"network {vm.Network} is not recorded");
@@ -171,6 +189,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (!_networks.ContainsKey(slot.Network) || !_slots.TryAdd((slot.Network, slot.Address), slot.State))
             {
                 throw new InvalidOperationException($"address {slot.Address} of network {slot.Network} is already a slot's");
@@ -184,6 +203,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (_slots.ContainsKey((network, address)))
             {
                 _slots[(network, address)] = state;
@@ -195,6 +215,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (_slots.Remove((network, address)))
             {
                 _released.Add((++_sequence, network, address));
@@ -206,6 +227,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (!_slots.ContainsKey((vm.Network, vm.Address)) || _vms.ContainsKey(vm.VmId))
             {
                 throw new InvalidOperationException($"no slot of address {vm.Address} in network {vm.Network}, or VM {vm.VmId} exists");
@@ -220,6 +242,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (_vms.Remove(vmId, out var vm))
             {
                 _slots[(vm.Network, vm.Address)] = state;
@@ -232,6 +255,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (_vms.TryGetValue(vmId, out var vm))
             {
                 _vms[vmId] = vm with { Lifecycle = lifecycle };
@@ -243,6 +267,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (_vms.TryGetValue(vmId, out var vm))
             {
                 _vms[vmId] = vm with { Options = options };
@@ -254,6 +279,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (_vms.Remove(vmId, out var vm))
             {
                 _released.Add((++_sequence, vm.Network, vm.Address));
@@ -275,6 +301,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (!_vms.ContainsKey(forward.VmId) || _forwards.Any(f => f.Protocol == forward.Protocol && f.HostPort == forward.HostPort))
             {
                 throw new InvalidOperationException($"{forward.Protocol.Name()} port {forward.HostPort} is already forwarded");
@@ -288,6 +315,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             _forwards.RemoveAll(f => f.Protocol == protocol && f.HostPort == hostPort);
         }
     }
@@ -304,6 +332,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             if (_vfs.Any(v => (v.Pf == allocation.Pf && v.Index == allocation.Index) || v.VmId == allocation.VmId))
             {
                 throw new InvalidOperationException($"VF {allocation.Pf}#{allocation.Index} or VM {allocation.VmId} already has an allocation");
@@ -317,6 +346,7 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_lock)
         {
+            _generation++;
             _vfs.RemoveAll(v => v.VmId == vmId);
         }
     }

@@ -41,6 +41,27 @@ public abstract class StateStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void Generation_changes_with_every_write_and_with_no_read()
+    {
+        var seen = new List<long> { Store.Generation };
+        void Wrote(Action write)
+        {
+            write();
+            Assert.DoesNotContain(Store.Generation, seen);
+            seen.Add(Store.Generation);
+        }
+
+        Wrote(() => Store.SaveNetwork(Default, 2));
+        Wrote(() => Store.AddVm(new VmState(Id("a"), "default", 2, new VmOptions(), VmLifecycle.Creating), new Allocation(2, 3, false)));
+        Wrote(() => Store.SetLifecycle(Id("a"), VmLifecycle.Ready));
+        Wrote(() => Store.SetOptions(Id("a"), new VmOptions { TapOwner = 7 }));
+        Wrote(() => Store.SaveSetting("k", "v"));
+        _ = (Store.ListVms(), Store.GetVm(Id("a")), Store.ListNetworks(), Store.ListVfs(), Store.ListSlots(), Store.ListForwards(), Store.GetSetting("k"));
+        Assert.Equal(seen[^1], Store.Generation);
+        Wrote(() => Store.RemoveVm(Id("a")));
+    }
+
+    [Fact]
     public void Records_a_create_intent_with_its_lease_and_releases_on_removal()
     {
         Store.SaveNetwork(Default, 2);
