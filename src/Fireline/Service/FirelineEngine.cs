@@ -155,19 +155,43 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     public PortForward ForwardPort(string vmId, ForwardRequest request)
         => Shared(() => _vms.Forward(vmId, request));
 
-    /// <summary>CNI ADD: a VM whose devices go into the runtime's namespace (<see cref="VmAttachments.Attach"/>).</summary>
-    public AttachmentRecord Attach(AttachRequest request) => Shared(() => _attachments.Attach(request), "cni-add");
+    /// <summary>
+    /// CNI ADD: a VM whose devices go into the runtime's namespace (<see cref="VmAttachments.Attach"/>); in cluster mode
+    /// published as an endpoint at once, as a create's VM is (its id is the container id).
+    /// </summary>
+    public AttachmentRecord Attach(AttachRequest request) => Shared(() =>
+    {
+        var attached = _attachments.Attach(request);
+        if (_endpoints is not null)
+        {
+            Published(_vms.Get(attached.Attachment.ContainerId));
+        }
 
-    /// <summary>CNI DEL: removes the attachment if there is one; never a VM of the API or CLI.</summary>
+        return attached;
+    }, "cni-add");
+
+    /// <summary>CNI DEL: removes the attachment if there is one; never a VM of the API or CLI (whose endpoint stays).</summary>
     public AttachmentDeleteResult Detach(string containerId, string ifName, string? cniNetwork)
-        => ScheduleTeardowns(Shared(() => _attachments.Detach(containerId, ifName, cniNetwork), "cni-del"));
+    {
+        var result = ScheduleTeardowns(Shared(() => _attachments.Detach(containerId, ifName, cniNetwork), "cni-del"));
+        return result.Deleted ? Withdrawn(containerId, result) : result;
+    }
 
     /// <summary>CNI CHECK: the attachment and what is wrong with it.</summary>
     public AttachmentCheck CheckAttachment(string containerId, string ifName, string? cniNetwork)
         => Shared(() => _attachments.Check(containerId, ifName, cniNetwork));
 
     /// <summary>CNI GC: removes the CNI network's attachments the runtime no longer lists.</summary>
-    public AttachmentGcResult CollectAttachments(AttachmentGcRequest request) => ScheduleTeardowns(Shared(() => _attachments.Collect(request), "cni-gc"));
+    public AttachmentGcResult CollectAttachments(AttachmentGcRequest request)
+    {
+        var result = ScheduleTeardowns(Shared(() => _attachments.Collect(request), "cni-gc"));
+        foreach (var containerId in result.Removed)
+        {
+            Withdrawn(containerId, result);
+        }
+
+        return result;
+    }
 
     /// <summary>In cluster mode a change (not a dry run) is defined for every node (<see cref="Cluster.ClusterNetworkService"/>).</summary>
     public NetworkPlan ApplyNetworks(NetworkFile file, bool dryRun, bool prune)
