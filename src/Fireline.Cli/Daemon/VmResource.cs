@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Fireline.Addressing;
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
@@ -30,17 +29,15 @@ internal sealed class VmResource(IFirelineService engine)
         var written = _written;
         if (written is null || !ReferenceEquals(written.Records, records))
         {
-            _written = written = new WrittenList(records, JsonSerializer.SerializeToUtf8Bytes(records, CliJson.Api.IReadOnlyListVmRecord));
+            _written = written = new WrittenList(records, JsonBody.Of(records, CliJson.Api.IReadOnlyListVmRecord));
         }
 
-        return Results.Bytes(written.Body, JsonContentType);
+        return written.Body;
     }
-
-    private const string JsonContentType = "application/json; charset=utf-8";
 
     private volatile WrittenList? _written;
 
-    private sealed record WrittenList(IReadOnlyList<VmRecord> Records, byte[] Body);
+    private sealed record WrittenList(IReadOnlyList<VmRecord> Records, JsonBody Body);
 
     /// <summary><c>GET /v1/vms/{id}</c></summary>
     public IResult Get(string id) => Results.Json(engine.GetVm(id), CliJson.Api.VmRecord);
