@@ -129,5 +129,8 @@ public static class FirewallTables
     /// <summary>Frames one VM sends another, once the bridge chose the port (before br_netfilter's inet forward hook, at 0).</summary>
     public static NftChain BridgeForward { get; } = new(Bridge, "forward", new NftBaseChain(NftChainType.Filter, NftHook.Forward, NftBaseChain.BridgeFilterPriority));
 
-    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting, BridgeForward];
+    /// <summary>Frames the host itself sends out of a bridge's port: what it routed, e.g. between a network's segments.</summary>
+    public static NftChain BridgeOutput { get; } = new(Bridge, "output", new NftBaseChain(NftChainType.Filter, NftHook.Output, NftBaseChain.BridgeFilterPriority));
+
+    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting, BridgeForward, BridgeOutput];
 }

@@ -46,8 +46,9 @@ public static class FrameRules
         .. DestinationBinding(),
         // Cluster mode: VXLAN adds 50 bytes of outer headers, so on a 1500-byte underlay a full guest frame does not fit:
         // SYNs leaving by a VXLAN port offer at most 1500 - 50 - 40, so TCP across nodes never sends a segment the
-        // underlay would have to fragment or refuse (each node clamps the SYNs it sends, both directions covered).
-        new(BridgeForward, [new InterfaceMatch(PacketDirection.Out, VmAddressing.VxlanPrefix + "*"), new MssClampStatement(VxlanMss)], "mss clamp"),
+        // underlay would have to fragment or refuse (each node clamps the SYNs it sends, both directions covered):
+        // bridged from a VM, or routed by the host from another segment of the network (the bridge's output).
+        .. new[] { BridgeForward, BridgeOutput }.Select(chain => new NftRule(chain, [new InterfaceMatch(PacketDirection.Out, VmAddressing.VxlanPrefix + "*"), new MssClampStatement(VxlanMss)], "mss clamp")),
     ];
 
     /// <summary>The MSS TCP may use through a VXLAN tunnel over a 1500-byte underlay: 1500 less VXLAN's 50 bytes, less the IPv4 and TCP headers.</summary>

@@ -1,5 +1,6 @@
-using System.Net;
+using System.Buffers.Binary;
 using Fireline.Addressing;
+using Fireline.Firewall;
 using Fireline.IntegrationTests.Security;
 using Fireline.Linux;
 using Fireline.TestSupport;
@@ -38,6 +39,20 @@ public sealed class CrossNodeSegmentsTests(CrossNodeSegmentsFleet fleet) : IClas
         Assert.Equal(device0, DeviceOf(fleet.Fleet.Fdb(1), fleet.A0.Vm.GuestMac));
         Assert.Contains($"{fleet.B1.Vm.Ipv4.Address} dev {fleet.SegmentBridge} lladdr {fleet.B1.Vm.GuestMac} PERMANENT", fleet.Fleet.PermanentNeighbours(0), StringComparison.OrdinalIgnoreCase);
         Assert.Contains($"{fleet.B0.Vm.Ipv4.Address} dev {fleet.Bridge} lladdr {fleet.B0.Vm.GuestMac} PERMANENT", fleet.Fleet.PermanentNeighbours(0), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A SYN the host routes from segment 0 into segment 1's tunnel leaves by the bridge's output, not its forward
+    /// path: it too must offer an MSS that fits a 1500-byte underlay (the stand-in offers 1460).
+    /// </summary>
+    [Fact]
+    public void A_tcp_syn_routed_to_another_segment_on_the_other_node_offers_an_mss_that_fits_the_underlay()
+    {
+        const ushort port = 7003;
+        _ = fleet.A0.StandIn.CanConnect(fleet.B1.Vm.Ipv4.Address, port); // nothing listens: the SYN is what counts
+
+        Assert.True(fleet.B1.Wire.Seen(f => SynMss(f, port) is not null), "the routed SYN arrived on the other node");
+        Assert.False(fleet.B1.Wire.Seen(f => SynMss(f, port) > FrameRules.VxlanMss), "a routed SYN crossed nodes offering an MSS the underlay cannot carry");
     }
 
     [Fact]
@@ -136,6 +151,41 @@ public sealed class CrossNodeSegmentsTests(CrossNodeSegmentsFleet fleet) : IClas
 
     private List<string> Devices(int node)
         => [.. Ip.Links(fleet.Fleet.Hosts[node].Host.HostNamespaceName).Select(l => l.GetProperty("ifname").GetString()!).Where(n => n.StartsWith("vx-", StringComparison.Ordinal))];
+
+    /// <summary>The MSS option of a TCP SYN (Ethernet, IPv4) to <paramref name="port"/>; null for any other frame.</summary>
+    private static int? SynMss(byte[] frame, ushort port)
+    {
+        const int ip = 14;
+        if (frame.Length < ip + 20 || frame[12] != 0x08 || frame[13] != 0x00 || frame[ip + 9] != 6)
+        {
+            return null;
+        }
+
+        var tcp = ip + ((frame[ip] & 0x0f) * 4);
+        if (frame.Length < tcp + 20 || BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(tcp + 2)) != port || (frame[tcp + 13] & 0x12) != 0x02)
+        {
+            return null;
+        }
+
+        var end = Math.Min(frame.Length, tcp + ((frame[tcp + 12] >> 4) * 4));
+        for (var option = tcp + 20; option + 1 < end && frame[option] != 0;)
+        {
+            if (frame[option] == 1)
+            {
+                option++;
+            }
+            else if (frame[option] == 2 && option + 3 < end)
+            {
+                return BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(option + 2));
+            }
+            else
+            {
+                option += Math.Max(2, (int)frame[option + 1]);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The VXLAN device the FDB sends <paramref name="mac"/> through.</summary>
     private static string DeviceOf(string fdb, string mac)
