@@ -84,6 +84,7 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostDa
                 (RemoteIpv4, [.. remote.Select(e => (e.Vni, e.Mac, e.Ipv4))
                     .Concat(Routed(segments).SelectMany(s => remote.Where(e => e.Network == s.Spec.Name && SegmentOf(e) != s.Index).Select(e => (s.Vni, Mac: s.GatewayMac, e.Ipv4))))
                     .Select(t => new NftElement(NftData.Concat(NftData.InterfaceName(DeviceName(t.Vni)), t.Mac.ToBytes(), NftData.Address(t.Ipv4))))]),
+                (RemoteIpv6, [.. remote.SelectMany(e => Ipv6Of(specs[e.Network], e).Select(a => new NftElement(NftData.Concat(NftData.InterfaceName(DeviceName(e.Vni)), e.Mac.ToBytes(), NftData.Address(a)))))]),
             ]);
             // Each segment's bridge through the host's own path (intent and mark first, route, proxy ARP), also one only
             // a remote VM needs: the host routes to it from this node's other segments.
@@ -107,7 +108,7 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostDa
                     {
                         if (byName.GetValueOrDefault(NetworkSegments.Bridge(spec.Bridge, index)) is { } bridge && mark.Judge(bridge, "bridge") == Owner.Ours)
                         {
-                            ConvergeNeighbours(rtnl, bridge, spec.Subnet, segments.FirstOrDefault(s => s.Spec.Name == spec.Name && s.Index == index)?.Members ?? []);
+                            ConvergeNeighbours(rtnl, bridge, spec, segments.FirstOrDefault(s => s.Spec.Name == spec.Name && s.Index == index)?.Members ?? []);
                         }
                     }
                 }
@@ -189,21 +190,35 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostDa
         }
     }
 
-    /// <summary>Permanent neighbour entries on the bridge for the remote VMs (the ARP answers <c>neigh_suppress</c> gives), and no others in the subnet.</summary>
-    private static void ConvergeNeighbours(Rtnl rtnl, Link bridge, Ipv4Network subnet, IReadOnlyList<ClusterEndpoint> members)
+    /// <summary>
+    /// Permanent neighbour entries on the bridge for the remote VMs, IPv4 and (dual stack) IPv6 (the ARP and neighbour
+    /// discovery answers <c>neigh_suppress</c> gives), and no others in the network's addresses or link-local ones.
+    /// </summary>
+    private static void ConvergeNeighbours(Rtnl rtnl, Link bridge, NetworkSpec spec, IReadOnlyList<ClusterEndpoint> members)
     {
-        var present = rtnl.Neighbours.List(bridge.Index, AddressFamily.InterNetwork)
-            .Where(n => n.State == NeighbourState.Permanent && subnet.Contains(Ipv4Network.ToUInt32(n.Address))).ToList();
-        foreach (var extra in present.Where(n => !members.Any(e => e.Ipv4.Equals(n.Address) && e.Mac == n.LinkLayerAddress)))
+        var wanted = members.SelectMany(e => Ipv6Of(spec, e).Prepend(e.Ipv4).Select(address => (Address: address, e.Mac))).ToList();
+        var prefix = spec.Ipv6 is { } v6 ? new IPNetwork(v6.Address, v6.Length) : (IPNetwork?)null;
+        var present = rtnl.Neighbours.List(bridge.Index, AddressFamily.InterNetwork).Concat(rtnl.Neighbours.List(bridge.Index, AddressFamily.InterNetworkV6))
+            .Where(n => n.State == NeighbourState.Permanent && (n.Address.AddressFamily == AddressFamily.InterNetwork
+                ? spec.Subnet.Contains(Ipv4Network.ToUInt32(n.Address))
+                : n.Address.IsIPv6LinkLocal || prefix?.Contains(n.Address) == true)).ToList();
+        foreach (var extra in present.Where(n => !wanted.Any(w => w.Address.Equals(n.Address) && w.Mac == n.LinkLayerAddress)))
         {
             Tolerant(() => rtnl.Neighbours.Delete(new Neighbour(bridge.Index, extra.Address)));
         }
 
-        foreach (var member in members.Where(e => !present.Any(n => e.Ipv4.Equals(n.Address) && e.Mac == n.LinkLayerAddress)))
+        foreach (var (address, mac) in wanted.Where(w => !present.Any(n => w.Address.Equals(n.Address) && w.Mac == n.LinkLayerAddress)))
         {
-            rtnl.Neighbours.Replace(new Neighbour(bridge.Index, member.Ipv4) { LinkLayerAddress = member.Mac });
+            rtnl.Neighbours.Replace(new Neighbour(bridge.Index, address) { LinkLayerAddress = mac });
         }
     }
+
+    /// <summary>
+    /// A remote VM's IPv6 addresses in a dual-stack network, derived as its node derives them: the prefix with its IPv4
+    /// address as the last 32 bits, and the link-local one from its MAC (none when the network has no prefix).
+    /// </summary>
+    private static IEnumerable<IPAddress> Ipv6Of(NetworkSpec spec, ClusterEndpoint endpoint)
+        => spec.Ipv6 is { } prefix ? [prefix.VmAddress(Ipv4Network.ToUInt32(endpoint.Ipv4)), Ipv6Prefix.LinkLocal(endpoint.Mac)] : [];
 
     /// <summary>An address the network can give a VM (in one of its segments).</summary>
     private static bool IsVmAddress(Ipv4Network subnet, ClusterEndpoint endpoint)
