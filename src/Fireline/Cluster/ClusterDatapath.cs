@@ -24,8 +24,9 @@ namespace Fireline.Cluster;
 /// remote VM needs it: the host routes to it), as a port that neither learns nor answers ARP itself
 /// (<c>neigh_suppress</c>: the bridge answers from the neighbour entries below). For each remote VM: a static FDB entry
 /// on its segment's device (its MAC → its node's underlay address), one on that segment's bridge (its MAC → the VXLAN
-/// port), a permanent neighbour entry on that bridge (its IPv4 → its MAC: the ARP answer, and where the host routes
-/// it from other segments), and the firewall's elements that let its frames in (<see cref="FirewallTables.RemoteSets"/>);
+/// port), permanent neighbour entries on that bridge (its IPv4 → its MAC: the ARP answer, and where the host routes
+/// it from other segments; in a dual-stack network its IPv6 addresses too, derived from its IPv4 address and MAC),
+/// and the firewall's elements that let its frames in (<see cref="FirewallTables.RemoteSets"/>);
 /// broadcast and unknown frames go only to the nodes that have VMs in the network (one all-zeros FDB entry each).
 /// Between segments the host routes, on the sending node, so such frames cross the tunnel with the gateway's MAC (the
 /// same on every node) as their source, and the firewall lets that MAC in on a segment's device only with the address
