@@ -63,10 +63,10 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostDa
             // The networks this node materialises: its own VMs' that it still defines.
             var own = endpoints.Where(e => e.Node == options.Node && specs.TryGetValue(e.Network, out var spec) && IsVmAddress(spec.Subnet, e)).ToList();
             var networks = own.Select(e => e.Network).ToHashSet(StringComparer.Ordinal);
-            // A remote endpoint is believed only for a VM address of its network that is not the gateway nor one of this
-            // node's VMs (by address or MAC, as its state has them: also those it does not publish, whose block another
-            // node took while it was gone), with the VNI of its address's segment: whatever another node writes in etcd,
-            // it cannot take over a local address nor speak on another segment.
+            // A remote endpoint is believed only for a VM address of its network that is not the gateway (by address or
+            // MAC: every segment bridge's) nor one of this node's VMs (by address or MAC, as its state has them: also those
+            // it does not publish, whose block another node took while it was gone), with the VNI of its address's
+            // segment: whatever another node writes in etcd, it cannot take over a local address nor speak on another segment.
             var localIps = store.ListVms().Select(v => v.Address).ToHashSet();
             var localMacs = localIps.Select(VmAddressing.GuestMac).ToHashSet();
             var remote = endpoints.Where(e => e.Node != options.Node && networks.Contains(e.Network) && !e.Underlay.Equals(options.UnderlayAddress) &&
@@ -221,9 +221,10 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostDa
     private static IEnumerable<IPAddress> Ipv6Of(NetworkSpec spec, ClusterEndpoint endpoint)
         => spec.Ipv6 is { } prefix ? [prefix.VmAddress(Ipv4Network.ToUInt32(endpoint.Ipv4)), Ipv6Prefix.LinkLocal(endpoint.Mac)] : [];
 
-    /// <summary>An address the network can give a VM (in one of its segments).</summary>
+    /// <summary>An address the network can give a VM (in one of its segments), with a MAC that is not the gateway's.</summary>
     private static bool IsVmAddress(Ipv4Network subnet, ClusterEndpoint endpoint)
-        => Ipv4Network.ToUInt32(endpoint.Ipv4) is var address && address >= subnet.FirstVmAddress && address <= NetworkSegments.LastVmAddress(subnet);
+        => Ipv4Network.ToUInt32(endpoint.Ipv4) is var address && address >= subnet.FirstVmAddress && address <= NetworkSegments.LastVmAddress(subnet) &&
+           endpoint.Mac != VmAddressing.GuestMac(subnet.Gateway);
 
     private static bool Same(FdbEntry a, FdbEntry b) => a.Table == b.Table && a.Mac == b.Mac && Equals(a.Destination, b.Destination);
 
