@@ -84,9 +84,10 @@ public sealed class ClusterFleet : IDisposable
         return network.ToJsonString();
     }
 
-    public VmRecord Create(int node, string name, string network)
+    /// <param name="ipv6">Dual stack: the VM gets an address of the network's IPv6 prefix too.</param>
+    public VmRecord Create(int node, string name, string network, bool ipv6 = false)
     {
-        var answer = _daemons[node].Send("PUT", $"/v1/vms/{_hosts[node].Host.VmId(name)}", $$"""{"network":"{{network}}"}""");
+        var answer = _daemons[node].Send("PUT", $"/v1/vms/{_hosts[node].Host.VmId(name)}", ipv6 ? $$"""{"network":"{{network}}","ipv6":true}""" : $$"""{"network":"{{network}}"}""");
         Assert.True(answer.Status == 200, answer.Body);
         return JsonSerializer.Deserialize<VmRecord>(answer.Body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }

@@ -104,7 +104,7 @@ public sealed class ClusterEndpoints : IVmEndpoints
     {
         if (vm is not null && _holds(vm))
         {
-            var endpoint = ClusterEndpoint.Of(vm, _vnis.Claim(vm.Network), _options);
+            var endpoint = ClusterEndpoint.Of(vm, _vnis.Claim(vm), _options);
             await Etcd.Call("publishing an endpoint", deadline => _client.PutAsync(new PutRequest { Key = endpoint.Key, Value = endpoint.ToJson(), Lease = _lease() }, deadline: deadline))
                 .ConfigureAwait(false);
             _published[vmId] = endpoint.Key;
@@ -153,7 +153,7 @@ public sealed class ClusterEndpoints : IVmEndpoints
             }
         }
 
-        var wanted = vms.Select(vm => ClusterEndpoint.Of(vm, _vnis.Claim(vm.Network), _options)).ToList();
+        var wanted = vms.Select(vm => ClusterEndpoint.Of(vm, _vnis.Claim(vm), _options)).ToList();
         var range = await Etcd.Call("reading this node's endpoints",
             deadline => _client.GetAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(ClusterKeys.Endpoints), RangeEnd = ClusterKeys.RangeEnd(ClusterKeys.Endpoints), KeysOnly = true },
                 deadline: deadline)).ConfigureAwait(false);

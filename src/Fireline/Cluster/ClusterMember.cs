@@ -31,6 +31,7 @@ public sealed class ClusterMember : IDisposable
     private readonly ClusterEndpoints _endpoints;
     private readonly ClusterReclaimer _reclaimer;
     private readonly ClusterNetworks _networks;
+    private readonly NetworkIds _vnis;
 
     private ClusterMember(ClusterOptions options, EtcdClient client, Action<string> log)
     {
@@ -41,10 +42,10 @@ public sealed class ClusterMember : IDisposable
         _fence = new LeaseFence(options.BlockReclaimAfter);
         _blocks = new ClusterBlocks(client, options.Node, _fence);
         _fabric = new ClusterFabric(client, ClusterKeys.Endpoints, log);
-        var vnis = new NetworkIds(client);
-        _endpoints = new ClusterEndpoints(client, options, () => Interlocked.Read(ref _lease), vnis, _blocks.Holds, log) { Changed = _fabric.Wake };
+        _vnis = new NetworkIds(client);
+        _endpoints = new ClusterEndpoints(client, options, () => Interlocked.Read(ref _lease), _vnis, _blocks.Holds, log) { Changed = _fabric.Wake };
         _reclaimer = new ClusterReclaimer(client, options, _blocks, log);
-        _networks = new ClusterNetworks(client, options.Node, vnis);
+        _networks = new ClusterNetworks(client, options.Node, _vnis);
     }
 
     public ClusterOptions Options { get; }
@@ -82,10 +83,11 @@ public sealed class ClusterMember : IDisposable
 
     /// <summary>
     /// Starts publishing this node's VMs (<paramref name="local"/>, read at start and after every failure or new lease)
-    /// and following the cluster's endpoints into the data path (<paramref name="converge"/>); disposing the result
-    /// stops both and waits for them (before the engine they call goes).
+    /// and following the cluster's endpoints into the data path (<paramref name="converge"/>, given the endpoints and
+    /// the VNI of a network's segment, claimed when not known yet); disposing the result stops both and waits for them
+    /// (before the engine they call goes).
     /// </summary>
-    public IDisposable Start(Func<IReadOnlyList<VmRecord>> local, Action<IReadOnlyList<ClusterEndpoint>> converge)
+    public IDisposable Start(Func<IReadOnlyList<VmRecord>> local, Action<IReadOnlyList<ClusterEndpoint>, Func<string, int, int>> converge)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var publishing = Task.Run(() => _endpoints.RunAsync(local, stop.Token));
@@ -96,7 +98,7 @@ public sealed class ClusterMember : IDisposable
                 new RangeRequest { Key = ByteString.CopyFromUtf8(ClusterKeys.Endpoints), RangeEnd = ClusterKeys.RangeEnd(ClusterKeys.Endpoints) }, deadline: deadline)).ConfigureAwait(false);
             try
             {
-                converge([.. range.Kvs.Select(kv => ClusterEndpoint.TryRead(kv.Key, kv.Value)).OfType<ClusterEndpoint>()]);
+                converge([.. range.Kvs.Select(kv => ClusterEndpoint.TryRead(kv.Key, kv.Value)).OfType<ClusterEndpoint>()], (network, segment) => _vnis.Claim(network, segment));
             }
             catch (Exception error)
             {

@@ -105,10 +105,16 @@ public static class FirewallTables
     /// <summary>VXLAN port . MAC . IPv4: each remote VM's one address, bound to its MAC, on its network's VXLAN port.</summary>
     public static NftSet RemoteIpv4 { get; } = new(Bridge, "remote_ipv4", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv4Address));
 
-    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets, VmAddresses4, VmAddresses6, RemoteMacs, RemoteIpv4];
+    /// <summary>
+    /// VXLAN port . MAC . IPv6: each remote VM's addresses in a dual-stack network (derived from its IPv4 address and
+    /// the network's prefix, and its link-local one from its MAC), bound to its MAC, on its segment's VXLAN port.
+    /// </summary>
+    public static NftSet RemoteIpv6 { get; } = new(Bridge, "remote_ipv6", NftDataType.Concat(NftDataType.InterfaceName, NftDataType.EtherAddress, NftDataType.Ipv6Address));
+
+    public static IReadOnlyList<NftSet> BridgeSets { get; } = [VmMacs, VmIpv4, VmIpv6, VmNeighbourTargets, VmAddresses4, VmAddresses6, RemoteMacs, RemoteIpv4, RemoteIpv6];
 
     /// <summary>The sets the cluster's data path fills (<see cref="HostFirewall.SyncRemote"/>), which no VM record claims.</summary>
-    public static IReadOnlyList<NftSet> RemoteSets { get; } = [LocalVteps, VxlanSources, RemoteMacs, RemoteIpv4];
+    public static IReadOnlyList<NftSet> RemoteSets { get; } = [LocalVteps, VxlanSources, RemoteMacs, RemoteIpv4, RemoteIpv6];
 
     // Base chains.
 
@@ -129,5 +135,8 @@ public static class FirewallTables
     /// <summary>Frames one VM sends another, once the bridge chose the port (before br_netfilter's inet forward hook, at 0).</summary>
     public static NftChain BridgeForward { get; } = new(Bridge, "forward", new NftBaseChain(NftChainType.Filter, NftHook.Forward, NftBaseChain.BridgeFilterPriority));
 
-    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting, BridgeForward];
+    /// <summary>Frames the host itself sends out of a bridge's port: what it routed, e.g. between a network's segments.</summary>
+    public static NftChain BridgeOutput { get; } = new(Bridge, "output", new NftBaseChain(NftChainType.Filter, NftHook.Output, NftBaseChain.BridgeFilterPriority));
+
+    public static IReadOnlyList<NftChain> BaseChains { get; } = [Guard, Prerouting, Postrouting, Forward, Input, BridgePrerouting, BridgeForward, BridgeOutput];
 }

@@ -46,8 +46,9 @@ public static class FrameRules
         .. DestinationBinding(),
         // Cluster mode: VXLAN adds 50 bytes of outer headers, so on a 1500-byte underlay a full guest frame does not fit:
         // SYNs leaving by a VXLAN port offer at most 1500 - 50 - 40, so TCP across nodes never sends a segment the
-        // underlay would have to fragment or refuse (each node clamps the SYNs it sends, both directions covered).
-        new(BridgeForward, [new InterfaceMatch(PacketDirection.Out, VmAddressing.VxlanPrefix + "*"), new MssClampStatement(VxlanMss)], "mss clamp"),
+        // underlay would have to fragment or refuse (each node clamps the SYNs it sends, both directions covered):
+        // bridged from a VM, or routed by the host from another segment of the network (the bridge's output).
+        .. new[] { BridgeForward, BridgeOutput }.Select(chain => new NftRule(chain, [new InterfaceMatch(PacketDirection.Out, VmAddressing.VxlanPrefix + "*"), new MssClampStatement(VxlanMss)], "mss clamp")),
     ];
 
     /// <summary>The MSS TCP may use through a VXLAN tunnel over a 1500-byte underlay: 1500 less VXLAN's 50 bytes, less the IPv4 and TCP headers.</summary>
@@ -88,14 +89,15 @@ public static class FrameRules
         NftClause[][] rules =
         [
             // A network's VXLAN port (cluster mode) speaks only for the remote VMs of that network, each with its own
-            // MAC and IPv4 as the endpoints in etcd say (the sending node checked its own port; this checks the
-            // tunnel). IPv6 and other ethertypes do not cross nodes in this version.
+            // MAC, IPv4 and IPv6 addresses as the endpoints in etcd say (the sending node checked its own port; this
+            // checks the tunnel again, with the same rules a VM's port has). Other ethertypes do not cross nodes.
             [tunnel, new ConcatSetMatch([port, mac], RemoteMacs.Name, Negate: true), Drop],
             [tunnel, new EtherTypeMatch(EtherTypeMatch.Arp), new ConcatSetMatch([port, NftField.ArpSenderEther, NftField.ArpSenderIp], RemoteIpv4.Name, Negate: true), Drop],
             [tunnel, new EtherTypeMatch(EtherTypeMatch.Arp), Accept],
             [tunnel, new EtherTypeMatch(EtherTypeMatch.Ipv4), new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv4Source)], RemoteIpv4.Name, Negate: true), Drop],
             [tunnel, new EtherTypeMatch(EtherTypeMatch.Ipv4), new PortMatch(ProtocolMatch.Udp, PortEnd.Source, 67), Drop],
             [tunnel, new EtherTypeMatch(EtherTypeMatch.Ipv4), Accept],
+            .. Ipv6Rules(RemoteIpv6.Name).Select(rule => (NftClause[])[tunnel, .. rule]),
             [tunnel, Drop],
             // A port that is not a VM's (an uplink joined to a bridge) never speaks for a VM.
             [notVm, new AddressSetMatch(AddressField.Ipv4Source, VmAddresses4.Name, NftFamily.Bridge), Drop],
@@ -107,17 +109,34 @@ public static class FrameRules
             [new EtherTypeMatch(EtherTypeMatch.Ipv4), new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv4Source)], VmIpv4.Name, Negate: true), Drop],
             [new EtherTypeMatch(EtherTypeMatch.Ipv4), new PortMatch(ProtocolMatch.Udp, PortEnd.Source, 67), Drop],
             [new EtherTypeMatch(EtherTypeMatch.Ipv4), Accept],
+            .. Ipv6Rules(VmIpv6.Name, VmNeighbourTargets.Name),
+            [Drop],
+        ];
+        return rules.Select(clauses => new NftRule(BridgePrerouting, clauses, "anti-spoofing"));
+    }
+
+    /// <summary>
+    /// What a port may send over IPv6, by the set of its (port, MAC, address) triples it may send from
+    /// (<paramref name="sources"/>) and name as a neighbour (<paramref name="targets"/>): no router advertisement nor
+    /// DHCPv6 server reply; a duplicate-address probe only for its own address; its own source address; a neighbour
+    /// advertisement only for its own address. A VM's port and a VXLAN port (for the remote VMs) alike.
+    /// </summary>
+    private static IEnumerable<NftClause[]> Ipv6Rules(string sources, string? targets = null)
+    {
+        var port = NftField.InputInterfaceName;
+        var mac = NftField.EtherSource;
+        targets ??= sources;
+        return
+        [
             [new EtherTypeMatch(EtherTypeMatch.Ipv6), IcmpTypeMatch.V6(IcmpTypeMatch.RouterAdvert), Drop],
             [new EtherTypeMatch(EtherTypeMatch.Ipv6), new PortMatch(ProtocolMatch.Udp, PortEnd.Source, 547), Drop],
             // Duplicate-address detection: a solicitation from the unspecified address, for the sender's own address only.
             [new AddressMatch(AddressField.Ipv6Source, new System.Net.IPNetwork(System.Net.IPAddress.IPv6Any, 128), NftFamily.Bridge),
-                IcmpTypeMatch.V6(IcmpTypeMatch.NeighbourSolicit), new ConcatSetMatch([port, mac, NftField.NeighbourTarget], VmNeighbourTargets.Name), Accept],
-            [new EtherTypeMatch(EtherTypeMatch.Ipv6), new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv6Source)], VmIpv6.Name, Negate: true), Drop],
+                IcmpTypeMatch.V6(IcmpTypeMatch.NeighbourSolicit), new ConcatSetMatch([port, mac, NftField.NeighbourTarget], targets), Accept],
+            [new EtherTypeMatch(EtherTypeMatch.Ipv6), new ConcatSetMatch([port, mac, NftField.Address(AddressField.Ipv6Source)], sources, Negate: true), Drop],
             [new EtherTypeMatch(EtherTypeMatch.Ipv6), IcmpTypeMatch.V6(IcmpTypeMatch.NeighbourAdvert),
-                new ConcatSetMatch([port, mac, NftField.NeighbourTarget], VmNeighbourTargets.Name, Negate: true), Drop],
+                new ConcatSetMatch([port, mac, NftField.NeighbourTarget], targets, Negate: true), Drop],
             [new EtherTypeMatch(EtherTypeMatch.Ipv6), Accept],
-            [Drop],
         ];
-        return rules.Select(clauses => new NftRule(BridgePrerouting, clauses, "anti-spoofing"));
     }
 }

@@ -83,7 +83,7 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
         _attachments = new VmAttachments(store, _vms, _checkup);
         _tuner = new HostTuner(kernel, options.SysctlDirectory);
         _endpoints = options.Endpoints;
-        _clusterDatapath = options.Cluster is { } node ? new Cluster.ClusterDatapath(kernel, store, firewall, mark, node) : null;
+        _clusterDatapath = options.Cluster is { } node ? new Cluster.ClusterDatapath(kernel, store, hostDatapath, firewall, mark, node) : null;
         _clusterNetworks = options.NetworkDefinitions is { } definitions ? new Cluster.ClusterNetworkService(definitions, _networks, store) : null;
     }
 
@@ -140,9 +140,10 @@ public sealed class FirelineEngine : IFirelineService, IMetricsEndpoint, IDispos
     /// <summary>
     /// Cluster mode: makes the cross-node data path (VXLAN devices, FDB and neighbour entries, the firewall's remote
     /// elements) what the cluster's endpoints call for; beside VM operations, one converge at a time.
+    /// <paramref name="vni"/> gives the VNI of a network's segment.
     /// </summary>
-    public void ConvergeCluster(IReadOnlyList<Cluster.ClusterEndpoint> endpoints)
-        => Shared(() => { (_clusterDatapath ?? throw Cluster.ClusterErrors.NotClustered()).Converge(endpoints); return true; });
+    public void ConvergeCluster(IReadOnlyList<Cluster.ClusterEndpoint> endpoints, Func<string, int, int> vni)
+        => Shared(() => { (_clusterDatapath ?? throw Cluster.ClusterErrors.NotClustered()).Converge(endpoints, vni); return true; });
 
     public VmRecord GetVm(string vmId) => Shared(() => _vms.Get(vmId));
 

@@ -14,6 +14,7 @@ public sealed class ClusterHostileEntriesTests : IDisposable
 {
     private const string Network = "tenant";
     private const string Intruder = "192.0.2.99";
+    private const string GatewayMac = "06:00:0a:49:00:01"; // 10.73.0.1's, as every MAC is derived from an address
     private readonly ClusterFleet _fleet = new(nodes: 1);
 
     [Fact]
@@ -33,6 +34,7 @@ public sealed class ClusterHostileEntriesTests : IDisposable
         Inject("gateway", vni, hostileMacs[1], "10.73.0.1");              // the gateway
         Inject("outside", vni, hostileMacs[2], "10.99.0.5");              // outside the subnet
         Inject("broadcast", vni, hostileMacs[3], "10.73.0.255");          // the subnet's broadcast
+        Inject("gateway-mac", vni, GatewayMac, "10.73.0.203");            // the gateway's MAC (every bridge's)
         _fleet.Etcd.Put($"/fireline/endpoints/{Network}/intruder/garbage", "{not json");
         _fleet.Etcd.Put($"/fireline/endpoints/{Network}/intruder/x/extra", $$"""{"vni":{{vni}},"mac":"02:66:00:00:00:06","ipv4":"10.73.0.202","underlay":"{{Intruder}}"}""");
         _fleet.Etcd.Put($"/fireline/endpoints/{Network}/intruder/bad-values", """{"vni":0,"mac":"zz","ipv4":"10.73.0.0/24","underlay":"::1"}""");
@@ -47,7 +49,8 @@ public sealed class ClusterHostileEntriesTests : IDisposable
         Assert.DoesNotContain(a.GuestMac, fdb, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(b.GuestMac, fdb, StringComparison.OrdinalIgnoreCase);
         Assert.All(hostileMacs.Append("02:66:00:00:00:06"), mac => Assert.DoesNotContain(mac, fdb + neighbours, StringComparison.Ordinal));
-        Assert.All(new[] { a.Ipv4.Address, b.Ipv4.Address, "10.73.0.1", "10.73.0.200", "10.99.0.5", "10.73.0.255", "10.73.0.202" },
+        Assert.DoesNotContain(GatewayMac + " dev vx-", fdb, StringComparison.Ordinal);
+        Assert.All(new[] { a.Ipv4.Address, b.Ipv4.Address, "10.73.0.1", "10.73.0.200", "10.99.0.5", "10.73.0.255", "10.73.0.202", "10.73.0.203" },
             address => Assert.DoesNotContain(address + " ", neighbours, StringComparison.Ordinal));
         Assert.Contains("10.73.0.201 ", neighbours, StringComparison.Ordinal);
 

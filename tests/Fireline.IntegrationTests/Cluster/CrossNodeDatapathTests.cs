@@ -145,9 +145,7 @@ public sealed class CrossNodeDatapathTests(CrossNodeFleet fleet) : IClassFixture
     private byte[] Vxlan(MacAddress nodeMac, IPAddress outerSource, byte[] marker)
     {
         var inner = RawFrames.Udp(fleet.B1.Mac, fleet.A1.Mac, fleet.A1.Ipv4, fleet.B1.Ipv4, 40000, SentinelPort, marker);
-        byte[] header = [0x08, 0, 0, 0, (byte)(fleet.Vni >> 16), (byte)(fleet.Vni >> 8), (byte)fleet.Vni, 0];
-        return RawFrames.Udp(nodeMac, MacAddress.Parse("02:00:00:00:00:99"), outerSource, IPAddress.Parse(ClusterFleet.UnderlayAddress(1)), 40001,
-            Fireline.Linux.Rtnetlink.Vxlan.IanaPort, [.. header, .. inner]);
+        return RawFrames.Vxlan(nodeMac, MacAddress.Parse("02:00:00:00:00:99"), outerSource, IPAddress.Parse(ClusterFleet.UnderlayAddress(1)), fleet.Vni, inner);
     }
 }
 

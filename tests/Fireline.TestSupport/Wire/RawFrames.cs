@@ -145,6 +145,16 @@ public static class RawFrames
         return Ip(MulticastMac(allNodes), sourceMac, source, allNodes, 58, icmp, checksumAt: 2, hopLimit: 255);
     }
 
+    /// <summary>
+    /// An outer Ethernet/IPv4/UDP/VXLAN packet carrying <paramref name="inner"/> with <paramref name="vni"/>, as a
+    /// tunnel endpoint at <paramref name="source"/> would send it to the one at <paramref name="destination"/>.
+    /// </summary>
+    public static byte[] Vxlan(MacAddress destinationMac, MacAddress sourceMac, IPAddress source, IPAddress destination, int vni, byte[] inner)
+    {
+        byte[] header = [0x08, 0, 0, 0, (byte)(vni >> 16), (byte)(vni >> 8), (byte)vni, 0];
+        return Udp(destinationMac, sourceMac, source, destination, 40001, Linux.Rtnetlink.Vxlan.IanaPort, [.. header, .. inner]);
+    }
+
     /// <summary>A new random marker: 12 bytes no other frame carries.</summary>
     public static byte[] Marker() => [.. "FLM"u8, .. Guid.NewGuid().ToByteArray()[..9]];
 
