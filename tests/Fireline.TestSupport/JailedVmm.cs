@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Fireline.TestSupport;
 
 /// <summary>What a jailed, unprivileged VMM does with its TAP: attach to it by name as its own uid and gid.</summary>
@@ -31,5 +33,39 @@ public static class JailedVmm
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    // Attach as above, then leave for another namespace (setns), keeping the descriptor, until killed.
+    private const string HoldScript = """
+        import ctypes, fcntl, os, signal, struct, sys
+        fd = os.open("/dev/net/tun", os.O_RDWR)
+        fcntl.ioctl(fd, 0x400454ca, struct.pack("16sh22x", sys.argv[1].encode(), 0x0002 | 0x1000 | 0x4000))
+        if ctypes.CDLL(None, use_errno=True).setns(os.open(sys.argv[2], os.O_RDONLY), 0x40000000) != 0:
+            sys.exit("setns: " + os.strerror(ctypes.get_errno()))
+        print("held", flush=True)
+        signal.pause()
+        """;
+
+    /// <summary>
+    /// A VMM the orchestrator did not stop that holds <paramref name="tap"/> of <paramref name="vmNamespacePath"/> from
+    /// outside it (it moved to <paramref name="elsewherePath"/>, as a process that was handed the descriptor would be):
+    /// no /proc scan finds it in the VM's namespace. <see cref="Probes.Stop"/> lets the TAP go.
+    /// </summary>
+    public static Process HoldFromOutside(string vmNamespacePath, string tap, string elsewherePath)
+    {
+        var start = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { $"--net={vmNamespacePath}", "--", "python3", "-c", HoldScript, tap, elsewherePath })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the TAP holder");
+        if (process.StandardOutput.ReadLine() != "held")
+        {
+            Probes.Stop(process);
+            throw new InvalidOperationException("the TAP holder did not attach and leave");
+        }
+
+        return process;
     }
 }

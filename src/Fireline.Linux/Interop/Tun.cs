@@ -10,6 +10,17 @@ internal static class Tun
     public const nuint TUNSETPERSIST = 0x400454cb;
     public const nuint TUNSETOWNER = 0x400454cc;
     public const nuint TUNSETGROUP = 0x400454ce;
+    public const nuint TUNSETOFFLOAD = 0x400454d0;
+    public const nuint TUNSETTXFILTER = 0x400454d1;
+    public const nuint TUNSETSNDBUF = 0x400454d4;
+    public const nuint TUNSETVNETHDRSZ = 0x400454d8;
+
+    // _IOR('T', nr, int), though the kernel reads the int (a BPF program's descriptor, -1 for none).
+    public const nuint TUNSETSTEERINGEBPF = 0x800454e0;
+    public const nuint TUNSETFILTEREBPF = 0x800454e1;
+
+    /// <summary>sizeof(struct virtio_net_hdr): the header size a new device starts with.</summary>
+    public const int DefaultVnetHeaderSize = 10;
 
     public const short IFF_TAP = 0x0002;
     public const short IFF_MULTI_QUEUE = 0x0100;

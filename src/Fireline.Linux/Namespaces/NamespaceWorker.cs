@@ -20,7 +20,9 @@ internal sealed class NamespaceWorker
     /// </summary>
     private static readonly Lazy<SafeFd> Home = new(() => NamespaceFiles.Open("/proc/self/ns/net"));
 
-    private readonly SemaphoreSlim _start = new(0);
+    // No spinning before blocking: an idle worker waits for work that seldom comes within a spin, and on a busy host its
+    // spins (yields) took ~5 % of both CPUs in the churn benchmark.
+    private readonly ManualResetEventSlim _start = new(false, spinCount: 0);
     private readonly ManualResetEventSlim _done = new();
     private SafeFd? _target;
     private Action? _work;
@@ -56,7 +58,7 @@ internal sealed class NamespaceWorker
         worker._work = work;
         worker._error = null;
         worker._done.Reset();
-        worker._start.Release();
+        worker._start.Set();
         worker._done.Wait();
         var error = worker._error;
         worker._target = null;
@@ -119,6 +121,7 @@ internal sealed class NamespaceWorker
         while (!_broken)
         {
             _start.Wait();
+            _start.Reset();
             try
             {
                 if (_target is not null && Libc.SetNs(_target, Libc.CLONE_NEWNET) != 0)

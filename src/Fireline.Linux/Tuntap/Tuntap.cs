@@ -87,6 +87,40 @@ public static class Tuntap
         }
     }
 
+    /// <summary>
+    /// Takes back an existing persistent TAP (in the calling thread's namespace) that no process holds, for a next
+    /// user, and clears what a previous holder could have set on it through its descriptor: offloads, the vnet header
+    /// size, a MAC filter, BPF steering and filter programs, the send buffer. Attaching is the proof that no one holds
+    /// it: the driver lets one descriptor attach to a single-queue device, and answers EBUSY
+    /// (<see cref="KernelObjectExistsException"/>) while a VMM has it open. Its owner and group cannot be cleared (the
+    /// driver takes no "none"): give back only a TAP that has neither. The device's counters go on (see the caller).
+    /// </summary>
+    public static void Reclaim(string name)
+    {
+        LinkName.Validate(name);
+        var operation = $"reclaim TAP {name} (attach and reset)";
+        using var tun = Libc.Open(Tun.DevicePath, Libc.O_RDWR | Libc.O_CLOEXEC, 0);
+        if (tun.IsInvalid)
+        {
+            throw KernelException.FromLastError(KernelObjectKind.TunTap, $"{operation} (open {Tun.DevicePath})", name);
+        }
+
+        // Without IFF_TUN_EXCL the driver attaches to the existing device; the flags must match how it was made.
+        var request = IfReq.Create(name, (short)(Tun.IFF_TAP | Tun.IFF_NO_PI));
+        Check(Libc.Ioctl(tun, Tun.TUNSETIFF, ref request), operation, name);
+        Check(Libc.Ioctl(tun, Tun.TUNSETOFFLOAD, 0), operation, name);
+        var value = Tun.DefaultVnetHeaderSize;
+        Check(Libc.Ioctl(tun, Tun.TUNSETVNETHDRSZ, ref value), operation, name);
+        value = 0; // struct tun_filter { u16 flags; u16 count; }: no addresses, no filter
+        Check(Libc.Ioctl(tun, Tun.TUNSETTXFILTER, ref value), operation, name);
+        value = -1;
+        Check(Libc.Ioctl(tun, Tun.TUNSETSTEERINGEBPF, ref value), operation, name);
+        value = -1;
+        Check(Libc.Ioctl(tun, Tun.TUNSETFILTEREBPF, ref value), operation, name);
+        value = int.MaxValue; // what a new device's socket starts with
+        Check(Libc.Ioctl(tun, Tun.TUNSETSNDBUF, ref value), operation, name);
+    }
+
     private static void Check(int result, string operation, string name)
     {
         if (result != 0)

@@ -4,6 +4,7 @@ using Fireline.Kernel;
 using Fireline.Linux;
 using Fireline.Linux.Rtnetlink;
 using Fireline.State;
+using Fireline.Vms;
 
 namespace Fireline.Metrics;
 
@@ -23,7 +24,7 @@ public sealed class VmStatistics(HostKernel kernel)
         try
         {
             using var vmNamespace = kernel.OpenVm(vm);
-            return From(vm, vmNamespace.Rtnl.Links.GetStatistics(vm.TapName));
+            return From(vm, vmNamespace.Rtnl.Links.Get(vm.TapName, withStatistics: true));
         }
         catch (KernelException error)
         {
@@ -59,9 +60,9 @@ public sealed class VmStatistics(HostKernel kernel)
                 {
                     for (var i = 0; i < connections.Count; i++)
                     {
-                        if (connections[i].Links.TryGet(open[i].Vm.TapName, withStatistics: true)?.Statistics is { } counters)
+                        if (connections[i].Links.TryGet(open[i].Vm.TapName, withStatistics: true) is { Statistics: not null } tap)
                         {
-                            stats.Add(From(open[i].Vm, counters));
+                            stats.Add(From(open[i].Vm, tap));
                         }
                     }
                 }
@@ -85,18 +86,25 @@ public sealed class VmStatistics(HostKernel kernel)
         return stats;
     }
 
-    /// <summary>The TAP's counters turned to the guest's point of view (see <see cref="VmStats"/>).</summary>
-    private static VmStats From(VmState vm, LinkStatistics tap) => new()
+    /// <summary>
+    /// The TAP's counters since it became this VM's (a warm-pool slot's TAP carries what it had counted before: see
+    /// <see cref="CounterBaseline"/>), turned to the guest's point of view (see <see cref="VmStats"/>).
+    /// </summary>
+    private static VmStats From(VmState vm, Link link)
     {
-        VmId = vm.VmId.Value,
-        Network = vm.Network,
-        RxBytes = tap.TxBytes,
-        TxBytes = tap.RxBytes,
-        RxPackets = tap.TxPackets,
-        TxPackets = tap.RxPackets,
-        RxDropped = tap.TxDropped,
-        TxDropped = tap.RxDropped,
-        RxErrors = tap.TxErrors,
-        TxErrors = tap.RxErrors,
-    };
+        var tap = CounterBaseline.Since(link.Statistics ?? throw new KernelException((int)Errno.ENODATA, $"ip -s link show {vm.TapName}", vm.TapName, "no IFLA_STATS64 in the reply"), link.Alias);
+        return new VmStats
+        {
+            VmId = vm.VmId.Value,
+            Network = vm.Network,
+            RxBytes = tap.TxBytes,
+            TxBytes = tap.RxBytes,
+            RxPackets = tap.TxPackets,
+            TxPackets = tap.RxPackets,
+            RxDropped = tap.TxDropped,
+            TxDropped = tap.RxDropped,
+            RxErrors = tap.TxErrors,
+            TxErrors = tap.RxErrors,
+        };
+    }
 }

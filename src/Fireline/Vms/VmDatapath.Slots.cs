@@ -16,8 +16,9 @@ namespace Fireline.Vms;
 /// A VM takes one by an alias: <c>vm-ID</c> becomes a link to the slot's name (no device touched, and no mount: an unmount
 /// waits out the kernel's RCU grace period, milliseconds, the dearest step a rename had), and gives it back by an
 /// unlink. A VM's namespace made the cold way is renamed to the slot's name instead (a bind mount and an unmount).
-/// Scrubbing makes the TAP again, so nothing of the previous VM (its counters, owner, a VMM's descriptor, shaping)
-/// survives, and a slot a process is still inside is removed instead.
+/// Scrubbing takes the TAP back (or makes it again), so nothing of the previous VM (its counters, owner, a VMM's
+/// descriptor or what it set, shaping) survives, and a slot a process is still inside, or whose TAP a process still
+/// holds, is removed instead.
 /// </summary>
 public sealed partial class VmDatapath
 {
@@ -94,8 +95,9 @@ public sealed partial class VmDatapath
     }
 
     /// <summary>
-    /// Scrubs a returned slot: a new TAP (new counters, no owner, no descriptor of the previous VMM on it), no shaping on
-    /// the veth end, and in the host namespace no connection-tracking or neighbour entry of the address left. False when
+    /// Scrubs a returned slot: its TAP taken back (no descriptor of the previous VMM on it, nothing it set, counters from
+    /// here on; a new TAP when the previous VM gave it an owner or group), no shaping, and in the host namespace no
+    /// connection-tracking or neighbour entry of the address left. False when
     /// the slot's namespace is not whole (or not this instance's): the caller removes it instead.
     /// </summary>
     public bool ScrubSlot(uint address, int bridgeIndex)
@@ -118,15 +120,32 @@ public sealed partial class VmDatapath
         }
 
         var slotMark = mark.ForSlot();
-        inside.Links.DeleteIfExists(VmAddressing.TapDevice);
-        slot.Namespace.Run(() => Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions()));
-        inside.Links.SetAlias(VmAddressing.TapDevice, slotMark);
-        if (inside.TrafficControl.ListQdiscs(VmAddressing.VmVeth).Any(q => q.Kind == "tbf"))
+        if (links.FirstOrDefault(l => l.Name == VmAddressing.TapDevice) is { Kind: "tun", TunOwner: null, TunGroup: null } tap)
         {
-            inside.TrafficControl.DeleteQdisc(VmAddressing.VmVeth, TcHandle.Root);
+            // Kept: deleting a device waits out RCU grace periods (~20 ms), three quarters of a scrub. Taking it back
+            // proves no VMM holds it any more (EBUSY otherwise: removed instead, as above) and clears what one could set.
+            try
+            {
+                slot.Namespace.Run(() => Tuntap.Reclaim(VmAddressing.TapDevice));
+            }
+            catch (KernelObjectExistsException)
+            {
+                return false;
+            }
+
+            inside.Links.SetAlias(tap.Index, tap.Name, CounterBaseline.Mark(slotMark, inside.Links.GetStatistics(tap.Name)));
+            ResetShaping(inside, VmAddressing.TapDevice);
+        }
+        else
+        {
+            // An owner or group, which the driver cannot take away again: a new TAP.
+            inside.Links.DeleteIfExists(VmAddressing.TapDevice);
+            slot.Namespace.Run(() => Tuntap.CreatePersistentTap(VmAddressing.TapDevice, new TapOptions()));
+            inside.Links.SetAlias(VmAddressing.TapDevice, slotMark);
+            Join(inside, slotMark);
         }
 
-        Join(inside, slotMark);
+        ResetShaping(inside, VmAddressing.VmVeth);
         ForgetFlows(address);
         kernel.Rtnl(rtnl =>
         {
@@ -136,6 +155,14 @@ public sealed partial class VmDatapath
             }
         });
         return true;
+    }
+
+    private static void ResetShaping(Rtnl inside, string device)
+    {
+        if (inside.TrafficControl.ListQdiscs(device).Any(q => q.Kind == "tbf"))
+        {
+            inside.TrafficControl.DeleteQdisc(device, TcHandle.Root);
+        }
     }
 
     /// <summary>

@@ -310,9 +310,9 @@ public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
                 var burst = (uint)Math.Clamp(Math.Max(bucket.Size, bucket.OneTimeBurst ?? 0), 16 * 1024, uint.MaxValue);
                 inside.TrafficControl.ReplaceQdisc(device, new Tbf(Math.Max(rate, 1), burst, TimeSpan.FromMilliseconds(50)));
             }
-            else if (inside.TrafficControl.ListQdiscs(device).Any(q => q.Kind == "tbf"))
+            else
             {
-                inside.TrafficControl.DeleteQdisc(device, TcHandle.Root);
+                ResetShaping(inside, device);
             }
         }
     }

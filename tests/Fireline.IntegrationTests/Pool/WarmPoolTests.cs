@@ -93,6 +93,72 @@ public sealed class WarmPoolTests : IDisposable
     }
 
     [Fact]
+    public void A_slots_kept_tap_counts_from_zero_and_carries_no_setting_of_the_vm_before()
+    {
+        Apply("10.79.0.0/30", pool: 1);
+        WaitReady(1);
+        var first = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("first"), Network = "warm" });
+        var tapIndex = TapIndex(first.Namespace);
+        using (var guest = new GuestStandIn(_env.Host, first))
+        {
+            Assert.True(guest.Ping("10.79.0.1"));
+        }
+
+        Assert.Equal("attached", JailedVmm.Attach(first.Namespace, "tap0", 0, 0).StandardOutput.Trim()); // Firecracker's flags: a vnet header
+        Assert.True(VnetHeader(first.Namespace));
+
+        var before = _env.Engine.GetStats(first.VmId);
+        Assert.True(before.TxPackets > 0 && before.RxPackets > 0);
+
+        Assert.True(_env.Engine.DeleteVm(first.VmId).Deleted);
+        WaitReady(1);
+        var second = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("second"), Network = "warm" });
+
+        Assert.Equal(tapIndex, TapIndex(second.Namespace)); // the same TAP, taken back rather than made again
+        var stats = _env.Engine.GetStats(second.VmId);
+        Assert.Equal(0ul, stats.RxPackets + stats.TxPackets + stats.RxBytes + stats.TxBytes);
+        Assert.False(VnetHeader(second.Namespace), "the TAP kept what the VMM before set on it");
+        using (var next = new GuestStandIn(_env.Host, second))
+        {
+            Assert.True(next.Ping("10.79.0.1"));
+        }
+
+        var after = _env.Engine.GetStats(second.VmId);
+        Assert.InRange(after.TxPackets, 1ul, before.TxPackets); // this VM's packets alone
+        Assert.Equal(after.TxPackets, _env.Engine.ListStats().Single(s => s.VmId == second.VmId).TxPackets);
+    }
+
+    [Fact]
+    public void A_slot_whose_tap_a_process_outside_still_holds_is_never_handed_out_again()
+    {
+        Apply("10.83.0.0/30", pool: 1);
+        WaitReady(1);
+        var first = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("first"), Network = "warm" });
+        var inode = Inode(first.Namespace);
+        var holder = JailedVmm.HoldFromOutside(first.NetnsPath, "tap0", $"/var/run/netns/{Ns}");
+        try
+        {
+            Assert.True(_env.Engine.DeleteVm(first.VmId).Deleted);
+            WaitReady(1);
+            var second = _env.Engine.CreateVm(new VmCreateRequest { VmId = _env.Host.VmId("second"), Network = "warm" });
+
+            Assert.Equal(first.Ipv4.Address, second.Ipv4.Address);
+            Assert.NotEqual(inode, Inode(second.Namespace)); // a new slot: the held TAP went with the old one
+            using var next = new GuestStandIn(_env.Host, second);
+            Assert.True(next.Ping("10.83.0.1"));
+        }
+        finally
+        {
+            Probes.Stop(holder);
+        }
+    }
+
+    private static int TapIndex(string ns) => Ip.Link(ns, "tap0")!.Value.GetProperty("ifindex").GetInt32();
+
+    private static bool VnetHeader(string ns)
+        => Ip.Link(ns, "tap0")!.Value.GetProperty("linkinfo").GetProperty("info_data").GetProperty("vnet_hdr").GetBoolean();
+
+    [Fact]
     public void A_slot_a_process_is_still_inside_is_never_handed_out_again()
     {
         Apply("10.84.0.0/30", pool: 1);
