@@ -97,15 +97,16 @@ public sealed partial class VmDatapath
     /// <summary>
     /// Scrubs a returned slot: its TAP taken back (no descriptor of the previous VMM on it, nothing it set, counters from
     /// here on; a new TAP when the previous VM gave it an owner or group), no shaping, and in the host namespace no
-    /// connection-tracking or neighbour entry of the address left. False when
-    /// the slot's namespace is not whole (or not this instance's): the caller removes it instead.
+    /// connection-tracking or neighbour entry of the address left. False when the slot's namespace is not whole (or not
+    /// this instance's), or a process was inside it at <paramref name="returnedAt"/> (a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp taken once its VM's name had left it) and still is: the caller removes it instead.
     /// </summary>
-    public bool ScrubSlot(uint address, int bridgeIndex)
+    public bool ScrubSlot(uint address, int bridgeIndex, long returnedAt)
     {
         using var slot = kernel.TryOpenVm(SlotNamespace(address));
         // A process still inside (a VMM the orchestrator did not stop first) could reach whatever the next VM gets here:
         // such a slot is never handed out again, it is removed, and lingers with that process as a deleted VM's would.
-        if (slot is null || NamespaceUsers.AnyInside(slot.Namespace.Inode))
+        if (slot is null || NamespaceUsers.AnyInside(slot.Namespace.Inode, since: returnedAt))
         {
             return false;
         }

@@ -32,7 +32,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     private Dictionary<string, Queue<uint>>? _ready;
 
     /// <summary>Slots given back by deleted VMs, waiting for their scrub.</summary>
-    private readonly Queue<PoolSlot> _returned = new();
+    private readonly Queue<ReturnedSlot> _returned = new();
 
     /// <summary>When each network last had a slot taken or given back (<see cref="Stopwatch"/> ticks).</summary>
     private readonly Dictionary<string, long> _lastUse = new(StringComparer.Ordinal);
@@ -86,9 +86,12 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         lock (_lock)
         {
             Touch(slot.Network);
-            _returned.Enqueue(slot);
+            _returned.Enqueue(new ReturnedSlot(slot, Stopwatch.GetTimestamp()));
         }
     }
+
+    /// <summary>A slot given back, and when (once its VM's name had left it: see <see cref="VmDatapath.ScrubSlot"/>).</summary>
+    private sealed record ReturnedSlot(PoolSlot Slot, long At);
 
     /// <summary>
     /// Scrubs, now and on the caller's thread, one slot of <paramref name="network"/> given back and not scrubbed yet: for a
@@ -97,10 +100,10 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     /// </summary>
     public bool ScrubOne(string network)
     {
-        PoolSlot? slot;
+        ReturnedSlot? slot;
         lock (_lock)
         {
-            slot = _returned.FirstOrDefault(s => s.Network == network);
+            slot = _returned.FirstOrDefault(s => s.Slot.Network == network);
             if (slot is null)
             {
                 return false;
@@ -123,7 +126,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
     /// </summary>
     public TimeSpan? Step(bool finishing)
     {
-        PoolSlot? returned;
+        ReturnedSlot? returned;
         lock (_lock)
         {
             _returned.TryDequeue(out returned);
@@ -279,8 +282,9 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
         }
     }
 
-    private void Scrub(PoolSlot slot)
+    private void Scrub(ReturnedSlot returned)
     {
+        var slot = returned.Slot;
         try
         {
             NetworkSpec? network;
@@ -290,7 +294,7 @@ public sealed class WarmPool(IStateStore store, NetworkPools pools, VmDatapath d
             }
 
             if (network is not null && BridgeIndex(network, slot.Address) is { } bridge &&
-                datapath.ScrubSlot(slot.Address, bridge))
+                datapath.ScrubSlot(slot.Address, bridge, returned.At))
             {
                 FaultPoints.Hit("pool.scrub.commit");
                 MarkReady(slot);
