@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fireline.TestSupport;
 using Fireline.Vms;
 
 namespace Fireline.Benchmarks;
@@ -20,8 +21,10 @@ namespace Fireline.Benchmarks;
 /// <c>--samples</c> by default; 0 skips the phase).</item>
 /// <item><c>fireline rule</c>: <c>network apply</c> of the networks with one more policy rule in fw0, then without
 /// it again (<c>--apply-samples</c>, 20): Fireline's way to change a rule.</item>
-/// <item><c>engine create</c>/<c>delete</c>: a whole VM through the engine, for context; last, since each delete
+/// <item><c>engine create</c>/<c>delete</c>: a whole VM through the engine, for context; late, since each delete
 /// leaves the kernel a namespace to tear down in the background.</item>
+/// <item><c>pooled create</c>/<c>delete</c>: the same with fw0 keeping a warm pool of four slots (an acquire and a
+/// release each).</item>
 /// </list>
 /// Prints the throughput runs and their table as they finish, then the latency table, the p50s side by side, and
 /// tab-separated lines starting with <c>firewall</c> for scripts. Ctrl-C or SIGTERM stop the run and still remove
@@ -31,6 +34,9 @@ public static class FirewallBenchmark
 {
     private const string Tag = "firewall";
     private const int OperationWidth = 15;
+
+    /// <summary>fw0's pool in the last phase: a /22 holding a tenth of 10,000 VMs has room for a few more addresses.</summary>
+    private const int PoolSlots = 4;
 
     public static int Run(string[] args)
     {
@@ -77,6 +83,20 @@ public static class FirewallBenchmark
             Rounds(hosts, warmup, samples, ["engine create", "engine delete"], timed, stop, (host, i) =>
             {
                 var id = host.Env.Host.VmId(string.Create(CultureInfo.InvariantCulture, $"s{i}"));
+                var created = Measure.Time(() => host.Env.Engine.CreateVm(new VmCreateRequest { VmId = id, Network = FirewallHost.Network(0) }));
+                return [created, Measure.Time(() => host.Env.Engine.DeleteVm(id))];
+            });
+
+            // The warm pool at the same sizes: fw0 keeps a few slots; each round's create takes one, its delete gives it back.
+            foreach (var host in hosts)
+            {
+                host.Env.Engine.ApplyNetworks(FirewallHost.NetworksYaml(networks, pool: PoolSlots), dryRun: false, prune: false);
+                Eventually.True(() => host.Env.Engine.GetNetwork(FirewallHost.Network(0)).Pool.Ready == PoolSlots, "the pool is full", 120);
+            }
+
+            Rounds(hosts, warmup, samples, ["pooled create", "pooled delete"], timed, stop, (host, i) =>
+            {
+                var id = host.Env.Host.VmId(string.Create(CultureInfo.InvariantCulture, $"p{i}"));
                 var created = Measure.Time(() => host.Env.Engine.CreateVm(new VmCreateRequest { VmId = id, Network = FirewallHost.Network(0) }));
                 return [created, Measure.Time(() => host.Env.Engine.DeleteVm(id))];
             });

@@ -53,12 +53,18 @@ public sealed class FirewallHost : IDisposable
     /// 10.120.4.0/22, ..., with the policies of examples/tenants.yaml's two tenants in turn. With
     /// <paramref name="extraRule"/>, <c>fw0</c> has one more ingress rule (before its deny-all-else).
     /// </summary>
-    public static string NetworksYaml(int networks, bool extraRule = false)
+    public static string NetworksYaml(int networks, bool extraRule = false, int pool = 0)
     {
         var text = new StringBuilder("networks:\n");
         for (var n = 0; n < networks; n++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  - name: {Network(n)}\n    subnet: 10.120.{4 * n}.0/22\n    policies:\n");
+            text.Append(CultureInfo.InvariantCulture, $"  - name: {Network(n)}\n    subnet: 10.120.{4 * n}.0/22\n");
+            if (n == 0 && pool > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    pool: {pool}\n");
+            }
+
+            text.Append("    policies:\n");
             if (n % 2 == 0)
             {
                 Rule(text, "allow-http", "tcp", 80, "0.0.0.0/0", "allow");
