@@ -84,8 +84,9 @@ public sealed class WarmPoolTests : IDisposable
 
         Assert.Equal(inode, Inode(second.Namespace)); // the same namespace: the slot was reused
         Assert.Equal(first.Ipv4.Address, second.Ipv4.Address);
+        // Packets and bytes only: a frame flooded to a TAP nobody reads yet counts as dropped, for a cold TAP as well.
         var stats = _env.Engine.GetStats(second.VmId);
-        Assert.Equal(0ul, stats.RxPackets + stats.TxPackets + stats.RxDropped + stats.TxDropped);
+        Assert.Equal(0ul, stats.RxPackets + stats.TxPackets + stats.RxBytes + stats.TxBytes);
         var tap = Ip.Link(second.Namespace, "tap0")!.Value.GetProperty("linkinfo").GetProperty("info_data");
         Assert.False(tap.TryGetProperty("user", out _), $"the TAP kept the old owner: {tap}");
         using var next = new GuestStandIn(_env.Host, second);
