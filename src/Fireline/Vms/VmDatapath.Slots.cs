@@ -67,31 +67,35 @@ public sealed partial class VmDatapath
     public bool ReturnSlot(VmState vm)
     {
         var name = VmAddressing.NamespaceName(vm.VmId);
-        var hostVeth = kernel.Rtnl(rtnl => rtnl.Links.TryGet(VmAddressing.HostVeth(vm.Address)));
-        if (hostVeth is null || mark.Judge(hostVeth, "veth") != Owner.Ours ||
-            NamespaceOwner(name, hostVeth.LinkNamespaceId) != Owner.Ours)
-        {
-            return false;
-        }
-
+        var slot = SlotNamespace(vm.Address);
         try
         {
-            var slot = SlotNamespace(vm.Address);
             switch (NetworkNamespace.AliasOf(name, kernel.NetnsDirectory))
             {
-                case null:
+                case var target when target == slot:
+                    // Only the VM's name goes, a link to this instance's slot name. What the slot holds is judged by the
+                    // scrub, inside, before anyone gets it; judging it here would ask the kernel for the namespace's id,
+                    // a walk over every id the host namespace has given (the cost of a delete would grow with the VMs).
+                    return NetworkNamespace.DeleteUnmounted(name, kernel.NetnsDirectory);
+                case null when IsOurs(name, vm.Address):
                     NetworkNamespace.Rename(name, slot, kernel.NetnsDirectory);
                     return true;
-                case var target when target == slot:
-                    return NetworkNamespace.DeleteUnmounted(name, kernel.NetnsDirectory);
                 default:
-                    return false; // a link to another name: not what this instance made
+                    return false; // not this instance's, or a link to another name: not what this instance made
             }
         }
         catch (KernelException)
         {
             return false; // the VM's devices stay under its name; the caller removes them as a delete does
         }
+    }
+
+    /// <summary>Whether the namespace <paramref name="name"/> and the host veth of <paramref name="address"/> are this instance's.</summary>
+    private bool IsOurs(string name, uint address)
+    {
+        var hostVeth = kernel.Rtnl(rtnl => rtnl.Links.TryGet(VmAddressing.HostVeth(address)));
+        return hostVeth is not null && mark.Judge(hostVeth, "veth") == Owner.Ours &&
+               NamespaceOwner(name, hostVeth.LinkNamespaceId) == Owner.Ours;
     }
 
     /// <summary>
@@ -148,11 +152,16 @@ public sealed partial class VmDatapath
 
         ResetShaping(inside, VmAddressing.VmVeth);
         ForgetFlows(address);
+        // One delete by key, not a dump: the bridge holds an entry per VM, and a scrub must cost the same at 10,000.
         kernel.Rtnl(rtnl =>
         {
-            foreach (var stale in rtnl.Neighbours.List(bridgeIndex, AddressFamily.InterNetwork).Where(n => n.Address.Equals(Ipv4Network.ToAddress(address))))
+            try
             {
-                rtnl.Neighbours.Delete(new Neighbour(stale.LinkIndex, stale.Address));
+                rtnl.Neighbours.Delete(new Neighbour(bridgeIndex, Ipv4Network.ToAddress(address)));
+            }
+            catch (KernelObjectNotFoundException)
+            {
+                // none learnt: nothing of the previous VM to forget
             }
         });
         return true;
