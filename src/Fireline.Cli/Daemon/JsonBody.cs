@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 
 namespace Fireline.Cli.Daemon;
@@ -22,15 +20,38 @@ internal sealed class JsonBody : IResult, IBufferWriter<byte>
     {
     }
 
-    public static JsonBody Of<T>(T value, JsonTypeInfo<T> type)
+    /// <summary>
+    /// A JSON array of <paramref name="items"/>, each written as <paramref name="json"/> has it (JSON of the same
+    /// options, unindented): what serialising the list would write, without serialising what the caller kept.
+    /// </summary>
+    public static JsonBody OfArray<T>(IReadOnlyList<T> items, Func<T, byte[]> json)
     {
         var body = new JsonBody();
-        using (var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = type.Options.Encoder, Indented = type.Options.WriteIndented, SkipValidation = true }))
+        body.Append("["u8);
+        for (var i = 0; i < items.Count; i++)
         {
-            JsonSerializer.Serialize(writer, value, type);
+            if (i > 0)
+            {
+                body.Append(","u8);
+            }
+
+            body.Append(json(items[i]));
         }
 
+        body.Append("]"u8);
         return body;
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var span = GetSpan();
+            var count = Math.Min(span.Length, bytes.Length);
+            bytes[..count].CopyTo(span);
+            Advance(count);
+            bytes = bytes[count..];
+        }
     }
 
     public async Task ExecuteAsync(HttpContext httpContext)

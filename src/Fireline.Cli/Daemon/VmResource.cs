@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Fireline.Addressing;
 using Fireline.Cli.Api;
 using Fireline.Cli.Output;
@@ -21,7 +23,9 @@ internal sealed class VmResource(IFirelineService engine)
 
     /// <summary>
     /// <c>GET /v1/vms</c>, written whole with its length. The engine hands out the same list until the state changes, so
-    /// the body written from it is kept with it: an unchanged list of 10,000 VMs (5 MB) is not serialised again.
+    /// the body written from it is kept with it: an unchanged list of 10,000 VMs (5 MB) is not serialised again. After a
+    /// change, the engine keeps the record instance of every VM that did not change, and each record's JSON is kept
+    /// with it (and goes with it): only what changed is serialised.
     /// </summary>
     public IResult List()
     {
@@ -29,13 +33,16 @@ internal sealed class VmResource(IFirelineService engine)
         var written = _written;
         if (written is null || !ReferenceEquals(written.Records, records))
         {
-            _written = written = new WrittenList(records, JsonBody.Of(records, CliJson.Api.IReadOnlyListVmRecord));
+            _written = written = new WrittenList(records, JsonBody.OfArray(records, record =>
+                _recordJson.GetValue(record, r => JsonSerializer.SerializeToUtf8Bytes(r, CliJson.Api.VmRecord))));
         }
 
         return written.Body;
     }
 
     private volatile WrittenList? _written;
+
+    private readonly ConditionalWeakTable<VmRecord, byte[]> _recordJson = [];
 
     private sealed record WrittenList(IReadOnlyList<VmRecord> Records, JsonBody Body);
 

@@ -445,19 +445,25 @@ public sealed class SqliteStateStore : IStateStore
         => new(VmId.Parse(reader.GetString(0)), reader.GetString(1), (uint)reader.GetInt64(2), ReadOptions(reader.GetString(3)),
             Enum.Parse<VmLifecycle>(reader.GetString(4)));
 
-    /// <summary>The options last read, by their text: most VMs have the same, and a list of thousands parses them once.</summary>
-    private (string Text, VmOptions Options)? _lastOptions;
+    /// <summary>
+    /// Options by their text: most VMs share one, and a VM whose row did not change reads as the same instance, so a list
+    /// after a write rebuilds the records of the VMs that changed only (see <see cref="Vms.VmNetworks.List"/>).
+    /// </summary>
+    private readonly Dictionary<string, VmOptions> _options = new(StringComparer.Ordinal);
 
     /// <summary>The caller holds <see cref="_lock"/>. <see cref="VmOptions"/> is immutable, so VMs may share one.</summary>
     private VmOptions ReadOptions(string text)
     {
-        if (_lastOptions is { } last && last.Text == text)
+        if (!_options.TryGetValue(text, out var options))
         {
-            return last.Options;
+            if (_options.Count >= 16_384)
+            {
+                _options.Clear(); // options of VMs long gone: bounded
+            }
+
+            _options[text] = options = JsonSerializer.Deserialize(text, StateJson.Default.VmOptions)!;
         }
 
-        var options = JsonSerializer.Deserialize(text, StateJson.Default.VmOptions)!;
-        _lastOptions = (text, options);
         return options;
     }
 

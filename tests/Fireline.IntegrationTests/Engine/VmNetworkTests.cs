@@ -135,5 +135,27 @@ public sealed class VmNetworkTests : IDisposable
         Assert.Equal(TestHost.HostUplinkAddress.ToString(), server.FirstPeer());
     }
 
+    /// <summary>
+    /// The list is kept between writes, and after one only what changed is built again: a stale record kept by mistake
+    /// would show the limits the VM had before.
+    /// </summary>
+    [Fact]
+    public void A_list_after_a_write_shows_the_change_and_keeps_the_records_of_the_vms_that_did_not_change()
+    {
+        var (a, b) = (_env.Host.VmId("la"), _env.Host.VmId("lb"));
+        _env.Engine.CreateVm(new VmCreateRequest { VmId = a });
+        _env.Engine.CreateVm(new VmCreateRequest { VmId = b });
+        var before = _env.Engine.ListVms();
+        Assert.Same(before, _env.Engine.ListVms());
+
+        _env.Engine.SetRateLimits(b, new RateLimits { Tx = new RateLimit { Bandwidth = Bucket.ForBandwidth(8_000_000) } });
+
+        var after = _env.Engine.ListVms();
+        Assert.NotSame(before, after);
+        Assert.Same(before.Single(r => r.VmId == a), after.Single(r => r.VmId == a));
+        Assert.Null(before.Single(r => r.VmId == b).Firecracker.TxRateLimiter);
+        Assert.Equal(800_000, after.Single(r => r.VmId == b).Firecracker.TxRateLimiter!.Bandwidth!.Size);
+    }
+
     public void Dispose() => _env.Dispose();
 }

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Fireline.Tests.Cli;
 
-/// <summary>A body kept in pieces is sent as the serializer's one array would be, with its length, as often as asked.</summary>
+/// <summary>A body kept in pieces, from each record's own JSON, is sent as the serializer's one array would be, with its length, as often as asked.</summary>
 public sealed class JsonBodyTests
 {
     [Theory]
@@ -22,7 +22,7 @@ public sealed class JsonBodyTests
             VmRecords.From(new VmState(VmId.Parse($"vm-{i}"), "n", network.Subnet.FirstVmAddress + (uint)i, new VmOptions(), VmLifecycle.Ready), network, "/var/run/netns"))];
         var expected = JsonSerializer.SerializeToUtf8Bytes(records, CliJson.Api.IReadOnlyListVmRecord);
 
-        var body = JsonBody.Of(records, CliJson.Api.IReadOnlyListVmRecord);
+        var body = JsonBody.OfArray(records, r => JsonSerializer.SerializeToUtf8Bytes(r, CliJson.Api.VmRecord));
         for (var send = 0; send < 2; send++)
         {
             var context = new DefaultHttpContext();
