@@ -103,6 +103,23 @@ public abstract class StateStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void A_write_that_fails_part_way_changes_nothing_and_the_next_one_lands()
+    {
+        Store.SaveNetwork(Default, 2);
+        Store.AddVm(new VmState(Id("a"), "default", 2, new VmOptions(), VmLifecycle.Ready), new Allocation(2, 3, false));
+        Store.AddSlot(new PoolSlot("default", 3, SlotState.Ready), new Allocation(3, 4, false));
+
+        // The slot's row goes first, then the VM's id is found taken: the slot must be back.
+        Assert.Throws<InvalidOperationException>(() => Store.TakeSlot(new VmState(Id("a"), "default", 3, new VmOptions(), VmLifecycle.Creating)));
+
+        Assert.Equal([new PoolSlot("default", 3, SlotState.Ready)], Store.ListSlots());
+        Assert.Equal(2u, Assert.Single(Store.ListVms()).Address);
+        Store.TakeSlot(new VmState(Id("b"), "default", 3, new VmOptions(), VmLifecycle.Creating));
+        Assert.Empty(Store.ListSlots());
+        Assert.Equal(2, Store.ListVms().Count);
+    }
+
+    [Fact]
     public void Refuses_a_second_lease_of_one_address_or_one_id()
     {
         Store.SaveNetwork(Default, 2);
