@@ -40,13 +40,14 @@ public sealed class Conntrack : IDisposable
     public void Delete(ConntrackEntry entry) => Socket.Execute(ConntrackRequests.Delete(new NetlinkRequest(), entry));
 
     /// <summary>
-    /// Deletes every entry that has <paramref name="address"/> as source or destination of its original or
-    /// reply tuple (<c>conntrack -D -s A; -D -d A; -D -r A; -D -q A</c>), so an address handed to a new VM
-    /// inherits no flows of the old one. IPv4 takes one send of four filtered flushes that the kernel runs
-    /// over its table without copying entries out. IPv6 lists the IPv6 entries and deletes the matching ones
-    /// one by one, because the kernel's IPv6 filter is inverted (see <see cref="ConntrackRequests.DeleteByAddress"/>).
+    /// Deletes every entry with <paramref name="address"/> as its original or reply source
+    /// (<c>conntrack -D -s A; -D -r A</c>, see <see cref="ConntrackRequests.DeleteByEndpoint"/>): every flow the
+    /// address took part in under its own address, NATed or not, so an address handed to a new VM inherits no flows of
+    /// the old one. IPv4 takes one send of two filtered flushes that the kernel runs over its table without copying
+    /// entries out. IPv6 lists the IPv6 entries and deletes those with the address anywhere, one by one, because the
+    /// kernel's IPv6 filter is inverted.
     /// </summary>
-    public void DeleteByAddress(IPAddress address)
+    public void DeleteByEndpoint(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {
@@ -55,7 +56,7 @@ public sealed class Conntrack : IDisposable
 
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            Socket.Execute(ConntrackRequests.DeleteByAddress(new NetlinkRequest(), address));
+            Socket.Execute(ConntrackRequests.DeleteByEndpoint(new NetlinkRequest(), address));
             return;
         }
 

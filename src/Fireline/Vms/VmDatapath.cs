@@ -450,11 +450,14 @@ public sealed partial class VmDatapath(HostKernel kernel, InstanceMark mark)
 
     /// <summary>
     /// Deletes the host namespace's conntrack entries of an address about to be handed out again, so the new VM
-    /// inherits no stale flow (or NAT mapping) of the one that held it before.
+    /// inherits no stale flow (or NAT mapping) of the one that held it before. By original and reply source: Fireline
+    /// NATs a VM's address only as a source (masquerade) or as a forward's real destination, both of which those
+    /// match; it never translates to or away from it otherwise. A guest's spoofed frames are dropped before their entries
+    /// are confirmed (anti-spoofing filters them on the way in), so they leave none.
     /// </summary>
     public void ForgetFlows(uint address)
     {
         using var conntrack = Conntrack.Open(kernel.Namespace);
-        conntrack.DeleteByAddress(Ipv4Network.ToAddress(address));
+        conntrack.DeleteByEndpoint(Ipv4Network.ToAddress(address));
     }
 }

@@ -42,7 +42,7 @@ public sealed class ConntrackTests : IDisposable
     }
 
     [Fact]
-    public void Deleting_by_address_removes_its_flows_in_either_tuple_and_keeps_the_others()
+    public void Deleting_by_endpoint_removes_the_flows_from_and_to_the_address_nated_or_not_and_keeps_the_others()
     {
         Assert.True(Nsenter.Ping(_host.HostNamespaceName, TestHost.OutsideAddress.ToString()));
         Assert.True(Nsenter.TryRun(_host.HostNamespaceName, "ping", "-c", "1", "-W", "1", "-I", Kept.ToString(), TestHost.OutsideAddress.ToString()).ExitCode == 0);
@@ -52,6 +52,7 @@ public sealed class ConntrackTests : IDisposable
         using var accepted = listener.Accept();
         Insert("-p", "udp", "-s", "10.4.0.1", "-d", "10.4.0.2", "--sport", "1", "--dport", "2",
             "--reply-src", Released.ToString(), "--reply-dst", "10.4.0.1", "--reply-port-src", "7", "--reply-port-dst", "1");
+        Insert("-p", "udp", "-s", "10.5.0.1", "-d", Released.ToString(), "--sport", "3", "--dport", "4");
         Insert("-p", "udp", "-s", "10.9.0.1", "-d", "10.9.0.2", "--sport", "1", "--dport", "2");
         var before = Observed();
         _output.WriteLine(string.Join('\n', before));
@@ -62,7 +63,7 @@ public sealed class ConntrackTests : IDisposable
         Assert.Contains(_conntrack.List(), e => e.Original.Protocol == 6 && e.Original.Source.Equals(Released) &&
                                                 e.Original.DestinationPort == ((IPEndPoint)listener.LocalEndPoint!).Port);
 
-        _conntrack.DeleteByAddress(Released);
+        _conntrack.DeleteByEndpoint(Released);
 
         var after = Observed();
         _output.WriteLine(string.Join('\n', after));
@@ -85,7 +86,7 @@ public sealed class ConntrackTests : IDisposable
         Insert("-p", "udp", "-s", "fd00::3", "-d", "fd00::4", "--sport", "53", "--dport", "5353");
         Insert("-p", "udp", "-s", "10.9.0.1", "-d", "10.9.0.2", "--sport", "1", "--dport", "2");
 
-        _conntrack.DeleteByAddress(IPAddress.Parse("fd00::2"));
+        _conntrack.DeleteByEndpoint(IPAddress.Parse("fd00::2"));
 
         var after = Observed();
         _output.WriteLine(string.Join('\n', after));
