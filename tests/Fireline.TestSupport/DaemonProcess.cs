@@ -104,6 +104,9 @@ public sealed class DaemonProcess : IDisposable
 
             if (DateTime.UtcNow > deadline)
             {
+                // The constructor throws, so no one will dispose this: the daemon must not outlive the failure.
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
                 throw new TimeoutException($"fireline serve did not answer /healthz within 60 s:\n{Log}");
             }
 
