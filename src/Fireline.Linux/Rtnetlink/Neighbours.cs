@@ -22,6 +22,20 @@ public sealed class Neighbours
     /// <summary>Deletes an entry. Throws <see cref="KernelObjectNotFoundException"/> when there is none. <c>ip neigh del 10.0.0.2 dev br0</c></summary>
     public void Delete(Neighbour neighbour) => _socket.Execute(NeighbourRequests.Delete(new NetlinkRequest(), neighbour));
 
+    /// <summary>Deletes an entry; false when there was none (already gone is what the caller wants).</summary>
+    public bool DeleteIfExists(Neighbour neighbour)
+    {
+        try
+        {
+            Delete(neighbour);
+            return true;
+        }
+        catch (KernelObjectNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The entries of the namespace, or its proxy entries, optionally of one link and one family.
     /// <c>ip [-4|-6] neigh show [proxy] [dev LINK]</c>

@@ -205,7 +205,7 @@ public sealed class ClusterDatapath(HostKernel kernel, IStateStore store, HostDa
                 : n.Address.IsIPv6LinkLocal || prefix?.Contains(n.Address) == true)).ToList();
         foreach (var extra in present.Where(n => !wanted.Any(w => w.Address.Equals(n.Address) && w.Mac == n.LinkLayerAddress)))
         {
-            Tolerant(() => rtnl.Neighbours.Delete(new Neighbour(bridge.Index, extra.Address)));
+            rtnl.Neighbours.DeleteIfExists(new Neighbour(bridge.Index, extra.Address));
         }
 
         foreach (var (address, mac) in wanted.Where(w => !present.Any(n => w.Address.Equals(n.Address) && w.Mac == n.LinkLayerAddress)))

@@ -153,17 +153,7 @@ public sealed partial class VmDatapath
         ResetShaping(inside, VmAddressing.VmVeth);
         ForgetFlows(address);
         // One delete by key, not a dump: the bridge holds an entry per VM, and a scrub must cost the same at 10,000.
-        kernel.Rtnl(rtnl =>
-        {
-            try
-            {
-                rtnl.Neighbours.Delete(new Neighbour(bridgeIndex, Ipv4Network.ToAddress(address)));
-            }
-            catch (KernelObjectNotFoundException)
-            {
-                // none learnt: nothing of the previous VM to forget
-            }
-        });
+        kernel.Rtnl(rtnl => rtnl.Neighbours.DeleteIfExists(new Neighbour(bridgeIndex, Ipv4Network.ToAddress(address))));
         return true;
     }
 

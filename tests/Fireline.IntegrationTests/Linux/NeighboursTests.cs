@@ -109,6 +109,17 @@ public sealed class NeighboursTests : IDisposable
     }
 
     [Fact]
+    public void Delete_if_exists_says_whether_there_was_one()
+    {
+        var neighbour = new Neighbour(_bridge, IPAddress.Parse("10.0.0.3")) { LinkLayerAddress = Mac2 };
+        _rtnl.Neighbours.Add(neighbour);
+
+        Assert.True(_rtnl.Neighbours.DeleteIfExists(neighbour));
+        Assert.DoesNotContain(Ip.Neighbours(_host.HostNamespaceName), n => n.GetProperty("dst").GetString() == "10.0.0.3");
+        Assert.False(_rtnl.Neighbours.DeleteIfExists(neighbour));
+    }
+
+    [Fact]
     public void An_existing_entry_is_a_typed_exists_error()
     {
         var neighbour = new Neighbour(_bridge, IPAddress.Parse("10.0.0.2")) { LinkLayerAddress = Mac2 };
