@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
 using Fireline.Linux;
+using Fireline.Linux.Conntrack;
+using Fireline.Linux.Namespaces;
 using Fireline.Policy;
 using Fireline.TestSupport.Wire;
 using Fireline.TestSupport;
@@ -89,6 +91,34 @@ public sealed class TenantBoundaryTests(TenantBoundaryHost host) : IClassFixture
         host.C1.Wire.WaitFor(echo);
 
         Assert.False(host.C1.Wire.Seen(f => IsTcpFrom(f, HostServicePort)), "the host answered a guest's connection attempt");
+    }
+
+    /// <summary>
+    /// A reused address's flows are forgotten by original and reply source only: that holds only if a guest cannot
+    /// leave a tracked flow under an address it does not own. Its forged frames must die before their entries are
+    /// confirmed, while its own frame on the same path is tracked.
+    /// </summary>
+    [Fact]
+    public void A_guest_leaves_no_tracked_flow_under_an_address_it_does_not_own()
+    {
+        var gateway = Mac(host.Env.Host.HostNamespaceName, host.Env.Engine.GetNetwork("open").Bridge);
+        var forged = new[] { host.O2.Ipv4, IPAddress.Parse("10.211.0.200"), IPAddress.Parse("10.210.0.77") };
+        var markers = forged.Select(source =>
+        {
+            var marker = RawFrames.Marker();
+            host.O1.Wire.Send(RawFrames.Udp(gateway, host.O1.Mac, source, TestHost.OutsideAddress, 42000, 5300, marker));
+            return marker;
+        }).ToList();
+        var own = RawFrames.Marker();
+        host.O1.Wire.Send(RawFrames.Udp(gateway, host.O1.Mac, host.O1.Ipv4, TestHost.OutsideAddress, 42000, 5300, own));
+        host.Uplink.WaitFor(own);
+
+        Assert.All(markers, marker => Assert.False(host.Uplink.Seen(marker), "a forged source went out"));
+        using var hostNamespace = NetworkNamespace.Open(host.Env.Host.HostNamespaceName);
+        using var conntrack = Conntrack.Open(hostNamespace);
+        var entries = conntrack.List();
+        Assert.Contains(entries, e => e.Original.Source.Equals(host.O1.Ipv4) && e.Original.DestinationPort == 5300);
+        Assert.DoesNotContain(entries, e => forged.Any(e.Involves));
     }
 
     [Fact]
