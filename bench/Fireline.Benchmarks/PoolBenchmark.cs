@@ -10,8 +10,12 @@ namespace Fireline.Benchmarks;
 /// and one without. The pooled network's subnet is a /26 whose 61 addresses are all the pool's: a create always
 /// finds a ready slot, and a delete always gives its slot back (nothing could refill it first), so every pooled
 /// sample is an acquire or a release, never the cold path by chance. Rounds visit the four (host, network) pairs in
-/// turn, so all share the machine's load and the kernel's background work (scrubs, namespace teardown).
-/// <c>--samples 200 --warmup 20</c>. FIRELINE_CLI names the fireline executable for the daemon. Root required.
+/// turn, each for a block of <c>--block</c> create/delete cycles, so all share the machine's load; a pooled operation
+/// mostly follows one of its own kind, as in a churn, rather than the kernel's teardown of a cold one (block 1: every
+/// operation follows another kind's). Before each block both pools are full again, so that one engine's scrubs never
+/// run beside the other's timed operations. Each cycle through the daemon also times <c>GET /healthz</c>: what any call
+/// costs this client and the daemon. <c>--samples 200 --warmup 20 --block 20</c>. FIRELINE_CLI names the fireline
+/// executable for the daemon. Root required.
 /// </summary>
 public static class PoolBenchmark
 {
@@ -35,9 +39,13 @@ public static class PoolBenchmark
         using var served = Prepare();
         served.Engine.Dispose();
         using var daemon = new DaemonProcess(served);
-        Eventually.True(() => inProcess.Engine.GetNetwork("warm").Pool.Ready == PoolSize, "the in-process pool is full", 120);
-        Eventually.True(() => daemon.Send("GET", "/v1/networks/warm").Json.GetProperty("pool").GetProperty("ready").GetInt32() == PoolSize,
-            "the daemon's pool is full", 120);
+        // Between blocks both pools are full again: one engine's scrubs never run beside the other's timed operations.
+        void Settle()
+        {
+            Eventually.True(() => inProcess.Engine.GetNetwork("warm").Pool.Ready == PoolSize, "the in-process pool is full", 120);
+            Eventually.True(() => daemon.Send("GET", "/v1/networks/warm").Json.GetProperty("pool").GetProperty("ready").GetInt32() == PoolSize,
+                "the daemon's pool is full", 120);
+        }
 
         var timings = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         void Record(string operation, double milliseconds)
@@ -50,22 +58,38 @@ public static class PoolBenchmark
             list.Add(milliseconds);
         }
 
-        for (var i = -warmup; i < samples; i++)
+        var block = Math.Max(1, Measure.Option(args, "--block", 20));
+        for (var i = -warmup; i < samples; i += block)
         {
             foreach (var network in new[] { "cold", "warm" })
             {
-                var id = inProcess.Host.VmId($"{network}{i + warmup}");
-                var create = Measure.Time(() => inProcess.Engine.CreateVm(new VmCreateRequest { VmId = id, Network = network }));
-                var delete = Measure.Time(() => inProcess.Engine.DeleteVm(id));
-                var apiId = served.Host.VmId($"{network}{i + warmup}");
-                var apiCreate = Measure.Time(() => Ok(daemon.Send("PUT", $"/v1/vms/{apiId}", $$"""{"network":"{{network}}"}""")));
-                var apiDelete = Measure.Time(() => Ok(daemon.Send("DELETE", $"/v1/vms/{apiId}")));
-                if (i >= 0)
+                Settle();
+                for (var j = i; j < i + block && j < samples; j++)
                 {
-                    Record($"in-process {network} create", create);
-                    Record($"in-process {network} delete", delete);
-                    Record($"api {network} create", apiCreate);
-                    Record($"api {network} delete", apiDelete);
+                    var id = inProcess.Host.VmId($"{network}{j + warmup}");
+                    var create = Measure.Time(() => inProcess.Engine.CreateVm(new VmCreateRequest { VmId = id, Network = network }));
+                    var delete = Measure.Time(() => inProcess.Engine.DeleteVm(id));
+                    if (j >= 0)
+                    {
+                        Record($"in-process {network} create", create);
+                        Record($"in-process {network} delete", delete);
+                    }
+                }
+
+                Settle();
+                for (var j = i; j < i + block && j < samples; j++)
+                {
+                    var apiId = served.Host.VmId($"{network}{j + warmup}");
+                    // What the daemon and this client cost for a request that does nothing: what any call pays.
+                    var floor = Measure.Time(() => Ok(daemon.Send("GET", "/healthz")));
+                    var apiCreate = Measure.Time(() => Ok(daemon.Send("PUT", $"/v1/vms/{apiId}", $$"""{"network":"{{network}}"}""")));
+                    var apiDelete = Measure.Time(() => Ok(daemon.Send("DELETE", $"/v1/vms/{apiId}")));
+                    if (j >= 0)
+                    {
+                        Record("api GET /healthz", floor);
+                        Record($"api {network} create", apiCreate);
+                        Record($"api {network} delete", apiDelete);
+                    }
                 }
             }
         }

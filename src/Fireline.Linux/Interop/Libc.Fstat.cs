@@ -32,4 +32,7 @@ internal static partial class Libc
 {
     [LibraryImport(Name, EntryPoint = "fstat", SetLastError = true)]
     internal static partial int Fstat(SafeFd fd, out Stat result);
+
+    [LibraryImport(Name, EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int StatPath(string path, out Stat result);
 }

@@ -454,10 +454,11 @@ public sealed class HostFirewall(HostKernel kernel, IStateStore store, InstanceM
     /// <summary>Deletes elements in one transaction, or one by one when one of them is already gone.</summary>
     private void DeleteTolerant(IReadOnlyList<(NftSet Set, NftElement Element)> elements) => kernel.Nft(nft =>
     {
+        // One message per set: the kernel looks the table and set up once per message, not once per element.
         var batch = new NftBatch();
-        foreach (var (set, element) in elements)
+        foreach (var set in elements.GroupBy(e => e.Set, e => e.Element))
         {
-            batch.DeleteElements(set, [element]);
+            batch.DeleteElements(set.Key, [.. set]);
         }
 
         try

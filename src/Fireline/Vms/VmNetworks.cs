@@ -190,12 +190,14 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         $"namespace {VmAddressing.NamespaceName(id)} already exists and no record of this Fireline claims it: another instance uses this id, or 'fireline reconcile' has a leftover to remove", "vmId");
 
     /// <summary>
-    /// A delete into the warm pool: the VM's lease becomes a slot's in one write (with its forwards gone), its firewall
-    /// elements and forwards leave the kernel, and its namespace is renamed back to the slot's, to be scrubbed in the
-    /// background before anyone gets it. A VM whose namespace cannot be renamed is removed as any other.
+    /// A delete into the warm pool: the VM's lease becomes a slot's in one write (with its forwards gone), which is the
+    /// delete's intent: until it lands the VM is whole and ready, after it reconcile treats the rest as a slot's. Then its
+    /// firewall elements and forwards leave the kernel, and its name leaves the slot's namespace, which is scrubbed in the
+    /// background before anyone gets it. A VM whose namespace cannot be a slot is removed as any other.
     /// </summary>
     private void Recycle(VmState vm, NetworkSpec spec)
     {
+        var started = Stopwatch.GetTimestamp();
         var forwards = store.ListForwards().Where(f => f.VmId == vm.VmId).ToList();
         var pool = pools.Get(vm.Network);
         lock (pool.SyncRoot)
@@ -205,21 +207,32 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         }
 
         FaultPoints.Hit("pool.release.intent");
-        foreach (var forward in forwards)
-        {
-            firewall.RemoveForward(forward);
-        }
-
-        firewall.RemoveVm(VmFirewallEntry.For(vm, spec));
         var slot = new PoolSlot(vm.Network, vm.Address, SlotState.Scrubbing);
-        if (datapath.ReturnSlot(vm))
+        try
         {
-            warmPool.Returned(slot);
-            return;
+            foreach (var forward in forwards)
+            {
+                firewall.RemoveForward(forward);
+            }
+
+            firewall.RemoveVm(VmFirewallEntry.For(vm, spec));
+            if (datapath.ReturnSlot(vm))
+            {
+                warmPool.Returned(slot);
+            }
+            else
+            {
+                datapath.TearDown(vm with { Lifecycle = VmLifecycle.Deleting });
+                warmPool.Destroy(slot);
+            }
+        }
+        catch (KernelException error)
+        {
+            // The slot's record stays as written (scrubbing): reconcile scrubs or removes it.
+            throw DomainErrors.Kernel($"deleting VM '{vm.VmId}'", error);
         }
 
-        datapath.TearDown(vm with { Lifecycle = VmLifecycle.Deleting });
-        warmPool.Destroy(slot);
+        observer?.Completed("pool-release", Stopwatch.GetElapsedTime(started), null);
     }
 
     public VmDeleteResult Delete(string vmId) => Delete(VmId.Parse(vmId), _ => true);
@@ -242,6 +255,12 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         if (vm is null || !mayDelete(vm))
         {
             return new VmDeleteResult(id.Value, Deleted: false);
+        }
+
+        if (!deferTeardown && store.GetNetwork(vm.Network)?.Spec is { } spec && warmPool.Wants(vm, spec))
+        {
+            Recycle(vm, spec);
+            return new VmDeleteResult(id.Value, Deleted: true);
         }
 
         store.SetLifecycle(vm.VmId, VmLifecycle.Deleting);
@@ -561,14 +580,6 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
     {
         try
         {
-            if (store.GetNetwork(vm.Network)?.Spec is { } spec && warmPool.Wants(vm, spec))
-            {
-                var started = Stopwatch.GetTimestamp();
-                Recycle(vm, spec);
-                observer?.Completed("pool-release", Stopwatch.GetElapsedTime(started), null);
-                return;
-            }
-
             Settle(vm);
         }
         catch (KernelException error)
@@ -601,7 +612,9 @@ public sealed class VmNetworks(IStateStore store, NetworkPools pools, WarmPool w
         }
     }
 
-    public VmRecord Record(VmState vm) => VmRecords.From(vm, store.GetNetwork(vm.Network)!.Spec, netnsDirectory, sriov.Find(vm.VmId));
+    /// <summary>A VM's record; only a VM created with an SR-IOV option can hold a VF, so only its VF is looked up.</summary>
+    public VmRecord Record(VmState vm)
+        => VmRecords.From(vm, store.GetNetwork(vm.Network)!.Spec, netnsDirectory, vm.Options.Sriov is null ? null : sriov.Find(vm.VmId));
 
     private static VmOptions Validate(VmCreateRequest request)
     {

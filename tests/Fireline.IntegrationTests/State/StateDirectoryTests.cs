@@ -16,7 +16,7 @@ public sealed class StateDirectoryTests : IDisposable
     /// <summary>Runs what follows it with umask 000, the loosest a caller can have.</summary>
     private static readonly string[] Umask000 = ["sh", "-c", "umask 000; exec \"$@\"", "sh"];
 
-    private static readonly string[] StateFiles = ["fireline.db", "fireline.db-shm", "fireline.db-wal", "lock", "owner"];
+    private static readonly string[] StateFiles = ["fireline.db", "fireline.db-wal", "lock", "owner"];
 
     private readonly EngineHost _env = new();
 

@@ -194,6 +194,7 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests
     {
         const string spec = """{"name":"n","subnet":"10.1.0.0/24","bridge":"br-n","nat":true,"dns":[],"ipv6":"fd00:1::/64","policies":[],"defaultIngress":"allow","defaultEgress":"allow","rateLimiter":"firecracker","metadata":false}""";
         const string options = """{"rateLimits":{"rx":{"bandwidth":{"size":1000,"one_time_burst":5,"refill_time":100}}},"ipv6":true}""";
+        _store.Dispose(); // the open store holds the database's locks
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "fireline.db")};Pooling=False"))
         {
             connection.Open();
@@ -202,14 +203,18 @@ public sealed class SqliteStateStoreTests : StateStoreContractTests
             insert.ExecuteNonQuery();
         }
 
-        var network = _store.GetNetwork("n")!.Spec;
-        var vm = _store.GetVm(VmId.Parse("vm-1"))!;
-        Assert.Equal((Ipv4Network.Parse("10.1.0.0/24"), Ipv6Prefix.Parse("fd00:1::/64")), (network.Subnet, network.Ipv6));
-        Assert.True(vm.Options.Ipv6);
-        Assert.Equal(new Bucket { Size = 1000, RefillTimeMs = 100, OneTimeBurst = 5 }, vm.Options.RateLimits!.Rx!.Bandwidth);
+        using (var store = new SqliteStateStore(Path.Combine(_directory, "fireline.db")))
+        {
+            var network = store.GetNetwork("n")!.Spec;
+            var vm = store.GetVm(VmId.Parse("vm-1"))!;
+            Assert.Equal((Ipv4Network.Parse("10.1.0.0/24"), Ipv6Prefix.Parse("fd00:1::/64")), (network.Subnet, network.Ipv6));
+            Assert.True(vm.Options.Ipv6);
+            Assert.Equal(new Bucket { Size = 1000, RefillTimeMs = 100, OneTimeBurst = 5 }, vm.Options.RateLimits!.Rx!.Bandwidth);
 
-        _store.SaveNetwork(network, 2);
-        _store.SetOptions(vm.VmId, vm.Options);
+            store.SaveNetwork(network, 2);
+            store.SetOptions(vm.VmId, vm.Options);
+        }
+
         Assert.Equal((spec, options), (Stored("SELECT spec FROM networks"), Stored("SELECT options FROM vms")));
     }
 
