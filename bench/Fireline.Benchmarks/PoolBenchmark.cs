@@ -14,7 +14,8 @@ namespace Fireline.Benchmarks;
 /// mostly follows one of its own kind, as in a churn, rather than the kernel's teardown of a cold one (block 1: every
 /// operation follows another kind's). Before each block both pools are full again, so that one engine's scrubs never
 /// run beside the other's timed operations. Each cycle through the daemon also times <c>GET /healthz</c>: what any call
-/// costs this client and the daemon. <c>--samples 200 --warmup 20 --block 20</c>. FIRELINE_CLI names the fireline
+/// costs this client and the daemon. Each round ends with a block of the CNI bridge plugin's ADD and DEL (the peer, as
+/// <c>bench/cni.sh</c> runs it: a process per verb). <c>--samples 200 --warmup 20 --block 20</c>. FIRELINE_CLI names the fireline
 /// executable for the daemon. Root required.
 /// </summary>
 public static class PoolBenchmark
@@ -39,6 +40,12 @@ public static class PoolBenchmark
         using var served = Prepare();
         served.Engine.Dispose();
         using var daemon = new DaemonProcess(served);
+        using var bridge = CniBridgePeer.TryOpen();
+        if (bridge is null)
+        {
+            Console.Error.WriteLine("pool: no CNI bridge plugin in /usr/lib/cni (scripts/setup.sh installs it): its rows are left out");
+        }
+
         // Between blocks both pools are full again: one engine's scrubs never run beside the other's timed operations.
         void Settle()
         {
@@ -90,6 +97,19 @@ public static class PoolBenchmark
                         Record($"api {network} create", apiCreate);
                         Record($"api {network} delete", apiDelete);
                     }
+                }
+            }
+
+            for (var j = i; bridge is not null && j < i + block && j < samples; j++)
+            {
+                var ns = bridge.Prepare($"b{j + warmup}");
+                var add = Measure.Time(() => bridge.Add(ns));
+                var del = Measure.Time(() => bridge.Delete(ns));
+                CniBridgePeer.Remove(ns);
+                if (j >= 0)
+                {
+                    Record("cni bridge plugin ADD", add);
+                    Record("cni bridge plugin DEL", del);
                 }
             }
         }
